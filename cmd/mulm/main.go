@@ -1,0 +1,74 @@
+// Command mulm trains, inspects, builds and runs mulm models. Run
+// "mulm help" for the list of subcommands.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+// command is one subcommand. run gets the arguments after the subcommand's
+// name and reports failures as errors; a flag.ErrHelp error prints nothing
+// more.
+type command struct {
+	name, summary string
+	run           func(args []string, stdin io.Reader, stdout, stderr io.Writer) error
+}
+
+// commands lists every subcommand, in the order help shows them.
+var commands = []command{
+	// Each subcommand lives in a file of its own and adds its line here.
+	{"chat", "chat with a model in pure Go", runChat},
+	{"info", "print a model's shape, weights and overflow analysis", runInfo},
+	{"import", "convert the original's .npz model to .mulm", runImport},
+	{"train", "train a model on query|response data (quantization-aware)", runTrain},
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			err := c.run(args[1:], stdin, stdout, stderr)
+			switch {
+			case err == nil:
+				return 0
+			case errors.Is(err, flag.ErrHelp):
+				return 2
+			default:
+				fmt.Fprintf(stderr, "mulm %s: %v\n", c.name, err)
+				return 1
+			}
+		}
+	}
+	fmt.Fprintf(stderr, "mulm: unknown command %q\n\n", args[0])
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: mulm <command> [flags]\n\ncommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun \"mulm <command> -h\" for a command's flags.")
+}
+
+// newFlags returns a FlagSet for a subcommand that reports to stderr.
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("mulm "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}

@@ -1,0 +1,86 @@
+package infer_test
+
+import (
+	"math/rand/v2"
+	"os"
+	"testing"
+
+	"mulm/infer"
+	"mulm/infer/npz"
+	"mulm/internal/randmodel"
+)
+
+var benchQueries = []string{
+	"hello", "how are you", "what is your name", "are you a robot",
+	"do you like music", "tell me a joke", "asdf qwerty", "good night",
+}
+
+// benchReplies measures ns and allocations per generated character.
+func benchReplies(b *testing.B, m *infer.Model) {
+	buf := make([]byte, 0, infer.MaxMaxLen)
+	chars := 0
+	for _, q := range benchQueries {
+		chars += len(m.AppendReply(buf[:0], q))
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		buf = m.AppendReply(buf[:0], benchQueries[i%len(benchQueries)])
+	}
+	perReply := float64(chars+len(benchQueries)) / float64(len(benchQueries)) // EOS steps count too
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/perReply, "ns/step")
+	b.ReportMetric(float64(chars)/float64(len(benchQueries)), "chars/reply")
+}
+
+// BenchmarkReplyReference runs the original's tinychat model (skipped when
+// ../shared is absent). ns/step is the time per generated character
+// (EOS included).
+func BenchmarkReplyReference(b *testing.B) {
+	path := "../../shared/reference/tinychat-model.npz"
+	if _, err := os.Stat(path); err != nil {
+		b.Skip("reference model absent")
+	}
+	m, err := npz.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchReplies(b, m)
+}
+
+// BenchmarkReplyRandom runs a random model of the tinychat shape with
+// 27 % non-zero weights; its biases lean negative so that, as in trained
+// models, most hidden activations are zero.
+func BenchmarkReplyRandom(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	layers := randmodel.Layers(rng, randmodel.Options{Hidden: []int{256, 192, 128}, Charset: []byte(" ABCDEFGHIJKLMNOPQRSTUVWXYZ012345678!/?\x00"), MaxLen: 50})
+	for li := range layers {
+		for o := range layers[li].Bias {
+			layers[li].Bias[o] -= 40
+		}
+	}
+	m, err := infer.New([]byte(" ABCDEFGHIJKLMNOPQRSTUVWXYZ012345678!/?\x00"), layers, 50)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchReplies(b, m)
+}
+
+// BenchmarkDenseReference is the plain dense path, for comparison.
+func BenchmarkDenseReference(b *testing.B) {
+	path := "../../shared/reference/tinychat-model.npz"
+	if _, err := os.Stat(path); err != nil {
+		b.Skip("reference model absent")
+	}
+	m, err := npz.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	steps := 0
+	for _, q := range benchQueries {
+		steps += len(m.DenseTrace(q).Steps)
+	}
+	for i := 0; b.Loop(); i++ {
+		m.DenseTrace(benchQueries[i%len(benchQueries)])
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(float64(steps)/float64(len(benchQueries))), "ns/step")
+}

@@ -1,0 +1,68 @@
+package infer
+
+import (
+	"mulm/quant"
+	"mulm/trigram"
+)
+
+// DenseLayer computes one layer exactly as the contract reads: for every
+// output neuron o, acc = Bias[o] + Σ W[o][i]·x[i] with every addition
+// wrapping in 16-bit two's complement, then y[o] = acc >> Shift (arithmetic,
+// rounding toward −∞), then max(y, 0) when relu is set. x must have l.In
+// entries and y l.Out.
+func DenseLayer(y []int16, l *quant.Layer, x []int16, relu bool) {
+	x = x[:l.In]
+	y = y[:l.Out]
+	for o := range y {
+		acc := l.Bias[o]
+		for i, w := range l.Row(o) {
+			acc += int16(w) * x[i] // int16 arithmetic wraps, as the Z80's does
+		}
+		acc >>= l.Shift
+		if relu && acc < 0 {
+			acc = 0
+		}
+		y[o] = acc
+	}
+}
+
+// Argmax returns the index of the largest value; the lowest index wins a
+// tie.
+func Argmax(v []int16) int {
+	best := 0
+	for i, x := range v {
+		if x > v[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+// DenseTrace generates the reply to query with the plain dense forward
+// path, recording every step. It is the reference the other engines are
+// checked against; it allocates freely.
+func (m *Model) DenseTrace(query string) Trace {
+	tr := Trace{Query: query}
+	var generated []byte
+	for len(tr.Steps) < m.maxLen {
+		var x [trigram.InputSize]int16
+		trigram.Encode(&x, query, generated)
+		st := Step{Input: append([]int16(nil), x[:]...)}
+		in := st.Input
+		for li := range m.layers {
+			l := &m.layers[li]
+			y := make([]int16, l.Out)
+			DenseLayer(y, l, in, li < len(m.layers)-1)
+			st.Layers = append(st.Layers, y)
+			in = y
+		}
+		st.Next = Argmax(in)
+		tr.Steps = append(tr.Steps, st)
+		if st.Next == m.EOS() {
+			break
+		}
+		generated = append(generated, m.charset[st.Next])
+	}
+	tr.Reply = string(generated)
+	return tr
+}

@@ -1,0 +1,41 @@
+// Package infer runs a mulm model: 16-bit integer inference of a 2-bit
+// quantized character-level language model, bit for bit what the Z80
+// engines in mulm/z80ref compute.
+//
+// # The contract
+//
+// A reply to a query is generated one character at a time. For each step:
+//
+//  1. The input vector x (256 int16) is the query's 128 trigram buckets
+//     followed by the 128 context buckets of the last 8 generated
+//     characters (package trigram defines both encoders).
+//  2. Every layer computes, for each output neuron o,
+//     acc = bias[o] + Σ w[o][i]·x[i], each addition wrapping in 16-bit
+//     two's complement (weights are −2, −1, 0 or +1), then
+//     y[o] = acc >> shift, an arithmetic shift that rounds toward −∞
+//     (shift 2 unless the model says otherwise). Hidden layers then apply
+//     ReLU, max(y, 0). The last layer's y are the logits.
+//  3. The next character is the argmax of the logits, the lowest index
+//     winning a tie. The charset's last entry is EOS: the reply ends there,
+//     or after the model's MaxLen characters (50 for the original models).
+//
+// # Two forward paths
+//
+// DenseTrace (and DenseLayer) read exactly like the contract: every weight
+// of every neuron. Reply, AppendReply, Chars and Trace use the fast path:
+// weights are unpacked once at load into, per input, the lists of outputs
+// whose weight is +1, −1 and −2; only non-zero inputs are walked; and the
+// query's share of layer 1 is computed once per reply. Because wrapping
+// 16-bit addition is associative and commutative the two paths give
+// bit-identical results, which the tests check on many random models,
+// including ones built to make accumulators wrap.
+//
+// A Model is immutable and safe for concurrent use. AppendReply does not
+// allocate when dst has room; Reply allocates only its result.
+//
+// # Model files
+//
+// Models are stored in the .mulm format (see Load and Model.WriteTo) and
+// can be imported from the original project's .npz files with package
+// mulm/infer/npz.
+package infer

@@ -1,0 +1,114 @@
+package infer
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	"mulm/quant"
+	"mulm/trigram"
+)
+
+// Limits of the contract.
+const (
+	// MaxCharset is the largest charset, EOS included.
+	MaxCharset = 255
+	// DefaultMaxLen is the generation limit of the original models.
+	DefaultMaxLen = 50
+	// MaxMaxLen is the largest generation limit a model may set; the Z80
+	// engines count generated characters in one byte.
+	MaxMaxLen = 255
+)
+
+// Model is a quantized mulm model ready to answer. It is immutable after
+// New and safe for concurrent use by any number of goroutines.
+type Model struct {
+	charset []byte
+	layers  []quant.Layer
+	maxLen  int
+	fast    []fastLayer
+	pool    sync.Pool // of *state, scratch for the fast path
+}
+
+// New validates and builds a model. charset lists the output characters in
+// index order; its last entry stands for EOS (its byte value is never
+// printed). layers are the model's layers in order; the first takes
+// trigram.InputSize inputs, each next one takes the previous one's outputs
+// and the last has one output per charset entry. maxLen (1..MaxMaxLen) is
+// the most characters a reply may have. New copies its arguments.
+func New(charset []byte, layers []quant.Layer, maxLen int) (*Model, error) {
+	if err := validate(charset, layers, maxLen); err != nil {
+		return nil, err
+	}
+	m := &Model{
+		charset: append([]byte(nil), charset...),
+		maxLen:  maxLen,
+	}
+	for _, l := range layers {
+		m.layers = append(m.layers, l.Clone())
+	}
+	m.fast = buildFast(m.layers)
+	m.pool.New = func() any { return new(state) }
+	return m, nil
+}
+
+func validate(charset []byte, layers []quant.Layer, maxLen int) error {
+	if len(charset) < 2 || len(charset) > MaxCharset {
+		return fmt.Errorf("infer: charset has %d entries, want 2..%d (EOS included)", len(charset), MaxCharset)
+	}
+	if maxLen < 1 || maxLen > MaxMaxLen {
+		return fmt.Errorf("infer: generation limit %d, want 1..%d", maxLen, MaxMaxLen)
+	}
+	if len(layers) == 0 {
+		return errors.New("infer: model has no layers")
+	}
+	in := trigram.InputSize
+	for i := range layers {
+		l := &layers[i]
+		if err := l.Validate(); err != nil {
+			return fmt.Errorf("infer: layer %d: %w", i+1, err)
+		}
+		if l.In != in {
+			return fmt.Errorf("infer: layer %d has %d inputs, want %d", i+1, l.In, in)
+		}
+		in = l.Out
+	}
+	if in != len(charset) {
+		return fmt.Errorf("infer: last layer has %d outputs but the charset has %d entries", in, len(charset))
+	}
+	return nil
+}
+
+// Charset returns a copy of the output characters; the last is EOS.
+func (m *Model) Charset() []byte { return append([]byte(nil), m.charset...) }
+
+// EOS is the index of the end-of-sequence entry (the last one).
+func (m *Model) EOS() int { return len(m.charset) - 1 }
+
+// MaxLen is the most characters one reply may have.
+func (m *Model) MaxLen() int { return m.maxLen }
+
+// NumLayers is the number of layers.
+func (m *Model) NumLayers() int { return len(m.layers) }
+
+// Layer returns a deep copy of layer i (0-based).
+func (m *Model) Layer(i int) quant.Layer { return m.layers[i].Clone() }
+
+// Layers returns deep copies of all layers.
+func (m *Model) Layers() []quant.Layer {
+	out := make([]quant.Layer, len(m.layers))
+	for i := range m.layers {
+		out[i] = m.layers[i].Clone()
+	}
+	return out
+}
+
+// Sizes returns the widths: the input size followed by every layer's output
+// size, e.g. [256 256 192 128 40].
+func (m *Model) Sizes() []int {
+	s := []int{m.layers[0].In}
+	for _, l := range m.layers {
+		s = append(s, l.Out)
+	}
+	return s
+}

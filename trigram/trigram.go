@@ -1,0 +1,115 @@
+package trigram
+
+const (
+	// Buckets is the number of query buckets and of context buckets.
+	Buckets = 128
+	// InputSize is the length of a model's input vector: query buckets
+	// followed by context buckets.
+	InputSize = 2 * Buckets
+	// Weight is what one n-gram adds to its bucket (the fixed-point one).
+	Weight = 32
+	// ContextLen is how many generated characters the context encoder sees.
+	ContextLen = 8
+	// MaxQueryLen is the longest query, in bytes, that is encoded; longer
+	// queries are cut to their first MaxQueryLen bytes before anything else
+	// happens. It is the size of the Z80 engine's console buffer.
+	MaxQueryLen = 255
+	// ContextWindows is the number of n-grams the context encoder hashes.
+	ContextWindows = ContextLen + (ContextLen - 1) + (ContextLen - 2)
+)
+
+// Lower folds ASCII 'A'..'Z' to lower case and returns every other byte
+// unchanged.
+func Lower(b byte) byte {
+	if b >= 'A' && b <= 'Z' {
+		return b + ('a' - 'A')
+	}
+	return b
+}
+
+// step is one round of the hash: h = (h*31 + b) mod 65536.
+func step(h uint16, b byte) uint16 { return h*31 + uint16(b) }
+
+// TrimQuery applies the query rules that come before hashing: cut to
+// MaxQueryLen bytes, then drop leading and trailing spaces. It returns a
+// substring of q (case is left alone).
+func TrimQuery(q string) string {
+	if len(q) > MaxQueryLen {
+		q = q[:MaxQueryLen]
+	}
+	i, j := 0, len(q)
+	for i < j && q[i] == ' ' {
+		i++
+	}
+	for j > i && q[j-1] == ' ' {
+		j--
+	}
+	return q[i:j]
+}
+
+// EncodeQuery writes the query buckets of q into dst, overwriting it.
+func EncodeQuery(dst *[Buckets]int16, q string) {
+	*dst = [Buckets]int16{}
+	s := TrimQuery(q)
+	n := len(s)
+	if n == 0 {
+		return
+	}
+	// Window k covers t[k], t[k+1], t[k+2] of t = " " + s + " ".
+	at := func(k int) byte {
+		if k == 0 || k == n+1 {
+			return ' '
+		}
+		return Lower(s[k-1])
+	}
+	for k := 0; k < n; k++ {
+		h := step(step(step(0, at(k)), at(k+1)), at(k+2))
+		dst[h%Buckets] += Weight
+	}
+}
+
+// EncodeContext writes the context buckets for the generated text recent
+// into dst, overwriting it. Only the last ContextLen bytes of recent are
+// used; shorter text is left-padded with spaces.
+func EncodeContext(dst *[Buckets]int16, recent []byte) {
+	var w [ContextLen]byte
+	FillWindow(&w, recent)
+	EncodeWindow(dst, &w)
+}
+
+// FillWindow sets w to the context window for recent: its last ContextLen
+// bytes, lower-cased, left-padded with spaces.
+func FillWindow(w *[ContextLen]byte, recent []byte) {
+	if len(recent) > ContextLen {
+		recent = recent[len(recent)-ContextLen:]
+	}
+	pad := ContextLen - len(recent)
+	for i := range pad {
+		w[i] = ' '
+	}
+	for i, b := range recent {
+		w[pad+i] = Lower(b)
+	}
+}
+
+// EncodeWindow writes the context buckets of an already lower-cased,
+// padded window into dst, overwriting it.
+func EncodeWindow(dst *[Buckets]int16, w *[ContextLen]byte) {
+	*dst = [Buckets]int16{}
+	for n := 1; n <= 3; n++ {
+		for i := 0; i+n <= ContextLen; i++ {
+			h := uint16(7 * i)
+			for _, b := range w[i : i+n] {
+				h = step(h, b)
+			}
+			dst[h%Buckets] += Weight
+		}
+	}
+}
+
+// Encode writes the whole input vector (query buckets, then context
+// buckets) for query q and generated text recent into dst.
+func Encode(dst *[InputSize]int16, q string, recent []byte) {
+	EncodeQuery((*[Buckets]int16)(dst[:Buckets]), q)
+	EncodeContext((*[Buckets]int16)(dst[Buckets:]), recent)
+}
