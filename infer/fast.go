@@ -26,6 +26,10 @@ type fastLayer struct {
 	// being listed twice (−2·x = −x − x).
 	off []int32
 	idx []uint8
+	// ctx0 is, for the first layer only, the contribution of the empty
+	// context (eight spaces) to every accumulator: the first step of every
+	// reply starts from it instead of walking 21 context columns.
+	ctx0 [quant.MaxWidth]int16
 }
 
 func buildFast(layers []quant.Layer) []fastLayer {
@@ -52,7 +56,26 @@ func buildFast(layers []quant.Layer) []fastLayer {
 		}
 		f.off[2*l.In] = int32(len(f.idx))
 	}
+	if len(fl) > 0 && fl[0].in == trigram.InputSize {
+		var w [trigram.ContextLen]byte
+		trigram.FillWindow(&w, nil)
+		fl[0].addContext(&fl[0].ctx0, &w)
+	}
 	return fl
+}
+
+// addContext adds the context buckets of window w into acc: 21 n-grams,
+// each adding trigram.Weight to one context bucket.
+func (f *fastLayer) addContext(acc *[quant.MaxWidth]int16, w *[trigram.ContextLen]byte) {
+	for n := 1; n <= 3; n++ {
+		for i := 0; i+n <= trigram.ContextLen; i++ {
+			h := uint16(7 * i)
+			for _, b := range w[i : i+n] {
+				h = h*31 + uint16(b)
+			}
+			f.add(acc, trigram.Buckets+int(h%trigram.Buckets), trigram.Weight)
+		}
+	}
 }
 
 // add adds input i with value x into acc.
@@ -102,6 +125,7 @@ type state struct {
 	acc [quant.MaxWidth]int16
 	act [2][quant.MaxWidth]int16
 	win [trigram.ContextLen]byte // last generated characters, lower-cased
+	n   int                      // characters generated so far
 }
 
 // begin starts a reply to query: computes the query's share of layer 1 and
@@ -119,6 +143,7 @@ func (m *Model) begin(s *state, query string) {
 	for i := range s.win {
 		s.win[i] = ' '
 	}
+	s.n = 0
 }
 
 // next runs the model once for the current context and returns the argmax
@@ -126,15 +151,12 @@ func (m *Model) begin(s *state, query string) {
 func (m *Model) next(s *state, st *Step) int {
 	f := &m.fast[0]
 	s.acc = s.q1
-	// Context buckets: 21 n-grams, each adding trigram.Weight to a bucket.
-	for n := 1; n <= 3; n++ {
-		for i := 0; i+n <= trigram.ContextLen; i++ {
-			h := uint16(7 * i)
-			for _, b := range s.win[i : i+n] {
-				h = h*31 + uint16(b)
-			}
-			f.add(&s.acc, trigram.Buckets+int(h%trigram.Buckets), trigram.Weight)
+	if s.n == 0 {
+		for o := range f.out {
+			s.acc[o] += f.ctx0[o]
 		}
+	} else {
+		f.addContext(&s.acc, &s.win)
 	}
 	f.finish(&s.act[0], &s.acc)
 	cur := 0
@@ -162,6 +184,7 @@ func (m *Model) next(s *state, st *Step) int {
 func (s *state) push(c byte) {
 	copy(s.win[:], s.win[1:])
 	s.win[len(s.win)-1] = trigram.Lower(c)
+	s.n++
 }
 
 // AppendReply appends the reply to query to dst and returns the extended

@@ -25,6 +25,9 @@ var commands = []command{
 	{"info", "print a model's shape, weights and overflow analysis", runInfo},
 	{"import", "convert the original's .npz model to .mulm", runImport},
 	{"train", "train a model on query|response data (quantization-aware)", runTrain},
+	{"build", "build a CP/M CHAT.COM running a model on the Z80", runBuild},
+	{"eval", "sequence exact-match of a model on query|response data", runEval},
+	{"data", "data stats|balance: class counts, ceiling, resampling", runData},
 }
 
 func main() {

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+
+	"mulm/quant/qat/dataset"
+)
+
+func runData(args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("usage: mulm data stats|balance [flags]")
+	}
+	switch args[0] {
+	case "stats":
+		return dataStats(args[1:], stdout, stderr)
+	case "balance":
+		return dataBalance(args[1:], stdout, stderr)
+	}
+	return fmt.Errorf("unknown data command %q (want stats or balance)", args[0])
+}
+
+func dataStats(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("data stats", stderr)
+	var data fileList
+	fs.Var(&data, "data", "data `file`s (query|response lines, gzip ok)")
+	maxLen := fs.Int("max-len", dataset.MaxResponseLen, "longest accepted `response`")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if len(data) == 0 {
+		return errors.New("-data is required")
+	}
+	pairs, err := loadPairs(data, dataset.Options{MaxResponseLen: *maxLen}, stderr)
+	if err != nil {
+		return err
+	}
+	queries := map[string]bool{}
+	qmin, qmax, qsum := 1<<30, 0, 0
+	for _, p := range pairs {
+		queries[p.Query] = true
+		qmin, qmax, qsum = min(qmin, len(p.Query)), max(qmax, len(p.Query)), qsum+len(p.Query)
+	}
+	if len(pairs) == 0 {
+		fmt.Fprintln(stdout, "no pairs")
+		return nil
+	}
+	classes := dataset.Classes(pairs)
+	con := dataset.Contradictions(pairs)
+	fmt.Fprintf(stdout, "pairs %d, distinct queries %d, classes %d\n", len(pairs), len(queries), len(classes))
+	fmt.Fprintf(stdout, "query length min %d, mean %.1f, max %d\n", qmin, float64(qsum)/float64(len(pairs)), qmax)
+	fmt.Fprintf(stdout, "charset %q (+EOS)\n", dataset.DeriveCharset(pairs)[:len(dataset.DeriveCharset(pairs))-1])
+	fmt.Fprintf(stdout, "queries with several responses %d; ceiling (majority answer) %.2f%%\n", len(con), 100*dataset.Ceiling(pairs))
+	fmt.Fprintf(stdout, "\n%-20s %7s %7s\n", "class", "pairs", "share")
+	for _, c := range classes {
+		fmt.Fprintf(stdout, "%-20q %7d %6.2f%%\n", c.Response, c.Count, 100*float64(c.Count)/float64(len(pairs)))
+	}
+	if len(con) > 0 {
+		var qs []string
+		for q := range con {
+			qs = append(qs, q)
+		}
+		slices.Sort(qs)
+		fmt.Fprintf(stdout, "\ncontradictions (first %d):\n", min(10, len(qs)))
+		for _, q := range qs[:min(10, len(qs))] {
+			fmt.Fprintf(stdout, "  %q → %q\n", q, con[q])
+		}
+	}
+	return nil
+}
+
+func dataBalance(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("data balance", stderr)
+	var data fileList
+	fs.Var(&data, "data", "data `file`s (query|response lines, gzip ok)")
+	target := fs.Int("target", 0, "`pairs` per class after balancing (default: the median class size)")
+	out := fs.String("o", "", "output `file` (default standard output)")
+	seed := fs.Uint64("seed", 1, "random `seed`")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if len(data) == 0 {
+		return errors.New("-data is required")
+	}
+	pairs, err := loadPairs(data, dataset.Options{}, stderr)
+	if err != nil {
+		return err
+	}
+	if len(pairs) == 0 {
+		return errors.New("no pairs")
+	}
+	classes := dataset.Classes(pairs)
+	if *target <= 0 {
+		*target = classes[len(classes)/2].Count
+	}
+	bal := dataset.Balance(pairs, *target, *seed)
+	for _, c := range classes {
+		fmt.Fprintf(stderr, "%-20q %6d → %d\n", c.Response, c.Count, *target)
+	}
+	w := stdout
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		bw := bufio.NewWriter(f)
+		defer bw.Flush()
+		w = bw
+	}
+	fmt.Fprintf(w, "# balanced to %d pairs per class (seed %d)\n", *target, *seed)
+	return dataset.WritePairs(w, bal)
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"mulm/infer"
+	"mulm/quant/qat"
+	"mulm/quant/qat/dataset"
+)
+
+func runEval(args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("eval", stderr)
+	model := fs.String("model", "", "model `file` (.mulm)")
+	var data fileList
+	fs.Var(&data, "data", "data `file`s (query|response lines, gzip ok)")
+	top := fs.Int("top", 8, "show the confusion of the `n` most frequent classes")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *model == "" || len(data) == 0 {
+		return errors.New("-model and -data are required")
+	}
+	m, err := infer.ReadFile(*model)
+	if err != nil {
+		return err
+	}
+	pairs, err := loadPairs(data, dataset.Options{MaxResponseLen: m.MaxLen()}, stderr)
+	if err != nil {
+		return err
+	}
+	if err := dataset.CheckCharset(pairs, m.Charset()); err != nil {
+		fmt.Fprintf(stderr, "warning: %v (such pairs can never match)\n", err)
+	}
+	r := qat.Evaluate(m, pairs, 0)
+	writeReport(stdout, r, *top)
+	return nil
+}
+
+func writeReport(w io.Writer, r *qat.Report, top int) {
+	fmt.Fprintf(w, "exact-match %.2f%% (%d of %d pairs), ceiling %.2f%%\n", 100*r.ExactMatch(), r.Matched, r.Pairs, 100*r.Ceiling)
+	var pairs []dataset.Pair
+	for resp, c := range r.PerClass {
+		for range c.Pairs {
+			pairs = append(pairs, dataset.Pair{Response: resp})
+		}
+	}
+	classes := dataset.Classes(pairs)
+	fmt.Fprintf(w, "\n%-14s %7s %7s %8s\n", "class", "pairs", "matched", "exact")
+	for _, c := range classes {
+		pc := r.PerClass[c.Response]
+		fmt.Fprintf(w, "%-14q %7d %7d %7.2f%%\n", c.Response, pc.Pairs, pc.Matched, 100*float64(pc.Matched)/float64(pc.Pairs))
+	}
+	if top > len(classes) {
+		top = len(classes)
+	}
+	if top < 1 {
+		return
+	}
+	names := make([]string, top)
+	in := map[string]bool{}
+	for i := range names {
+		names[i] = classes[i].Response
+		in[names[i]] = true
+	}
+	fmt.Fprintf(w, "\nconfusion of the %d most frequent classes (rows expected, columns generated):\n%-10s", top, "")
+	for _, n := range names {
+		fmt.Fprintf(w, " %8s", clip(n))
+	}
+	fmt.Fprintf(w, " %8s\n", "other")
+	for _, e := range names {
+		fmt.Fprintf(w, "%-10s", clip(e))
+		other := 0
+		for g, k := range r.Confusion[e] {
+			if !in[g] {
+				other += k
+			}
+		}
+		for _, g := range names {
+			fmt.Fprintf(w, " %8d", r.Confusion[e][g])
+		}
+		fmt.Fprintf(w, " %8d\n", other)
+	}
+}
+
+func clip(s string) string {
+	s = fmt.Sprintf("%q", s)
+	if len(s) > 8 {
+		s = s[:7] + "…"
+	}
+	return strings.TrimSpace(s)
+}

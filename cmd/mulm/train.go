@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"time"
+
+	"mulm/infer"
+	"mulm/quant/qat"
+	"mulm/quant/qat/dataset"
+)
+
+// intList is a flag of comma-separated integers.
+type intList []int
+
+func (l *intList) String() string {
+	var s []string
+	for _, v := range *l {
+		s = append(s, strconv.Itoa(v))
+	}
+	return strings.Join(s, ",")
+}
+
+func (l *intList) Set(s string) error {
+	*l = nil
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil {
+			return err
+		}
+		*l = append(*l, v)
+	}
+	return nil
+}
+
+// fileList is a repeatable or comma-separated list of files.
+type fileList []string
+
+func (l *fileList) String() string { return strings.Join(*l, ",") }
+func (l *fileList) Set(s string) error {
+	for _, f := range strings.Split(s, ",") {
+		if f != "" {
+			*l = append(*l, f)
+		}
+	}
+	return nil
+}
+
+// loadPairs parses data files, prints every rejected line to stderr and
+// returns the pairs.
+func loadPairs(files []string, opt dataset.Options, stderr io.Writer) ([]dataset.Pair, error) {
+	set, err := dataset.ReadFiles(files, opt)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range set.Rejected {
+		fmt.Fprintf(stderr, "%s\n", r)
+	}
+	if len(set.Rejected) > 0 {
+		fmt.Fprintf(stderr, "%d lines rejected, %d pairs kept\n", len(set.Rejected), len(set.Pairs))
+	}
+	return set.Pairs, nil
+}
+
+func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("train", stderr)
+	var data, heldout fileList
+	hidden := intList{256, 192, 128}
+	cfg := qat.DefaultConfig()
+	fs.Var(&data, "data", "training data `file`s (query|response lines, gzip ok); repeat or comma-separate")
+	fs.Var(&heldout, "heldout", "held-out data `file`s: the best model is chosen by exact-match on them")
+	valFrac := fs.Float64("val-frac", 0, "hold out this `fraction` of the training queries when -heldout is not given")
+	fs.Var(&hidden, "hidden", "hidden layer `widths`")
+	charset := fs.String("charset", "", "explicit output `characters` (EOS added); default: derived from the responses")
+	out := fs.String("o", "model.mulm", "write the best model to `file`")
+	ckpt := fs.String("checkpoint", "", "write a float checkpoint (for -resume) to `file` at the end")
+	resume := fs.String("resume", "", "continue from a float checkpoint or fine-tune a .mulm `file`")
+	fs.IntVar(&cfg.Epochs, "epochs", 0, "number of `epochs` (default 100, or unlimited with -time)")
+	fs.DurationVar(&cfg.TimeLimit, "time", 0, "stop after this wall `time`; schedules follow the clock")
+	fs.Uint64Var(&cfg.Seed, "seed", 1, "random `seed`")
+	fs.IntVar(&cfg.Batch, "batch", cfg.Batch, "mini-batch `size`")
+	fs.Float64Var(&cfg.LR, "lr", cfg.LR, "Adam learning `rate` of the weights (integer units)")
+	fs.Float64Var(&cfg.BiasLR, "bias-lr", cfg.BiasLR, "Adam learning `rate` of the biases (accumulator units)")
+	fs.Float64Var(&cfg.WeightDecay, "wd", cfg.WeightDecay, "decoupled weight `decay`")
+	fs.Float64Var(&cfg.Temperature, "temp", cfg.Temperature, "softmax `temperature` over the integer logits")
+	fs.Float64Var(&cfg.LabelSmoothing, "smooth", 0, "label `smoothing`")
+	fs.Float64Var(&cfg.ClassBalance, "balance", 0, "class weighting `exponent`: pairs weigh (largest class/class size)^k")
+	fs.Float64Var(&cfg.QuantStart, "quant-start", cfg.QuantStart, "quantization `share` at the start")
+	fs.Float64Var(&cfg.QuantRamp, "quant-ramp", cfg.QuantRamp, "`fraction` of the run after which quantization is full")
+	fs.Float64Var(&cfg.InitSigma, "init", cfg.InitSigma, "initial weight standard `deviation` (integer units)")
+	fs.Float64Var(&cfg.OverflowPenalty, "overflow-penalty", cfg.OverflowPenalty, "`weight` of the int16 overflow penalty")
+	fs.IntVar(&cfg.Workers, "workers", 0, "`goroutines` (default: one per CPU)")
+	fs.IntVar(&cfg.EvalEvery, "eval-every", 1, "evaluate exact-match every `n` epochs")
+	maxLen := fs.Int("max-len", infer.DefaultMaxLen, "most `characters` in a reply")
+	quiet := fs.Bool("q", false, "no per-epoch log")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if len(data) == 0 {
+		return errors.New("-data is required")
+	}
+	cfg.Hidden, cfg.MaxLen = hidden, *maxLen
+	if !*quiet {
+		cfg.Log = stdout
+	}
+	opt := dataset.Options{MaxResponseLen: *maxLen}
+	if *charset != "" {
+		cs, err := dataset.ExplicitCharset(*charset)
+		if err != nil {
+			return err
+		}
+		opt.Charset = cs[:len(cs)-1]
+	}
+	train, err := loadPairs(data, opt, stderr)
+	if err != nil {
+		return err
+	}
+	var val []dataset.Pair
+	if len(heldout) > 0 {
+		if val, err = loadPairs(heldout, opt, stderr); err != nil {
+			return err
+		}
+	} else if *valFrac > 0 {
+		train, val = dataset.Split(train, *valFrac, cfg.Seed)
+	}
+	cs := dataset.DeriveCharset(append(append([]dataset.Pair(nil), train...), val...))
+	if opt.Charset != nil {
+		cs = append(append([]byte(nil), opt.Charset...), dataset.EOS)
+	}
+	var tr *qat.Trainer
+	if *resume != "" {
+		tr, err = qat.Resume(*resume, cfg, train, val)
+	} else {
+		tr, err = qat.NewTrainer(cfg, nil, cs, train, val)
+	}
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	save := func(m *infer.Model, met qat.Metrics) {
+		if err := infer.WriteFile(*out, m); err != nil {
+			fmt.Fprintf(stderr, "mulm train: %v\n", err)
+		}
+	}
+	tr.OnBest(save)
+	start := time.Now()
+	last, err := tr.Run(ctx)
+	if err != nil {
+		return err
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "interrupted; saving the best model")
+	}
+	if *ckpt != "" {
+		if err := tr.SaveCheckpoint(*ckpt); err != nil {
+			return err
+		}
+	}
+	best, bm := tr.Best()
+	if best == nil {
+		return errors.New("no model was evaluated")
+	}
+	if err := infer.WriteFile(*out, best); err != nil {
+		return err
+	}
+	vs := ""
+	if bm.ValExact >= 0 {
+		vs = fmt.Sprintf(", held-out exact-match %.2f%%", 100*bm.ValExact)
+	}
+	fmt.Fprintf(stdout, "best: epoch %d, training exact-match %.2f%%%s; %d epochs in %s; wrote %s\n",
+		bm.Epoch, 100*bm.Exact, vs, last.Epoch, time.Since(start).Round(time.Second), *out)
+	return nil
+}

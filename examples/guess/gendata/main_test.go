@@ -1,0 +1,206 @@
+package main
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"mulm/examples/internal/phrase"
+)
+
+// dataDir is the committed data, relative to this package.
+const dataDir = "../data"
+
+var genTrain, genHeld = generate(defaultSeed)
+
+func TestDeterministic(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	for _, dir := range []string{a, b} {
+		if _, _, err := run(dir, defaultSeed); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{"train.txt", "heldout.txt"} {
+		x, _ := os.ReadFile(filepath.Join(a, f))
+		y, _ := os.ReadFile(filepath.Join(b, f))
+		if len(x) == 0 || !bytes.Equal(x, y) {
+			t.Errorf("%s differs between two runs (or is empty)", f)
+		}
+	}
+	other, _ := generate(defaultSeed + 1)
+	if slices.Equal(other, genTrain) {
+		t.Error("-seed has no effect")
+	}
+}
+
+// TestCommittedData checks that the files in data/ are exactly what the
+// generator produces, so the tables and the data cannot drift apart.
+func TestCommittedData(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := run(dir, defaultSeed); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"train.txt", "heldout.txt"} {
+		want, _ := os.ReadFile(filepath.Join(dir, f))
+		got, err := os.ReadFile(filepath.Join(dataDir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s is stale; regenerate with: %s", f, command(defaultSeed))
+		}
+	}
+}
+
+func TestFilesValid(t *testing.T) {
+	train, err := phrase.ParseFile(filepath.Join(dataDir, "train.txt"), Alphabet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, err := phrase.ParseFile(filepath.Join(dataDir, "heldout.txt"), Alphabet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := phrase.Verify(train, held, Alphabet); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range append(train, held...) {
+		if !slices.Contains(Responses, p.A) {
+			t.Fatalf("response %q is not one of %v", p.A, Responses)
+		}
+	}
+	data, _ := os.ReadFile(filepath.Join(dataDir, "train.txt"))
+	if !bytes.HasPrefix(data, []byte("# ")) || !bytes.Contains(data, []byte(command(defaultSeed))) {
+		t.Error("train.txt lacks the header with the regenerate command")
+	}
+}
+
+func TestBalance(t *testing.T) {
+	if n := len(genTrain); n < 5000 || n > 15000 {
+		t.Errorf("training set has %d pairs, want 5000–15000", n)
+	}
+	if n := len(genHeld); n < 200 || n > 800 {
+		t.Errorf("held-out set has %d pairs, want a few hundred", n)
+	}
+	count, held := map[string]int{}, map[string]int{}
+	for _, p := range genTrain {
+		count[p.A]++
+	}
+	for _, p := range genHeld {
+		held[p.A]++
+	}
+	for _, r := range Responses {
+		share := float64(count[r]) / float64(len(genTrain))
+		if share > 0.40 {
+			t.Errorf("%s is %.1f%% of the training set, over 40%%", r, 100*share)
+		}
+		if share < 0.05 {
+			t.Errorf("%s is only %.1f%% of the training set", r, 100*share)
+		}
+		if held[r] < 30 {
+			t.Errorf("%s has only %d held-out lines", r, held[r])
+		}
+	}
+}
+
+// TestTables checks the sizes of the tables and that the held-out pools
+// are disjoint from the training pools.
+func TestTables(t *testing.T) {
+	if len(attrs) < 40 {
+		t.Errorf("%d attributes, want at least 40", len(attrs))
+	}
+	if len(distractors) < 60 {
+		t.Errorf("%d distractors, want at least 60", len(distractors))
+	}
+	for _, a := range attrs {
+		n := 0
+		for _, s := range a.slots {
+			n += len(phrase.Expand(s)) * len(frames[a.kind])
+		}
+		if n < 4 {
+			t.Errorf("attribute %q has only %d phrasings", a.slots[0], n)
+		}
+		if !slices.Contains([]string{Yes, No, Maybe}, a.ans) {
+			t.Errorf("attribute %q answers %q", a.slots[0], a.ans)
+		}
+	}
+	disjoint := func(what string, train, held []string) {
+		for _, h := range held {
+			if slices.Contains(train, h) {
+				t.Errorf("held-out %s %q is also used for training", what, h)
+			}
+		}
+	}
+	disjoint("distractor", distractors, heldDistractors)
+	disjoint("secret name", secret, heldSecret)
+	disjoint("guess frame", guessFrames, heldGuessFrames)
+	disjoint("salad word", saladTrain, saladHeld)
+	for k, fs := range heldFrames {
+		disjoint("frame", frames[k], fs)
+	}
+	// The secret is never a distractor, and no distractor contains it.
+	for _, o := range append(slices.Clone(distractors), heldDistractors...) {
+		if strings.Contains(o, "penguin") {
+			t.Errorf("distractor %q names the secret", o)
+		}
+	}
+}
+
+// TestAnswers spot-checks the semantics of the generated data.
+func TestAnswers(t *testing.T) {
+	want := map[string]string{
+		"is it alive":                  Yes,
+		"can it fly":                   No,
+		"does it have feathers":        Yes,
+		"does it have wheels":          No,
+		"is it a penguin":              Win,
+		"is it a dog":                  No,
+		"i guess penguin":              Win,
+		"is it made of metal":          No,
+		"does it live in water":        Maybe,
+		"is it bigger than a breadbox": Maybe,
+		"give me a hint":               IDK,
+	}
+	// Look the queries up in the candidate pools, which hold every clean
+	// phrasing (the sampled training set holds only some).
+	got := map[string][]string{}
+	for _, c := range classes(rand.New(rand.NewPCG(0, 0)), false) {
+		for _, g := range c.Groups {
+			for _, q := range g {
+				got[q] = append(got[q], c.Resp)
+			}
+		}
+	}
+	for q, a := range want {
+		if !slices.Equal(got[q], []string{a}) {
+			t.Errorf("%q answered %v, want %s", q, got[q], a)
+		}
+	}
+	// Every distractor and every attribute appears in the training set.
+	text := map[string]bool{}
+	for _, p := range genTrain {
+		text[p.Q] = true
+	}
+	found := func(sub string) bool {
+		for q := range text {
+			if strings.Contains(q, sub) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, o := range distractors {
+		if !found(o) {
+			t.Errorf("distractor %q never asked", o)
+		}
+	}
+	for _, a := range attrs {
+		if !found(phrase.Expand(a.slots[0])[0]) {
+			t.Errorf("attribute %q never asked", a.slots[0])
+		}
+	}
+}

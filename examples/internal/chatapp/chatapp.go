@@ -1,0 +1,117 @@
+// Package chatapp is the terminal program shared by the examples: it chats
+// with an embedded model in pure Go, or with -z80 runs every query through
+// the model's CP/M program on the emulated Z80 and prints the time the
+// reply would take on a 4 MHz machine; -com writes that CP/M program.
+package chatapp
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"mulm/infer"
+	"mulm/z80ref"
+)
+
+// ClockHz is the Z80 clock the timings assume.
+const ClockHz = 4_000_000
+
+// Main runs the program with the process's arguments and standard streams
+// and exits.
+func Main(name string, model []byte, intro string) {
+	os.Exit(Run(name, model, intro, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// Run is Main with explicit arguments and streams; it returns the exit
+// code.
+func Run(name string, model []byte, intro string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	z80 := fs.Bool("z80", false, "answer on the emulated Z80 (the CP/M program) and print seconds per reply at 4 MHz")
+	com := fs.String("com", "", "write the CP/M program to this file (e.g. CHAT.COM) and exit")
+	query := fs.String("q", "", "answer this one query and exit")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if err := run(model, intro, *z80, *com, *query, stdin, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return 1
+	}
+	return 0
+}
+
+func run(model []byte, intro string, z80 bool, com, query string, stdin io.Reader, stdout, stderr io.Writer) error {
+	m, err := infer.Load(bytes.NewReader(model))
+	if err != nil {
+		return fmt.Errorf("embedded model: %w", err)
+	}
+	var img *z80ref.Image
+	if z80 || com != "" {
+		if img, err = z80ref.Build(m, z80ref.BuildOptions{}); err != nil {
+			return err
+		}
+	}
+	if com != "" {
+		if err := os.WriteFile(com, img.COM, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s: %d bytes (%s engine)\n", com, len(img.COM), img.Kind)
+		return nil
+	}
+	answer := func(q string) (string, error) { return m.Reply(q), nil }
+	if z80 {
+		answer = func(q string) (string, error) { return z80Reply(img, q) }
+	}
+	if query != "" {
+		r, err := answer(query)
+		if err == nil {
+			_, err = fmt.Fprintln(stdout, r)
+		}
+		return err
+	}
+	if intro != "" {
+		fmt.Fprintln(stdout, intro)
+	}
+	sc := bufio.NewScanner(stdin)
+	for {
+		fmt.Fprint(stdout, "> ")
+		if !sc.Scan() {
+			fmt.Fprintln(stdout)
+			return sc.Err()
+		}
+		line := strings.TrimRight(sc.Text(), "\r")
+		if strings.HasPrefix(line, "!") {
+			return nil
+		}
+		if strings.Trim(line, " ") == "" {
+			continue
+		}
+		r, err := answer(line)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, r)
+	}
+}
+
+// z80Reply runs the CP/M program with one input line and returns what it
+// printed in reply, followed by the reply's time at 4 MHz.
+func z80Reply(img *z80ref.Image, q string) (string, error) {
+	res, err := img.Chat("", strings.NewReader(q+"\n!\n"))
+	if err != nil {
+		return "", err
+	}
+	if len(res.Responses) < 2 {
+		return "", errors.New("the CP/M program did not answer")
+	}
+	r := res.Responses[1]
+	out := strings.ReplaceAll(string(r.Output), "\r", "")
+	out = strings.TrimSuffix(out, "> ")
+	out = strings.Trim(out, "\n")
+	return fmt.Sprintf("%s   [%.2f s at 4 MHz, %d T-states]", out, float64(r.TStates)/ClockHz, r.TStates), nil
+}

@@ -1,0 +1,248 @@
+package phrase
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestExpand(t *testing.T) {
+	tests := []struct {
+		tmpl string
+		want []string
+	}{
+		{"hi", []string{"hi"}},
+		{"{hi|hello} [there]", []string{"hi there", "hi", "hello there", "hello"}},
+		{"a|b", []string{"a", "b"}},
+		{"is it {a {big|small} dog|{a|the} cat}", []string{"is it a big dog", "is it a small dog", "is it a cat", "is it the cat"}},
+		{"{x|x} [ ]  Y", []string{"x y"}},
+	}
+	for _, tt := range tests {
+		if got := Expand(tt.tmpl); !slices.Equal(got, tt.want) {
+			t.Errorf("Expand(%q) = %q, want %q", tt.tmpl, got, tt.want)
+		}
+	}
+	for _, bad := range []string{"{a|b", "[a", "a}", "{a]"} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("Expand(%q) did not panic", bad)
+				}
+			}()
+			Expand(bad)
+		}()
+	}
+}
+
+func TestContractions(t *testing.T) {
+	got := Contractions("what's your name")
+	want := []string{"what's your name", "what's ur name", "whats your name", "whats ur name", "what is your name", "what is ur name"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Contractions = %q, want %q", got, want)
+	}
+	// At most one text-speak word per phrase.
+	for _, v := range Contractions("are you sure you are ok") {
+		n := 0
+		for _, w := range strings.Fields(v) {
+			if w == "u" || w == "r" || w == "ur" {
+				n++
+			}
+		}
+		if n > 1 {
+			t.Errorf("variant %q has %d text-speak words", v, n)
+		}
+	}
+}
+
+func TestNormKey(t *testing.T) {
+	if got := Norm("  Hello   THERE "); got != "hello there" {
+		t.Errorf("Norm = %q", got)
+	}
+	for _, s := range []string{"hi!", "hi ?", " HI...", "hi"} {
+		if Key(s) != "hi" {
+			t.Errorf("Key(%q) = %q, want hi", s, Key(s))
+		}
+	}
+	if Key("???") != "???" || Key("what's up") != "what s up" {
+		t.Errorf("Key(???) = %q, Key(what's up) = %q", Key("???"), Key("what's up"))
+	}
+}
+
+// editDistance is the optimal string alignment distance (Levenshtein with
+// adjacent transpositions).
+func editDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
+}
+
+func TestTypo(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	kinds := map[string]bool{}
+	for i := range 2000 {
+		s := []string{"how are you", "is it alive", "penguin", "ok"}[i%4]
+		got := Typo(r, s)
+		if got == s || editDistance(s, got) != 1 {
+			t.Fatalf("Typo(%q) = %q: not exactly one edit", s, got)
+		}
+		switch {
+		case len(got) < len(s):
+			kinds["drop"] = true
+		case len(got) > len(s):
+			kinds["dup"] = true
+		default:
+			var diff []int
+			for j := range s {
+				if s[j] != got[j] {
+					diff = append(diff, j)
+				}
+			}
+			switch j := diff[0]; len(diff) {
+			case 1:
+				if !strings.Contains(Neighbours(s[j]), got[j:j+1]) {
+					t.Fatalf("Typo(%q) = %q: %q is not a neighbour of %q", s, got, got[j], s[j])
+				}
+				kinds["neighbour"] = true
+			case 2:
+				if diff[1] != j+1 || got[j] != s[j+1] || got[j+1] != s[j] {
+					t.Fatalf("Typo(%q) = %q: not an adjacent swap", s, got)
+				}
+				kinds["swap"] = true
+			default:
+				t.Fatalf("Typo(%q) = %q: %d changed bytes", s, got, len(diff))
+			}
+		}
+	}
+	if len(kinds) != 4 {
+		t.Errorf("typo kinds seen: %v, want all 4", kinds)
+	}
+	if got := Typo(r, "123 ?"); got != "123 ?" {
+		t.Errorf("Typo without letters changed %q", got)
+	}
+	if nb := Neighbours('s'); nb != "adwezx" {
+		t.Errorf("Neighbours(s) = %q", nb)
+	}
+}
+
+func TestGibberish(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	salad := strings.Fields("teapot gravel velvet noodle ladder pickle zebra marble spoon fizz")
+	seen := map[string]bool{}
+	for range 500 {
+		g := Gibberish(r, salad)
+		if err := ValidQuery(g); err != nil {
+			t.Fatal(err)
+		}
+		seen[g] = true
+	}
+	if len(seen) < 400 {
+		t.Errorf("only %d distinct nonsense queries out of 500", len(seen))
+	}
+}
+
+func TestBuild(t *testing.T) {
+	var big []string
+	for i := range 200 {
+		big = append(big, "question number "+strings.Repeat("x", i%50+1)+" "+string(rune('a'+i%26)))
+	}
+	classes := []Class{
+		{Resp: "A", Groups: [][]string{{"hello there", "shared", "Shared!"}, big}},
+		{Resp: "B", Groups: [][]string{{"goodbye now", "shared?", "x|y", "q"}}},
+		{Resp: "C", Groups: [][]string{{"excluded one", "kept one"}}},
+	}
+	o := Options{Cap: 60, TypoRatio: 0.5, MinPerClass: 6, MaxTypoRatio: 2,
+		Exclude: map[string]bool{"excluded one": true}}
+	got := Build(rand.New(rand.NewPCG(5, 6)), classes, o)
+	again := Build(rand.New(rand.NewPCG(5, 6)), classes, o)
+	if !slices.Equal(got, again) {
+		t.Fatal("Build is not deterministic")
+	}
+	n := map[string]int{}
+	for _, p := range got {
+		n[p.A]++
+		if Key(p.Q) == "shared" || p.Q == "x|y" || p.Q == "q" || p.Q == "excluded one" {
+			t.Errorf("pair %v should have been dropped", p)
+		}
+	}
+	if n["A"] != 60 {
+		t.Errorf("class A has %d lines, want the cap 60", n["A"])
+	}
+	// B: one clean line, topped up to at most 2 typos per clean line.
+	if n["B"] != 3 {
+		t.Errorf("class B has %d lines, want 3", n["B"])
+	}
+	// The first group's surviving phrasing must be sampled before the big
+	// group's second variant: round-robin over groups.
+	if !slices.Contains(got, Pair{"hello there", "A"}) {
+		t.Error("round-robin sampling lost the small group of class A")
+	}
+	if err := Verify(got, nil, "ABC"); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestVerify(t *testing.T) {
+	ok := []Pair{{"hi there", "A"}, {"bye", "B"}}
+	if err := Verify(ok, []Pair{{"hello", "A"}}, "AB"); err != nil {
+		t.Fatalf("valid sets rejected: %v", err)
+	}
+	bad := map[string]struct{ train, held []Pair }{
+		"conflict":         {[]Pair{{"hi", "A"}, {"Hi!", "B"}}, nil},
+		"held in train":    {ok, []Pair{{"hi there ", "A"}}},
+		"held conflicting": {ok, []Pair{{"bye!", "A"}}},
+		"duplicate":        {[]Pair{{"hi", "A"}, {"hi", "A"}}, nil},
+		"alphabet":         {[]Pair{{"hi", "C"}}, nil},
+		"pipe":             {[]Pair{{"a|b", "A"}}, nil},
+		"short":            {[]Pair{{"a", "A"}}, nil},
+		"long":             {[]Pair{{strings.Repeat("a", 61), "A"}}, nil},
+		"upper":            {[]Pair{{"Hi", "A"}}, nil},
+		"long response":    {[]Pair{{"hi", strings.Repeat("A", 51)}}, nil},
+	}
+	for name, c := range bad {
+		if Verify(c.train, c.held, "AB") == nil {
+			t.Errorf("%s: Verify accepted bad data", name)
+		}
+	}
+}
+
+func TestFormatParse(t *testing.T) {
+	pairs := []Pair{{"hi there", "HI"}, {"what?", "WHAT?"}}
+	data, err := Format([]string{"header", ""}, pairs, "HIWAT?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "# header\n#\n\nhi there|HI\nwhat?|WHAT?\n"; string(data) != want {
+		t.Errorf("Format = %q, want %q", data, want)
+	}
+	got, err := Parse(strings.NewReader(string(data)), "HIWAT?")
+	if err != nil || !slices.Equal(got, pairs) {
+		t.Errorf("Parse = %v, %v; want %v", got, err, pairs)
+	}
+	for _, bad := range []string{"no separator\n", "a|b|C\n", "ok|HI \n", "x|HI\n", "ok|hi\n"} {
+		if _, err := Parse(strings.NewReader(bad), "HI"); err == nil {
+			t.Errorf("Parse(%q) accepted a bad line", bad)
+		}
+	}
+	if _, err := Format(nil, []Pair{{"#hashtag", "HI"}}, "HI"); err == nil {
+		t.Error("Format accepted a query that would read as a comment")
+	}
+}

@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"mulm/examples/internal/phrase"
+)
+
+// dataDir is the committed data, relative to this package.
+const dataDir = "../data"
+
+// gen is the default-seed output, generated once.
+var genTrain, genHeld = generate(defaultSeed)
+
+func responses() []string {
+	out := []string{nonsense}
+	for _, in := range intents {
+		out = append(out, in.resp)
+	}
+	return out
+}
+
+func TestDeterministic(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	for _, dir := range []string{a, b} {
+		if _, _, err := run(dir, defaultSeed); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{"train.txt", "heldout.txt"} {
+		x, _ := os.ReadFile(filepath.Join(a, f))
+		y, _ := os.ReadFile(filepath.Join(b, f))
+		if len(x) == 0 || !bytes.Equal(x, y) {
+			t.Errorf("%s differs between two runs (or is empty)", f)
+		}
+	}
+	other, _ := generate(defaultSeed + 1)
+	if slices.Equal(other, genTrain) {
+		t.Error("-seed has no effect")
+	}
+}
+
+// TestCommittedData checks that the files in data/ are exactly what the
+// generator produces, so the tables and the data cannot drift apart.
+func TestCommittedData(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := run(dir, defaultSeed); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"train.txt", "heldout.txt"} {
+		want, _ := os.ReadFile(filepath.Join(dir, f))
+		got, err := os.ReadFile(filepath.Join(dataDir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s is stale; regenerate with: %s", f, command(defaultSeed))
+		}
+	}
+}
+
+func TestFilesValid(t *testing.T) {
+	train, err := phrase.ParseFile(filepath.Join(dataDir, "train.txt"), Alphabet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, err := phrase.ParseFile(filepath.Join(dataDir, "heldout.txt"), Alphabet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := phrase.Verify(train, held, Alphabet); err != nil {
+		t.Fatal(err)
+	}
+	known := responses()
+	for _, p := range append(train, held...) {
+		if !slices.Contains(known, p.A) {
+			t.Fatalf("unknown response %q", p.A)
+		}
+	}
+	data, _ := os.ReadFile(filepath.Join(dataDir, "train.txt"))
+	if !bytes.HasPrefix(data, []byte("# ")) || !bytes.Contains(data, []byte(command(defaultSeed))) {
+		t.Error("train.txt lacks the header with the regenerate command")
+	}
+}
+
+func TestBalance(t *testing.T) {
+	if n := len(genTrain); n < 3000 || n > 8000 {
+		t.Errorf("training set has %d pairs, want 3000–8000", n)
+	}
+	if n := len(genHeld); n < 200 || n > 600 {
+		t.Errorf("held-out set has %d pairs, want a few hundred", n)
+	}
+	count := map[string]int{}
+	for _, p := range genTrain {
+		count[p.A]++
+	}
+	held := map[string]int{}
+	for _, p := range genHeld {
+		held[p.A]++
+	}
+	rs := responses()
+	if len(rs) < 15 || len(rs) > 26 {
+		t.Errorf("%d classes, want about 15–25", len(rs))
+	}
+	for _, r := range rs {
+		if share := float64(count[r]) / float64(len(genTrain)); share > 0.15 {
+			t.Errorf("%s is %.1f%% of the training set, over 15%%", r, 100*share)
+		}
+		if count[r] < trainMin {
+			t.Errorf("%s has only %d training lines", r, count[r])
+		}
+		if held[r] < 8 {
+			t.Errorf("%s has only %d held-out lines", r, held[r])
+		}
+	}
+}
+
+// TestPhrasings checks the tables: enough base phrasings per intent, and
+// held-out templates that never coincide with a training phrasing.
+func TestPhrasings(t *testing.T) {
+	trainKeys := map[string]string{}
+	for _, in := range intents {
+		base := phrase.ExpandAll(in.train...)
+		if len(base) < 8 {
+			t.Errorf("%s: only %d training phrasings", in.resp, len(base))
+		}
+		for _, q := range base {
+			for _, v := range phrase.Contractions(q) {
+				trainKeys[phrase.Key(v)] = in.resp
+			}
+		}
+		if n := len(phrase.ExpandAll(in.held...)); n < 5 {
+			t.Errorf("%s: only %d held-out phrasings", in.resp, n)
+		}
+	}
+	for _, in := range intents {
+		for _, q := range phrase.ExpandAll(in.held...) {
+			for _, v := range phrase.Contractions(q) {
+				if r, ok := trainKeys[phrase.Key(v)]; ok {
+					t.Errorf("held-out phrasing %q of %s is a training phrasing of %s", v, in.resp, r)
+				}
+			}
+		}
+	}
+	// Distinct training queries per class, after all sampling.
+	distinct := map[string]map[string]bool{}
+	for _, p := range genTrain {
+		if distinct[p.A] == nil {
+			distinct[p.A] = map[string]bool{}
+		}
+		distinct[p.A][phrase.Norm(p.Q)] = true
+	}
+	for r, qs := range distinct {
+		if len(qs) < 100 {
+			t.Errorf("%s: only %d distinct training queries", r, len(qs))
+		}
+	}
+	for _, w := range saladHeld {
+		if slices.Contains(saladTrain, w) {
+			t.Errorf("held-out salad word %q is also a training word", w)
+		}
+	}
+}
+
+// TestTypos checks that some, but not most, training queries are typo
+// variants: queries that no template produces.
+func TestTypos(t *testing.T) {
+	clean := map[string]bool{}
+	for _, c := range classes(rand.New(rand.NewPCG(0, 0)), false) {
+		if c.Resp == nonsense {
+			continue
+		}
+		for _, g := range c.Groups {
+			for _, q := range g {
+				clean[q] = true
+			}
+		}
+	}
+	typos, total := 0, 0
+	for _, p := range genTrain {
+		if p.A == nonsense {
+			continue
+		}
+		total++
+		if !clean[p.Q] {
+			typos++
+		}
+	}
+	if share := float64(typos) / float64(total); share < 0.1 || share > 0.4 {
+		t.Errorf("%.1f%% of the training queries are typo variants, want 10–40%%", 100*share)
+	}
+}

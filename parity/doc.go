@@ -1,0 +1,20 @@
+// Package parity holds the test suite that proves mulm's promise: the
+// pure-Go engines (infer's dense and fast paths) and the Z80 engines of
+// z80ref, run on the emulated CP/M machine, give bit-identical results at
+// every stage — the input vector (both encoders), every layer's outputs,
+// the argmax and the printed reply.
+//
+// Every check runs against every implementation, the way Go's crypto
+// packages test every registered block function: the dense Go path is the
+// reference, the others must match it. A failure names the first
+// differing step, stage, neuron and values, followed by go-cmp's full
+// diff.
+//
+// Run it with
+//
+//	go test ./parity                       # the default run, a few minutes at most
+//	go test ./parity -run Reference        # the original's models (needs ../shared)
+//	go test ./parity -fuzz FuzzReply       # or FuzzEncoders, FuzzLayer
+//
+// The package has no non-test code beyond this documentation.
+package parity

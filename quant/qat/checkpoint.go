@@ -1,0 +1,140 @@
+package qat
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/gob"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"mulm/infer"
+	"mulm/quant/qat/dataset"
+)
+
+// checkpointMagic starts every float checkpoint file. A checkpoint is this
+// magic followed by one gob-encoded checkpoint value; checkpointVersion is
+// bumped whenever that struct changes incompatibly.
+const (
+	checkpointMagic   = "MULMQAT\n"
+	checkpointVersion = 1
+)
+
+// checkpoint is the float state of a run: the master weights, the Adam
+// moments, the schedule's position, the shuffling generator, and the best
+// model so far.
+type checkpoint struct {
+	Version      int
+	Sizes        []int
+	Charset      []byte
+	MaxLen       int
+	Params       []float32 // Net.p: all weights (transposed, In×Out) then all biases
+	AdamM, AdamV []float32
+	Steps        int64
+	Epoch        int
+	Elapsed      time.Duration
+	RNG          []byte // rand.PCG state
+	Best         []float32
+	BestMetrics  Metrics
+}
+
+// WriteCheckpoint writes the trainer's state.
+func (t *Trainer) WriteCheckpoint(w io.Writer) error {
+	rng, err := t.src.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	t.mu.Lock()
+	c := checkpoint{Version: checkpointVersion, Sizes: t.net.Sizes, Charset: t.net.Charset, MaxLen: t.net.MaxLen,
+		Params: t.net.p, AdamM: t.adamM, AdamV: t.adamV, Steps: t.steps, Epoch: t.epoch,
+		Elapsed: t.elapsed(), RNG: rng}
+	if t.hasBest {
+		c.Best, c.BestMetrics = t.best.p, t.bestM
+	}
+	t.mu.Unlock()
+	if _, err := io.WriteString(w, checkpointMagic); err != nil {
+		return err
+	}
+	return gob.NewEncoder(w).Encode(&c)
+}
+
+// SaveCheckpoint writes the trainer's state to a file.
+func (t *Trainer) SaveCheckpoint(path string) error {
+	var b bytes.Buffer
+	if err := t.WriteCheckpoint(&b); err != nil {
+		return err
+	}
+	return os.WriteFile(path, b.Bytes(), 0o644)
+}
+
+func readCheckpoint(r io.Reader) (*checkpoint, error) {
+	var c checkpoint
+	if err := gob.NewDecoder(r).Decode(&c); err != nil {
+		return nil, fmt.Errorf("qat: reading checkpoint: %w", err)
+	}
+	if c.Version != checkpointVersion {
+		return nil, fmt.Errorf("qat: checkpoint version %d, want %d", c.Version, checkpointVersion)
+	}
+	n := &Net{Sizes: c.Sizes, Charset: c.Charset, MaxLen: c.MaxLen}
+	if len(c.Sizes) < 2 || len(c.Params) != numParams(c.Sizes) || len(c.AdamM) != len(c.Params) ||
+		len(c.AdamV) != len(c.Params) || c.Best != nil && len(c.Best) != len(c.Params) {
+		return nil, fmt.Errorf("qat: checkpoint sizes do not match")
+	}
+	n.p = c.Params
+	n.WT, n.B = views(n.Sizes, n.p)
+	if err := n.check(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Resume continues training from a float checkpoint (written by
+// SaveCheckpoint: weights, optimizer state, schedule position, shuffling
+// state and best model), or fine-tunes a .mulm model (its integer weights
+// become the master weights; a new schedule starts). cfg.Hidden is
+// ignored: the shape comes from the file.
+func Resume(path string, cfg Config, train, val []dataset.Pair) (*Trainer, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	br := bufio.NewReader(f)
+	if head, _ := br.Peek(len(checkpointMagic)); string(head) != checkpointMagic {
+		m, err := infer.Load(br)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		n, err := FromModel(m)
+		if err != nil {
+			return nil, err
+		}
+		return NewTrainer(cfg, n, n.Charset, train, val)
+	}
+	br.Discard(len(checkpointMagic))
+	c, err := readCheckpoint(br)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	n := &Net{Sizes: c.Sizes, Charset: c.Charset, MaxLen: c.MaxLen, p: c.Params}
+	n.WT, n.B = views(n.Sizes, n.p)
+	t, err := NewTrainer(cfg, n, n.Charset, train, val)
+	if err != nil {
+		return nil, err
+	}
+	copy(t.adamM, c.AdamM)
+	copy(t.adamV, c.AdamV)
+	t.steps, t.epoch, t.prior = c.Steps, c.Epoch, c.Elapsed
+	if err := t.src.UnmarshalBinary(c.RNG); err != nil {
+		return nil, err
+	}
+	if c.Best != nil {
+		b := &Net{Sizes: c.Sizes, Charset: c.Charset, MaxLen: c.MaxLen, p: c.Best}
+		b.WT, b.B = views(b.Sizes, b.p)
+		t.best, t.bestM, t.hasBest = b, c.BestMetrics, true
+	}
+	return t, nil
+}
+
+

@@ -1,0 +1,261 @@
+package dataset
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"mulm/infer"
+	"mulm/trigram"
+)
+
+// EOS is the byte that stands for end-of-sequence in a derived charset. It
+// is never printed.
+const EOS = 0
+
+// Limits of a pair.
+const (
+	// MinQueryLen is the shortest query kept (after trimming), as in the
+	// original.
+	MinQueryLen = 2
+	// MaxQueryLen is the longest query kept: what the Z80 console buffer
+	// holds and the trigram encoder reads.
+	MaxQueryLen = trigram.MaxQueryLen
+	// MaxResponseLen is the longest response kept by default: the
+	// generation limit of the models.
+	MaxResponseLen = infer.DefaultMaxLen
+)
+
+// Pair is one training example: a query and the reply the model should
+// print, both upper-cased and trimmed, with where it came from.
+type Pair struct {
+	Query, Response string
+	File            string
+	Line            int
+}
+
+// Pos is "file:line".
+func (p Pair) Pos() string { return fmt.Sprintf("%s:%d", p.File, p.Line) }
+
+// Rejection is a data line that was not kept, and why.
+type Rejection struct {
+	File   string
+	Line   int
+	Reason string
+	Text   string
+}
+
+func (r Rejection) String() string {
+	return fmt.Sprintf("%s:%d: %s: %q", r.File, r.Line, r.Reason, r.Text)
+}
+
+// Options control parsing. The zero value means the defaults.
+type Options struct {
+	// MaxResponseLen rejects longer responses (default MaxResponseLen).
+	MaxResponseLen int
+	// Charset, when not empty, is the explicit output charset (EOS not
+	// included); a response using any other character is an error.
+	Charset []byte
+}
+
+// Set is the result of parsing one or more files.
+type Set struct {
+	Pairs    []Pair
+	Rejected []Rejection
+}
+
+// Parse reads query|response lines from r; name is used in positions.
+// gzip input is detected by its magic bytes. Lines that cannot be used are
+// listed in Set.Rejected; an I/O error, a malformed gzip stream or (with an
+// explicit charset) a response character outside the charset is an error.
+func Parse(r io.Reader, name string, opt Options) (*Set, error) {
+	s := &Set{}
+	return s, s.parse(r, name, opt)
+}
+
+// ReadFiles parses the named files in order into one Set.
+func ReadFiles(paths []string, opt Options) (*Set, error) {
+	s := &Set{}
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, err
+		}
+		err = s.parse(f, p, opt)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func (s *Set) parse(r io.Reader, name string, opt Options) error {
+	maxResp := opt.MaxResponseLen
+	if maxResp <= 0 {
+		maxResp = MaxResponseLen
+	}
+	var allowed [256]bool
+	for _, c := range opt.Charset {
+		allowed[upper(c)] = true
+	}
+	br := bufio.NewReader(r)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		defer zr.Close()
+		br = bufio.NewReader(zr)
+	}
+	sc := bufio.NewScanner(br)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		raw := strings.TrimRight(sc.Text(), "\r")
+		reject := func(format string, args ...any) {
+			s.Rejected = append(s.Rejected, Rejection{name, line, fmt.Sprintf(format, args...), raw})
+		}
+		t := strings.TrimSpace(raw)
+		if t == "" || t[0] == '#' {
+			continue
+		}
+		q, resp, ok := strings.Cut(t, "|")
+		if !ok {
+			reject("no '|' between query and response")
+			continue
+		}
+		q = strings.ToUpper(strings.TrimSpace(q))
+		resp = strings.ToUpper(strings.TrimSpace(resp))
+		switch {
+		case len(q) < MinQueryLen:
+			reject("query shorter than %d characters", MinQueryLen)
+			continue
+		case len(q) > MaxQueryLen:
+			reject("query longer than %d bytes", MaxQueryLen)
+			continue
+		case resp == "":
+			reject("empty response")
+			continue
+		case len(resp) > maxResp:
+			reject("response longer than %d characters", maxResp)
+			continue
+		}
+		if i := strings.IndexFunc(resp, func(r rune) bool { return r < 0x20 || r > 0x7e }); i >= 0 {
+			reject("response byte %#02x at column %d is not printable ASCII", resp[i], i+1)
+			continue
+		}
+		if len(opt.Charset) > 0 {
+			for i := 0; i < len(resp); i++ {
+				if !allowed[resp[i]] {
+					return fmt.Errorf("%s:%d: response %q has %q, which is not in the charset %q", name, line, resp, resp[i], opt.Charset)
+				}
+			}
+		}
+		s.Pairs = append(s.Pairs, Pair{q, resp, name, line})
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+func upper(c byte) byte {
+	if c >= 'a' && c <= 'z' {
+		return c - 'a' + 'A'
+	}
+	return c
+}
+
+// DeriveCharset builds the charset from the responses as the original
+// does: space first (if used), then letters, digits and other punctuation,
+// each group in byte order, and EOS last.
+func DeriveCharset(pairs []Pair) []byte {
+	var used [256]bool
+	for _, p := range pairs {
+		for i := 0; i < len(p.Response); i++ {
+			used[p.Response[i]] = true
+		}
+	}
+	var space, letters, digits, punct []byte
+	for c := 1; c < 256; c++ {
+		if !used[c] {
+			continue
+		}
+		b := byte(c)
+		switch {
+		case b == ' ':
+			space = append(space, b)
+		case b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z':
+			letters = append(letters, b)
+		case b >= '0' && b <= '9':
+			digits = append(digits, b)
+		default:
+			punct = append(punct, b)
+		}
+	}
+	cs := slices.Concat(space, letters, digits, punct)
+	return append(cs, EOS)
+}
+
+// ExplicitCharset turns a user-given charset (without EOS) into a model
+// charset: upper-cased, duplicates and NUL removed, order kept, EOS
+// appended.
+func ExplicitCharset(s string) ([]byte, error) {
+	var seen [256]bool
+	var cs []byte
+	for i := 0; i < len(s); i++ {
+		c := upper(s[i])
+		if c == EOS || seen[c] {
+			continue
+		}
+		if c < 0x20 || c > 0x7e {
+			return nil, fmt.Errorf("charset byte %#02x is not printable ASCII", c)
+		}
+		seen[c] = true
+		cs = append(cs, c)
+	}
+	if len(cs) == 0 {
+		return nil, fmt.Errorf("empty charset")
+	}
+	if len(cs)+1 > infer.MaxCharset {
+		return nil, fmt.Errorf("charset has %d characters, at most %d allowed", len(cs), infer.MaxCharset-1)
+	}
+	return append(cs, EOS), nil
+}
+
+// CheckCharset reports the first response with a character outside
+// charset (whose last entry, EOS, never matches).
+func CheckCharset(pairs []Pair, charset []byte) error {
+	var ok [256]bool
+	for _, c := range charset[:max(0, len(charset)-1)] {
+		ok[c] = true
+	}
+	for _, p := range pairs {
+		for i := 0; i < len(p.Response); i++ {
+			if !ok[p.Response[i]] {
+				return fmt.Errorf("%s: response %q has %q, which is not in the charset %q", p.Pos(), p.Response, p.Response[i], charset[:len(charset)-1])
+			}
+		}
+	}
+	return nil
+}
+
+// WritePairs writes pairs as query|response lines.
+func WritePairs(w io.Writer, pairs []Pair) error {
+	var b bytes.Buffer
+	for _, p := range pairs {
+		b.WriteString(p.Query)
+		b.WriteByte('|')
+		b.WriteString(p.Response)
+		b.WriteByte('\n')
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}

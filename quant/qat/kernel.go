@@ -1,0 +1,240 @@
+package qat
+
+import (
+	"math"
+)
+
+// accLimit is where the overflow penalty starts: a margin below the int16
+// range so that the integer model keeps its accumulators inside it.
+const accLimit = 30000
+
+// hyper are the per-step settings of the kernels.
+type hyper struct {
+	invT      float32 // 1/temperature of the softmax over integer logits
+	smooth    float32 // label smoothing
+	penalty   float32 // overflow penalty weight
+	floorBlnd float32 // how much of the floor of the shift is applied (0..1)
+}
+
+// worker holds one goroutine's scratch space and gradient accumulators.
+type worker struct {
+	net   *Net
+	eff   *effective
+	acc   [][]float32 // pre-shift accumulators per layer
+	act   [][]float32 // outputs per layer (after the shift, floor and ReLU)
+	nz    [][]int32   // nonzero inputs of layer l (l ≥ 1): indices into act[l-1]
+	dy    [][]float32 // gradient w.r.t. act[l]
+	prob  []float32
+	g     []float32 // flat gradient, laid out as Net.p
+	gWT   [][]float32
+	gB    [][]float32
+	loss  float64 // weighted cross-entropy (+ penalty)
+	wsum  float64
+	right float64 // weighted count of targets that are the argmax
+	over  int     // accumulators beyond accLimit in the float pass
+}
+
+func newWorker(n *Net, e *effective) *worker {
+	w := &worker{net: n, eff: e, g: make([]float32, len(n.p))}
+	w.gWT, w.gB = views(n.Sizes, w.g)
+	for l := 0; l+1 < len(n.Sizes); l++ {
+		out := n.Sizes[l+1]
+		w.acc = append(w.acc, make([]float32, out))
+		w.act = append(w.act, make([]float32, out))
+		w.dy = append(w.dy, make([]float32, out))
+		w.nz = append(w.nz, make([]int32, 0, n.Sizes[l]))
+	}
+	w.prob = make([]float32, n.Sizes[len(n.Sizes)-1])
+	return w
+}
+
+func (w *worker) reset() {
+	clear(w.g)
+	w.loss, w.wsum, w.right, w.over = 0, 0, 0, 0
+}
+
+// forward runs the float mirror of the integer pipeline on one example
+// and returns the logits. Inputs of layer 1 are the sparse trigram counts
+// (multiples of 32); each layer computes acc = b + Σ w·x with the
+// effective weights, y = acc/4 minus floorBlnd times its fractional part
+// (floor when fully quantized), and ReLU on hidden layers.
+func (w *worker) forward(ex *examples, e *example, h *hyper) []float32 {
+	eff := w.eff
+	L := len(eff.WT)
+	idx := ex.idx[e.in : e.in+e.nin]
+	val := ex.val[e.in : e.in+e.nin]
+	for l := 0; l < L; l++ {
+		out := len(eff.B[l])
+		acc := w.acc[l]
+		copy(acc, eff.B[l])
+		wt := eff.WT[l]
+		if l == 0 {
+			for k, i := range idx {
+				axpy(acc, wt[int(i)*out:int(i)*out+out], val[k])
+			}
+		} else {
+			x := w.act[l-1]
+			for _, i := range w.nz[l] {
+				axpy(acc, wt[int(i)*out:int(i)*out+out], x[i])
+			}
+		}
+		y := w.act[l]
+		fb := h.floorBlnd
+		for o, a := range acc {
+			v := a * (1.0 / (1 << Shift))
+			if fb != 0 {
+				v -= fb * (v - float32(math.Floor(float64(v))))
+			}
+			y[o] = v
+		}
+		if l+1 < L {
+			nz := w.nz[l+1][:0]
+			for o, v := range y {
+				if v > 0 {
+					nz = append(nz, int32(o))
+				} else {
+					y[o] = 0
+				}
+			}
+			w.nz[l+1] = nz
+		}
+	}
+	return w.act[L-1]
+}
+
+// step runs forward and backward for one example, adding its gradient,
+// loss and accuracy to the worker's totals.
+func (w *worker) step(ex *examples, e *example, h *hyper) {
+	z := w.forward(ex, e, h)
+	eff := w.eff
+	L := len(eff.WT)
+	C := len(z)
+	// Softmax at temperature T over the integer-unit logits.
+	mx := z[0]
+	arg := 0
+	for i, v := range z {
+		if v > mx {
+			mx, arg = v, i
+		}
+	}
+	var sum float32
+	for i, v := range z {
+		p := float32(math.Exp(float64((v - mx) * h.invT)))
+		w.prob[i] = p
+		sum += p
+	}
+	inv := 1 / sum
+	for i := range w.prob {
+		w.prob[i] *= inv
+	}
+	// Targets: counts, smoothed.
+	dy := w.dy[L-1]
+	tw := float64(e.w)
+	sm := h.smooth
+	for i := range dy {
+		dy[i] = w.prob[i] * e.w
+	}
+	var loss float64
+	for k := e.tg; k < e.tg+e.ntg; k++ {
+		c, cw := ex.tcls[k], ex.tw[k]
+		dy[c] -= cw * (1 - sm)
+		loss -= float64(cw) * float64(1-sm) * math.Log(float64(max(w.prob[c], 1e-30)))
+		if int(c) == arg {
+			w.right += float64(cw)
+		}
+	}
+	if sm != 0 {
+		u := e.w * sm / float32(C)
+		for i := range dy {
+			dy[i] -= u
+			loss -= float64(u) * math.Log(float64(max(w.prob[i], 1e-30)))
+		}
+	}
+	for i := range dy {
+		dy[i] *= h.invT
+	}
+	w.loss += loss
+	w.wsum += tw
+	// Backward, layer by layer.
+	for l := L - 1; l >= 0; l-- {
+		out := len(eff.B[l])
+		dacc := w.dy[l] // reused in place: dy/dacc of the shift is 1/4 (STE)
+		acc := w.acc[l]
+		pen := h.penalty * e.w
+		for o := range dacc {
+			d := dacc[o] * (1.0 / (1 << Shift))
+			if a := acc[o]; a > accLimit || a < -accLimit {
+				w.over++
+				ex := (abs32(a) - accLimit) / accLimit
+				if a > 0 {
+					d += pen * 2 * ex / accLimit
+				} else {
+					d -= pen * 2 * ex / accLimit
+				}
+				w.loss += float64(pen * ex * ex)
+			}
+			dacc[o] = d
+		}
+		gb := w.gB[l]
+		for o, d := range dacc {
+			gb[o] += d
+		}
+		gwt := w.gWT[l]
+		wt := eff.WT[l]
+		if l == 0 {
+			idx := ex.idx[e.in : e.in+e.nin]
+			val := ex.val[e.in : e.in+e.nin]
+			for k, i := range idx {
+				axpy(gwt[int(i)*out:int(i)*out+out], dacc, val[k])
+			}
+			continue
+		}
+		x := w.act[l-1]
+		dprev := w.dy[l-1]
+		clear(dprev)
+		for _, i := range w.nz[l] {
+			row := int(i) * out
+			axpy(gwt[row:row+out], dacc, x[i])
+			dprev[i] = dot(wt[row:row+out], dacc)
+		}
+	}
+}
+
+func abs32(x float32) float32 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// axpy adds a·x to y (len(x) ≥ len(y)).
+func axpy(y, x []float32, a float32) {
+	x = x[:len(y)]
+	i := 0
+	for ; i+4 <= len(y); i += 4 {
+		y[i] += a * x[i]
+		y[i+1] += a * x[i+1]
+		y[i+2] += a * x[i+2]
+		y[i+3] += a * x[i+3]
+	}
+	for ; i < len(y); i++ {
+		y[i] += a * x[i]
+	}
+}
+
+// dot is Σ x·y over len(x) (len(y) ≥ len(x)).
+func dot(x, y []float32) float32 {
+	y = y[:len(x)]
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		s0 += x[i] * y[i]
+		s1 += x[i+1] * y[i+1]
+		s2 += x[i+2] * y[i+2]
+		s3 += x[i+3] * y[i+3]
+	}
+	for ; i < len(x); i++ {
+		s0 += x[i] * y[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}

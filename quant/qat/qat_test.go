@@ -1,0 +1,348 @@
+package qat
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"mulm/infer"
+	"mulm/quant/qat/dataset"
+	"mulm/trigram"
+)
+
+var testCharset = []byte(" ABEHIKNOSWY?\x00")
+
+func randomNet(t *testing.T, hidden []int, seed uint64, sigma, biasRange float64) *Net {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, 1))
+	n, err := NewNet(hidden, testCharset, 20, sigma, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range n.B {
+		for o := range b {
+			b[o] = float32((rng.Float64()*2 - 1) * biasRange)
+		}
+	}
+	return n
+}
+
+func randomQuery(rng *rand.Rand) string {
+	const letters = "abcdefghijklmnopqrstuvwxyz ?!'"
+	b := make([]byte, 2+rng.IntN(30))
+	for i := range b {
+		b[i] = letters[rng.IntN(len(letters))]
+	}
+	return string(b)
+}
+
+// exampleOf wraps one dense input vector as a single-example set.
+func exampleOf(x []int16) *examples {
+	e := &examples{}
+	ex := example{w: 1, ntg: 1}
+	for i, v := range x {
+		if v != 0 {
+			e.idx = append(e.idx, int32(i))
+			e.val = append(e.val, float32(v))
+		}
+	}
+	ex.nin = int32(len(e.idx))
+	e.tcls, e.tw = []int32{0}, []float32{1}
+	e.ex = []example{ex}
+	return e
+}
+
+// TestMirror proves that the fully quantized float forward pass is the
+// integer model: every activation of every layer, and the argmax, equal
+// what infer computes, step by step of generated replies.
+func TestMirror(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	for k, hidden := range [][]int{{256, 192, 128}, {64, 48}, {17}} {
+		n := randomNet(t, hidden, uint64(k), 0.7, 300)
+		m, err := n.Model()
+		if err != nil {
+			t.Fatal(err)
+		}
+		eff := newEffective(n)
+		eff.set(n, 1, 0, len(n.p))
+		w := newWorker(n, eff)
+		h := &hyper{invT: 1, floorBlnd: 1}
+		steps, nonzero := 0, 0
+		for range 60 {
+			tr := m.Trace(randomQuery(rng))
+			for _, st := range tr.Steps {
+				ex := exampleOf(st.Input)
+				z := w.forward(ex, &ex.ex[0], h)
+				for l := range st.Layers {
+					for o, v := range st.Layers[l] {
+						if float32(v) != w.act[l][o] {
+							t.Fatalf("hidden %v, layer %d, neuron %d: float %v, integer %d", hidden, l+1, o, w.act[l][o], v)
+						}
+						if v != 0 {
+							nonzero++
+						}
+					}
+				}
+				if arg := infer.Argmax(st.Layers[len(st.Layers)-1]); argmaxF(z) != arg || arg != st.Next {
+					t.Fatalf("argmax %d, integer %d", argmaxF(z), st.Next)
+				}
+				steps++
+			}
+		}
+		if steps < 60 || nonzero < steps {
+			t.Fatalf("degenerate test: %d steps, %d non-zero activations", steps, nonzero)
+		}
+	}
+}
+
+func argmaxF(z []float32) int {
+	b := 0
+	for i, v := range z {
+		if v > z[b] {
+			b = i
+		}
+	}
+	return b
+}
+
+// lossOf runs one example and returns its loss.
+func lossOf(w *worker, ex *examples, h *hyper) float64 {
+	w.reset()
+	w.step(ex, &ex.ex[0], h)
+	return w.loss
+}
+
+// TestGradient checks the backward pass against central finite
+// differences of the loss on a tiny model in float mode (no quantization,
+// no floor), including the overflow penalty.
+func TestGradient(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		bias    float32 // added to layer 1 neuron 0's bias
+		penalty float32
+	}{{"plain", 0, 0}, {"overflow", 34000, 3}} {
+		n := randomNet(t, []int{8, 6}, 11, 0.6, 20)
+		n.B[0][0] += tc.bias
+		var x [trigram.InputSize]int16
+		trigram.Encode(&x, "how are you", []byte("FI"))
+		ex := exampleOf(x[:])
+		ex.tcls, ex.tw = []int32{3, 5}, []float32{2, 1}
+		ex.ex[0].ntg, ex.ex[0].w = 2, 3
+		eff := newEffective(n)
+		h := &hyper{invT: 1 / 2000.0, smooth: 0.1, penalty: tc.penalty}
+		if tc.bias == 0 {
+			h.invT = 1 / 8.0
+		}
+		w := newWorker(n, eff)
+		eff.set(n, 0, 0, len(n.p))
+		lossOf(w, ex, h)
+		if tc.penalty > 0 && w.over == 0 {
+			t.Fatal("overflow case does not overflow")
+		}
+		grad := append([]float32(nil), w.g...)
+		rng := rand.New(rand.NewPCG(1, 2))
+		checked := 0
+		for range 400 {
+			i := rng.IntN(len(n.p))
+			// Only parameters with an effect: weights of non-zero inputs.
+			if grad[i] == 0 && rng.IntN(10) > 0 {
+				continue
+			}
+			old := n.p[i]
+			const eps = 1e-2
+			var lp, lm float64
+			var nzp, nzm [][]int32
+			n.p[i] = old + eps
+			eff.set(n, 0, 0, len(n.p))
+			lp = lossOf(w, ex, h)
+			nzp = cloneNZ(w.nz)
+			n.p[i] = old - eps
+			eff.set(n, 0, 0, len(n.p))
+			lm = lossOf(w, ex, h)
+			nzm = cloneNZ(w.nz)
+			n.p[i] = old
+			if !sameNZ(nzp, nzm) {
+				continue // a ReLU kink between the two points
+			}
+			num := (lp - lm) / (2 * eps)
+			an := float64(grad[i])
+			if d := math.Abs(num - an); d > 2e-3*max(1, math.Abs(num)) && d > 0.05*math.Abs(num) {
+				t.Errorf("%s: parameter %d: analytic %g, numeric %g", tc.name, i, an, num)
+			}
+			checked++
+		}
+		if checked < 50 {
+			t.Fatalf("%s: only %d parameters checked", tc.name, checked)
+		}
+	}
+}
+
+func cloneNZ(nz [][]int32) [][]int32 {
+	var c [][]int32
+	for _, s := range nz {
+		c = append(c, slices.Clone(s))
+	}
+	return c
+}
+
+func sameNZ(a, b [][]int32) bool {
+	for i := range a {
+		if !slices.Equal(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+var tinyPairs = []dataset.Pair{
+	{Query: "HELLO", Response: "HI"}, {Query: "HI THERE", Response: "HI"},
+	{Query: "ARE YOU A BOT", Response: "YES"}, {Query: "ARE YOU HUMAN", Response: "NO"},
+	{Query: "HOW ARE YOU", Response: "OK"}, {Query: "WHY", Response: "WHY?"},
+	{Query: "GOODBYE", Response: "BYE"}, {Query: "SEE YOU", Response: "BYE"},
+	{Query: "IS IT SNOWING", Response: "NO"}, {Query: "WHO ARE YOU", Response: "A BOT"},
+}
+
+func tinyConfig() Config {
+	return Config{Hidden: []int{48, 32}, Epochs: 60, Batch: 8, LR: 0.02, Seed: 3, Workers: 2, MaxLen: 10}
+}
+
+func TestTinyTrainingReachesExactMatch(t *testing.T) {
+	cs := dataset.DeriveCharset(tinyPairs)
+	tr, err := NewTrainer(tinyConfig(), nil, cs, tinyPairs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log bytes.Buffer
+	tr.cfg.Log = &log
+	if _, err := tr.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	m, met := tr.Best()
+	if met.Exact != 1 {
+		t.Fatalf("best exact-match %v, want 1\n%s", met.Exact, log.String())
+	}
+	// The exported best model really answers every query (checked again
+	// independently of the trainer's bookkeeping).
+	for _, p := range tinyPairs {
+		if got := m.Reply(p.Query); got != p.Response {
+			t.Errorf("%q: %q, want %q", p.Query, got, p.Response)
+		}
+	}
+	if !strings.Contains(log.String(), "exact 100.00%") || !strings.Contains(log.String(), "eta") {
+		t.Errorf("log lacks the per-epoch figures:\n%s", log.String())
+	}
+}
+
+func trainParams(t *testing.T, cfg Config, stopAfter int) (*Trainer, []float32) {
+	t.Helper()
+	cs := dataset.DeriveCharset(tinyPairs)
+	tr, err := NewTrainer(cfg, nil, cs, tinyPairs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if stopAfter > 0 {
+		tr.afterEpoch = func(m Metrics) {
+			if m.Epoch == stopAfter {
+				cancel()
+			}
+		}
+	}
+	tr.Run(ctx)
+	return tr, slices.Clone(tr.net.p)
+}
+
+func TestDeterministic(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.Epochs = 8
+	_, a := trainParams(t, cfg, 0)
+	_, b := trainParams(t, cfg, 0)
+	if !slices.Equal(a, b) {
+		t.Fatal("same seed, different weights")
+	}
+	cfg.Seed++
+	_, c := trainParams(t, cfg, 0)
+	if slices.Equal(a, c) {
+		t.Fatal("different seed, same weights")
+	}
+}
+
+func TestCheckpointResume(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.Epochs = 10
+	_, full := trainParams(t, cfg, 0)
+	half, _ := trainParams(t, cfg, 4)
+	var buf bytes.Buffer
+	if err := half.WriteCheckpoint(&buf); err != nil {
+		t.Fatal(err)
+	}
+	path := t.TempDir() + "/run.ckpt"
+	if err := half.SaveCheckpoint(path); err != nil {
+		t.Fatal(err)
+	}
+	tr, err := Resume(path, cfg, tinyPairs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.epoch != 4 {
+		t.Fatalf("resumed at epoch %d, want 4", tr.epoch)
+	}
+	if _, bm := tr.Best(); bm.Epoch == 0 {
+		t.Fatal("best model not restored")
+	}
+	tr.Run(context.Background())
+	if !slices.Equal(tr.net.p, full) {
+		t.Fatal("resumed run differs from the uninterrupted one")
+	}
+	// Fine-tuning from a .mulm starts from exactly its integer weights.
+	m, _ := tr.Best()
+	mp := t.TempDir() + "/m.mulm"
+	if err := infer.WriteFile(mp, m); err != nil {
+		t.Fatal(err)
+	}
+	ft, err := Resume(mp, cfg, tinyPairs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2, err := ft.net.Model()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b1, b2 bytes.Buffer
+	m.WriteTo(&b1)
+	m2.WriteTo(&b2)
+	if !bytes.Equal(b1.Bytes(), b2.Bytes()) {
+		t.Fatal("FromModel does not reproduce the model")
+	}
+	// A damaged checkpoint is an error.
+	bad := buf.Bytes()[:buf.Len()/2]
+	if _, err := readCheckpoint(bytes.NewReader(bad[len(checkpointMagic):])); err == nil {
+		t.Fatal("truncated checkpoint accepted")
+	}
+}
+
+func TestEvaluateCeilingAndClasses(t *testing.T) {
+	cs := dataset.DeriveCharset(tinyPairs)
+	tr, err := NewTrainer(tinyConfig(), nil, cs, tinyPairs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.Run(context.Background())
+	m, _ := tr.Best()
+	pairs := append(slices.Clone(tinyPairs), dataset.Pair{Query: "HELLO", Response: "BYE"})
+	r := Evaluate(m, pairs, 2)
+	if r.Pairs != 11 || r.Matched != 10 || r.Ceiling != 10.0/11 {
+		t.Fatalf("report %+v", r)
+	}
+	if c := r.PerClass["BYE"]; c.Pairs != 3 || c.Matched != 2 {
+		t.Fatalf("class BYE %+v", c)
+	}
+	if r.Confusion["BYE"]["HI"] != 1 {
+		t.Fatalf("confusion %v", r.Confusion["BYE"])
+	}
+}

@@ -1,0 +1,29 @@
+; ===========================================================================
+; bufs.asm - the end of the image and the buffers after it.
+;
+; Nothing here is stored in the .COM: the buffers are addresses past its
+; end, page aligned where the engine needs it (XV, ACCLO/ACCHI, Q1LO/Q1HI).
+; The Go builder checks that BUFEND stays below the CCP at E400h.
+; ===========================================================================
+
+ENDIMG:                         ; end of the .COM image
+
+BUFS    equ (ENDIMG + 255) / 256 * 256
+XV      equ BUFS                ; 512  input vector (256 words)
+ACCLO   equ BUFS + 512          ; 256  accumulators, low bytes
+ACCHI   equ BUFS + 768          ; 256  accumulators, high bytes
+Q1LO    equ BUFS + 1024         ; 256  layer 1 after bias + query, low bytes
+Q1HI    equ BUFS + 1280         ; 256  ... high bytes
+A0      equ BUFS + 1536         ; 512  outputs of layers 1, 3, 5, ... (words)
+A1      equ BUFS + 2048         ; 512  outputs of layers 2, 4, 6, ...
+CONBUF  equ BUFS + 2560         ; 258  BDOS 10 buffer: max, count, 255 chars
+QBUF    equ CONBUF + 258        ; 257  " " + trimmed query + " "
+WIN     equ QBUF + 257          ; 8    context window
+DESC    equ WIN + 8             ; 13   current layer descriptor (LDESC)
+CURD    equ DESC + LDSIZE       ; 2    address of that descriptor
+NLEFT   equ CURD + 2            ; 1    characters the reply may still have
+LLEFT   equ NLEFT + 1           ; 1    layers left in this step
+AMAX    equ LLEFT + 1           ; 1    argmax so far
+STKBOT  equ AMAX + 1            ; 128  stack
+STACK   equ STKBOT + 128        ;      initial SP (grows down)
+BUFEND  equ STACK               ; first address past everything

@@ -1,0 +1,70 @@
+; ===========================================================================
+; chat.asm - the CP/M user interface of CHAT.COM.
+;
+; With a command tail (CHAT HELLO THERE) that is not all spaces: answer it
+; once, print CR LF and warm boot.  The CCP upper-cases the tail and keeps
+; its leading space; the query encoder lower-cases and trims, so that is
+; fine.
+;
+; Otherwise loop: print "> ", read a line with BDOS 10 (which echoes the
+; line and a CR), print LF; an
+; empty or all-space line prompts again; a line whose first non-space
+; character is "!" warm boots; any other line is answered (the reply, then
+; CR LF) and the loop prompts again.
+; ===========================================================================
+
+        org 0100h
+
+START:  ld sp,STACK
+        ld hl,0080h             ; command tail: length byte + chars
+        call BLANK
+        jr z,chat
+        ld hl,0080h
+        call GENERATE
+        call CRLF
+        jp 0                    ; warm boot
+
+chat:   ld de,PROMPT
+        ld c,9                  ; BDOS 9: print "$"-terminated string
+        call BDOS
+        ld hl,CONBUF
+        ld (hl),255             ; longest line
+        ex de,hl
+        ld c,10                 ; BDOS 10: read console buffer
+        call BDOS
+        ld e,10                 ; BDOS 10 ends by echoing CR only (as
+        ld c,2                  ; CP/M 2.2 does): add the LF
+        call BDOS
+        ld hl,CONBUF+1
+        call BLANK
+        jr z,chat               ; empty or all spaces: prompt again
+        cp '!'
+        jp z,0                  ; "!...": warm boot
+        ld hl,CONBUF+1
+        call GENERATE
+        call CRLF
+        jr chat
+
+; BLANK - HL = length byte + chars.  Z when there is no character other
+; than spaces; else NZ and A = the first non-space character.
+BLANK:  ld b,(hl)
+blank_l:
+        ld a,b
+        or a
+        ret z
+        inc hl
+        dec b
+        ld a,(hl)
+        cp ' '
+        jr z,blank_l
+        ret
+
+; CRLF - print CR LF.
+CRLF:   ld e,13
+        ld c,2
+        call BDOS
+        ld e,10
+        ld c,2
+        jp BDOS
+
+PROMPT: db "> $"

@@ -1,0 +1,216 @@
+package z80ref
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+
+	"mulm/infer"
+	"mulm/trigram"
+	"mulm/z80ref/cpm"
+)
+
+// Engine runs a model's image on the emulated Z80 one reply at a time,
+// calling GENERATE directly (no chat UI) and watching it through PC hooks.
+// An Engine is immutable; every call uses a fresh CP/M machine, so it is
+// safe for concurrent use.
+type Engine struct {
+	img  *Image
+	spec *engineSpec
+}
+
+// NewEngine builds the image of m for the given engine kind.
+func NewEngine(m *infer.Model, kind EngineKind) (*Engine, error) {
+	img, err := Build(m, BuildOptions{Kind: kind})
+	if err != nil {
+		return nil, err
+	}
+	return NewEngineFromImage(img), nil
+}
+
+// NewEngineFromImage returns an Engine running an already built image.
+func NewEngineFromImage(img *Image) *Engine { return &Engine{img: img, spec: engines[img.Kind]} }
+
+// Image returns the engine's image.
+func (e *Engine) Image() *Image { return e.img }
+
+// Stats are the T-states of one reply on the emulated Z80 (BDOS calls are
+// free, as in package cpm).
+type Stats struct {
+	// Begin is the once-per-reply work: the query encoder and the query's
+	// share of layer 1 (GENERATE's entry to the GENQ hook).
+	Begin uint64
+	// Steps holds the T-states of each generation step: from one STEP
+	// call to the next, or to GENERATE's return for the last one. A step
+	// that prints a character includes printing it and pushing it into
+	// the context window; the final EOS step (if the reply ended by
+	// itself) is included.
+	Steps []uint64
+	// Total is the whole GENERATE call, Begin and every step.
+	Total uint64
+}
+
+// PerChar is the mean T-states of a generation step, (Total − Begin) /
+// len(Steps), or 0 when there was no step.
+func (s Stats) PerChar() uint64 {
+	if len(s.Steps) == 0 {
+		return 0
+	}
+	return (s.Total - s.Begin) / uint64(len(s.Steps))
+}
+
+// stepBudget bounds the T-states of one reply for model m (far above the
+// worst case of every input and every weight non-zero), so that a runaway
+// program fails instead of spinning.
+func stepBudget(m *infer.Model) uint64 {
+	var perStep uint64 = 200_000
+	for _, l := range m.Layers() {
+		perStep += uint64(l.In) * (200 + 200*uint64(l.Out))
+	}
+	return 2_000_000 + perStep*uint64(m.MaxLen()+1)*2
+}
+
+// newMachine returns a CP/M machine loaded with the image, SP at the
+// image's own stack.
+func (e *Engine) newMachine(out io.Writer) (*cpm.Machine, error) {
+	m, err := cpm.New(e.img.COM, cpm.Options{Stdout: out})
+	if err != nil {
+		return nil, err
+	}
+	m.CPU().SP = e.img.sym("STACK")
+	return m, nil
+}
+
+// Trace answers query on the emulated Z80 and records every step as
+// infer.Model.Trace does: the input vector (at STEPX), every layer's
+// outputs (at STEPL), the argmax (at STEPA). Reply is the text GENERATE
+// printed through BDOS 2. The query is cut to trigram.MaxQueryLen bytes,
+// as the console buffer holds no more.
+func (e *Engine) Trace(query string) (infer.Trace, Stats, error) {
+	tr := infer.Trace{Query: query}
+	var st Stats
+	m, err := e.newMachine(nil)
+	if err != nil {
+		return tr, st, err
+	}
+	img := e.img
+	q := query
+	if len(q) > trigram.MaxQueryLen {
+		q = q[:trigram.MaxQueryLen]
+	}
+	buf := img.sym("CONBUF") + 1
+	m.Write(buf, byte(len(q)))
+	for i := range len(q) {
+		m.Write(buf+1+uint16(i), q[i])
+	}
+	m.CPU().HL.SetU16(buf)
+
+	var (
+		t0, stepStart uint64
+		cur           *infer.Step
+		printed       []byte
+		hookErr       error
+	)
+	fail := func(format string, args ...any) {
+		if hookErr == nil {
+			hookErr = fmt.Errorf("z80ref: "+format, args...)
+		}
+		m.Stop()
+	}
+	m.SetHook(img.sym("GENQ"), func(m *cpm.Machine) { st.Begin = m.TStates() - t0 })
+	m.SetHook(img.sym("STEP"), func(m *cpm.Machine) {
+		now := m.TStates()
+		if cur != nil {
+			st.Steps = append(st.Steps, now-stepStart)
+		}
+		stepStart = now
+		tr.Steps = append(tr.Steps, infer.Step{Next: -1})
+		cur = &tr.Steps[len(tr.Steps)-1]
+	})
+	m.SetHook(img.sym("STEPX"), func(m *cpm.Machine) {
+		xv := img.sym("XV")
+		cur.Input = make([]int16, trigram.InputSize)
+		for i := range cur.Input {
+			cur.Input[i] = int16(m.ReadWord(xv + uint16(2*i)))
+		}
+	})
+	m.SetHook(img.sym("STEPL"), func(m *cpm.Machine) {
+		li, y := e.spec.layerOut(m, img)
+		if li != len(cur.Layers) {
+			fail("STEPL reported layer %d, want %d", li+1, len(cur.Layers)+1)
+			return
+		}
+		cur.Layers = append(cur.Layers, y)
+	})
+	m.SetHook(img.sym("STEPA"), func(m *cpm.Machine) { cur.Next = int(m.CPU().AF.Hi) })
+	m.SetHook(0x0005, func(m *cpm.Machine) {
+		if c := m.CPU().BC.Lo; c == 2 {
+			printed = append(printed, m.CPU().DE.Lo)
+		} else {
+			fail("GENERATE called BDOS function %d", c)
+		}
+	})
+	t0 = m.TStates()
+	total, err := m.Call(img.sym("GENERATE"), stepBudget(img.model))
+	if hookErr != nil {
+		return tr, st, hookErr
+	}
+	if err != nil {
+		return tr, st, fmt.Errorf("z80ref: GENERATE for %q: %w", query, err)
+	}
+	if cur != nil {
+		st.Steps = append(st.Steps, m.TStates()-stepStart)
+	}
+	st.Total = total
+	tr.Reply = string(printed)
+	return tr, st, nil
+}
+
+// Reply answers query on the emulated Z80 and returns the printed text.
+func (e *Engine) Reply(query string) (string, Stats, error) {
+	tr, st, err := e.Trace(query)
+	return tr.Reply, st, err
+}
+
+// Machine returns a CP/M machine with the whole .COM loaded, ready to Run,
+// for callers that want full control (hooks, budgets, raw output).
+func (im *Image) Machine(opt cpm.Options) (*cpm.Machine, error) { return cpm.New(im.COM, opt) }
+
+// ChatResult is what a chat session printed and how long it took.
+type ChatResult struct {
+	// Output is everything the program printed, CR bytes dropped.
+	Output string
+	// Responses are the per-input records of the CP/M machine: the first
+	// covers the start up to the first line read (or the command-tail
+	// reply), each later one the work after one input line.
+	Responses []cpm.Response
+	// TStates is the total of the run.
+	TStates uint64
+}
+
+// Chat runs the whole .COM in a CP/M machine: tail is the command tail
+// ("" for none), input the console input, one query a line. It returns
+// when the program warm boots or the input is exhausted (both are
+// normal ends and return a nil error).
+func (im *Image) Chat(tail string, input io.Reader) (ChatResult, error) {
+	var res ChatResult
+	out := &byteSink{}
+	m, err := cpm.New(im.COM, cpm.Options{Tail: tail, Stdin: input, Stdout: out, TextOutput: true,
+		MaxTStates: cpm.DefaultMaxTStates})
+	if err != nil {
+		return res, err
+	}
+	err = m.Run()
+	if errors.Is(err, cpm.ErrInputExhausted) {
+		err = nil
+	}
+	res.Output = string(out.b)
+	res.Responses = slices.Clone(m.Responses())
+	res.TStates = m.TStates()
+	return res, err
+}
+
+type byteSink struct{ b []byte }
+
+func (s *byteSink) Write(p []byte) (int, error) { s.b = append(s.b, p...); return len(p), nil }
