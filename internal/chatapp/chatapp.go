@@ -1,7 +1,8 @@
-// Package chatapp is the terminal program shared by the examples: it chats
-// with an embedded model in pure Go, or with -z80 runs every query through
-// the model's CP/M program on the emulated Z80 and prints the time the
-// reply would take on a 4 MHz machine; -com writes that CP/M program.
+// Package chatapp is the terminal chat shared by the examples and
+// "mulm chat": it chats with a model in pure Go, or with -z80 runs every
+// query through the model's CP/M program on the emulated Z80 and prints the
+// time the reply would take on a 4 MHz machine; the examples' -com writes
+// that CP/M program.
 package chatapp
 
 import (
@@ -50,32 +51,53 @@ func run(model []byte, intro string, z80 bool, com, query string, stdin io.Reade
 	if err != nil {
 		return fmt.Errorf("embedded model: %w", err)
 	}
-	var img *z80ref.Image
-	if z80 || com != "" {
-		if img, err = z80ref.Build(m, z80ref.BuildOptions{}); err != nil {
+	if com != "" {
+		img, err := z80ref.Build(m, z80ref.BuildOptions{})
+		if err != nil {
 			return err
 		}
-	}
-	if com != "" {
 		if err := os.WriteFile(com, img.COM, 0o644); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %s: %d bytes (%s engine)\n", com, len(img.COM), img.Kind)
 		return nil
 	}
+	return Chat(m, Options{Z80: z80, Query: query, Intro: intro}, stdin, stdout)
+}
+
+// Options configure Chat.
+type Options struct {
+	// Z80 answers on the emulated Z80: every query runs through the
+	// model's CP/M program, and the reply is followed by its time at
+	// 4 MHz.
+	Z80 bool
+	// Query, when set, is answered once instead of reading queries.
+	Query string
+	// Intro is printed before the first prompt.
+	Intro string
+}
+
+// Chat answers queries read from stdin, one a line, after a "> " prompt,
+// until the end of input or a line starting with '!'; empty lines
+// re-prompt, as the CP/M program does.
+func Chat(m *infer.Model, opt Options, stdin io.Reader, stdout io.Writer) error {
 	answer := func(q string) (string, error) { return m.Reply(q), nil }
-	if z80 {
+	if opt.Z80 {
+		img, err := z80ref.Build(m, z80ref.BuildOptions{})
+		if err != nil {
+			return err
+		}
 		answer = func(q string) (string, error) { return z80Reply(img, q) }
 	}
-	if query != "" {
-		r, err := answer(query)
+	if opt.Query != "" {
+		r, err := answer(opt.Query)
 		if err == nil {
 			_, err = fmt.Fprintln(stdout, r)
 		}
 		return err
 	}
-	if intro != "" {
-		fmt.Fprintln(stdout, intro)
+	if opt.Intro != "" {
+		fmt.Fprintln(stdout, opt.Intro)
 	}
 	sc := bufio.NewScanner(stdin)
 	for {

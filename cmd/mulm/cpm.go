@@ -1,0 +1,63 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"mulm/z80ref/cpm"
+)
+
+// runCPM runs any CP/M 2.2 console program on the emulated Z80: the .COM
+// file, then its command tail. Console input comes from stdin (a terminal
+// or a pipe); the run ends when the program exits or the input ends.
+func runCPM(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("cpm", stderr)
+	stats := fs.Bool("stats", false, "print T-states and seconds at 4 MHz for every response (to stderr)")
+	raw := fs.Bool("raw", false, "write the program's output bytes unchanged (default: CR LF becomes LF)")
+	budget := fs.Uint64("max", cpm.DefaultMaxTStates, "stop the program after this many T-states")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: mulm cpm [-stats] [-raw] [-max T] FILE.COM [command tail ...]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() < 1 {
+		fs.Usage()
+		return errors.New("no .COM file given")
+	}
+	com, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	m, err := cpm.New(com, cpm.Options{
+		Tail:       strings.Join(fs.Args()[1:], " "),
+		Stdin:      stdin,
+		Stdout:     stdout,
+		TextOutput: !*raw,
+		MaxTStates: *budget,
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", fs.Arg(0), err)
+	}
+	err = m.Run()
+	if errors.Is(err, cpm.ErrInputExhausted) {
+		err = nil
+	}
+	if *stats {
+		writeStats(stderr, m)
+	}
+	return err
+}
+
+// writeStats prints the per-response T-states of a finished run.
+func writeStats(w io.Writer, m *cpm.Machine) {
+	fmt.Fprintln(w, "response  T-states      seconds at 4 MHz  input")
+	for i, r := range m.Responses() {
+		fmt.Fprintf(w, "%8d  %12d  %16.3f  %q\n", i, r.TStates, float64(r.TStates)/4e6, r.Input)
+	}
+	fmt.Fprintf(w, "total     %12d  %16.3f  (%d instructions)\n", m.TStates(), float64(m.TStates())/4e6, m.Instructions())
+}
