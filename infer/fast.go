@@ -20,16 +20,18 @@ type fastLayer struct {
 	in, out int
 	shift   uint8
 	relu    bool
-	bias    []int16
+	bias    accs
 	// For input i, idx[off[2i]:off[2i+1]] are the outputs with weight +1
 	// and idx[off[2i+1]:off[2i+2]] those with weight −1 or −2, a −2 output
 	// being listed twice (−2·x = −x − x).
 	off []int32
 	idx []uint8
-	// ctx0 is, for the first layer only, the contribution of the empty
-	// context (eight spaces) to every accumulator: the first step of every
-	// reply starts from it instead of walking 21 context columns.
-	ctx0 [quant.MaxWidth]int16
+	// pad[k], for the first layer only, is the contribution to every
+	// accumulator of the context n-grams that lie wholly in the padding
+	// when k < 8 characters have been generated: those n-grams are the
+	// same in every reply, so a step walks only the 3k columns of the
+	// n-grams that touch a generated character.
+	pad [trigram.ContextLen]accs
 }
 
 func buildFast(layers []quant.Layer) []fastLayer {
@@ -38,7 +40,9 @@ func buildFast(layers []quant.Layer) []fastLayer {
 		l := &layers[li]
 		f := &fl[li]
 		f.in, f.out, f.shift, f.relu = l.In, l.Out, l.Shift, li < len(layers)-1
-		f.bias = l.Bias
+		for o, b := range l.Bias {
+			f.bias[o] = int32(b)
+		}
 		f.off = make([]int32, 2*l.In+1)
 		for i := range l.In {
 			f.off[2*i] = int32(len(f.idx))
@@ -59,16 +63,19 @@ func buildFast(layers []quant.Layer) []fastLayer {
 	if len(fl) > 0 && fl[0].in == trigram.InputSize {
 		var w [trigram.ContextLen]byte
 		trigram.FillWindow(&w, nil)
-		fl[0].addContext(&fl[0].ctx0, &w)
+		for k := range trigram.ContextLen {
+			fl[0].addContext(&fl[0].pad[k], &w, 0, trigram.ContextLen-k)
+		}
 	}
 	return fl
 }
 
-// addContext adds the context buckets of window w into acc: 21 n-grams,
-// each adding trigram.Weight to one context bucket.
-func (f *fastLayer) addContext(acc *[quant.MaxWidth]int16, w *[trigram.ContextLen]byte) {
+// addContext adds into acc the context n-grams of window w that start at
+// or after from and end before to: 1-, 2- and 3-grams, each adding
+// trigram.Weight to one context bucket.
+func (f *fastLayer) addContext(acc *accs, w *[trigram.ContextLen]byte, from, to int) {
 	for n := 1; n <= 3; n++ {
-		for i := 0; i+n <= trigram.ContextLen; i++ {
+		for i := from; i+n <= to; i++ {
 			h := uint16(7 * i)
 			for _, b := range w[i : i+n] {
 				h = h*31 + uint16(b)
@@ -78,52 +85,94 @@ func (f *fastLayer) addContext(acc *[quant.MaxWidth]int16, w *[trigram.ContextLe
 	}
 }
 
-// add adds input i with value x into acc.
-func (f *fastLayer) add(acc *[quant.MaxWidth]int16, i int, x int16) {
-	o := f.off[2*i : 2*i+3]
-	addTo(acc, f.idx[o[0]:o[1]], x)
-	addTo(acc, f.idx[o[1]:o[2]], -x)
-}
-
-// addTo adds x to acc[j] for every j in ids, eight at a time.
-func addTo(acc *[quant.MaxWidth]int16, ids []uint8, x int16) {
-	for len(ids) >= 8 {
-		acc[ids[0]] += x
-		acc[ids[1]] += x
-		acc[ids[2]] += x
-		acc[ids[3]] += x
-		acc[ids[4]] += x
-		acc[ids[5]] += x
-		acc[ids[6]] += x
-		acc[ids[7]] += x
-		ids = ids[8:]
-	}
-	for _, j := range ids {
-		acc[j] += x
-	}
-}
-
-// finish shifts (and rectifies) the accumulators into y. ReLU is
-// branch-free: v &^ (v >> 15) is 0 for negative v and v otherwise.
-func (f *fastLayer) finish(y, acc *[quant.MaxWidth]int16) {
-	s := f.shift
-	if f.relu {
-		for o := range f.out {
-			v := acc[o] >> s
-			y[o] = v &^ (v >> 15)
+// addGenerated adds the context n-grams of window w that touch one of the
+// k last (generated) characters: those ending at position 8−k or later.
+func (f *fastLayer) addGenerated(acc *accs, w *[trigram.ContextLen]byte, k int) {
+	first := trigram.ContextLen - k // position of the oldest generated character
+	for n := 1; n <= 3; n++ {
+		for i := max(0, first-n+1); i+n <= trigram.ContextLen; i++ {
+			h := uint16(7 * i)
+			for _, b := range w[i : i+n] {
+				h = h*31 + uint16(b)
+			}
+			f.add(acc, trigram.Buckets+int(h%trigram.Buckets), trigram.Weight)
 		}
-		return
-	}
-	for o := range f.out {
-		y[o] = acc[o] >> s
 	}
 }
+
+// add adds input i with value x into acc: x into the outputs of its +1
+// list, then −x into those of its −1 list, eight at a time.
+func (f *fastLayer) add(acc *accs, i int, x int32) {
+	o := f.off[2*i : 2*i+3]
+	part, rest := f.idx[o[0]:o[1]], f.idx[o[1]:o[2]]
+	for k := 0; ; k++ {
+		for len(part) >= 8 {
+			acc[part[0]] += x
+			acc[part[1]] += x
+			acc[part[2]] += x
+			acc[part[3]] += x
+			acc[part[4]] += x
+			acc[part[5]] += x
+			acc[part[6]] += x
+			acc[part[7]] += x
+			part = part[8:]
+		}
+		for _, j := range part {
+			acc[j] += x
+		}
+		if k == 1 {
+			return
+		}
+		part, x = rest, -x
+	}
+}
+
+// finish shifts (and rectifies) the accumulators into y and lists the
+// indices of the non-zero outputs in nz, returning how many there are. It
+// is branch-free: v &^ (v >> 15) is 0 for negative v (ReLU), and every
+// index is written to nz but only counted when its value is not zero.
+func (f *fastLayer) finish(y *[quant.MaxWidth]int16, acc *accs, nz *[quant.MaxWidth]uint8) int {
+	a := acc[:f.out]
+	ys := y[:len(a)]
+	var relu int16 // all ones for hidden layers
+	if f.relu {
+		relu = -1
+	}
+	n := 0
+	if f.shift == quant.DefaultShift { // the common case, with a constant shift
+		for o, w := range a {
+			v := int16(w) >> quant.DefaultShift
+			v &^= v >> 15 & relu
+			ys[o] = v
+			nz[uint8(n)] = uint8(o)
+			n += int(uint16(v|-v) >> 15)
+		}
+		return n
+	}
+	s := f.shift & 15 // shifts are 0..15 (validated); the mask spares Go's shift-overflow code
+	for o, w := range a {
+		v := int16(w) >> s
+		v &^= v >> 15 & relu
+		ys[o] = v
+		nz[uint8(n)] = uint8(o)
+		n += int(uint16(v|-v) >> 15)
+	}
+	return n
+}
+
+// accs are accumulators. They are 32 bits wide so that Go adds into memory
+// in one instruction; only their low 16 bits are ever used (finish
+// truncates), and since 2^16 divides 2^32 the result is exactly the
+// wrapping 16-bit sum of the contract.
+type accs [quant.MaxWidth]int32
 
 // state is the scratch of one reply in progress.
 type state struct {
-	q1  [quant.MaxWidth]int16 // layer 1 accumulators: bias + query part
-	acc [quant.MaxWidth]int16
+	q1  accs // layer 1 accumulators: bias + query part
+	acc accs
 	act [2][quant.MaxWidth]int16
+	nz  [quant.MaxWidth]uint8 // indices of the non-zero entries of the current act
+	nnz int
 	win [trigram.ContextLen]byte // last generated characters, lower-cased
 	n   int                      // characters generated so far
 }
@@ -134,10 +183,10 @@ func (m *Model) begin(s *state, query string) {
 	f := &m.fast[0]
 	var q [trigram.Buckets]int16
 	trigram.EncodeQuery(&q, query)
-	copy(s.q1[:f.out], f.bias)
+	s.q1 = f.bias
 	for i, x := range q {
 		if x != 0 {
-			f.add(&s.q1, i, x)
+			f.add(&s.q1, i, int32(x))
 		}
 	}
 	for i := range s.win {
@@ -150,15 +199,17 @@ func (m *Model) begin(s *state, query string) {
 // index. When st is not nil every layer's output is copied into it.
 func (m *Model) next(s *state, st *Step) int {
 	f := &m.fast[0]
-	s.acc = s.q1
-	if s.n == 0 {
-		for o := range f.out {
-			s.acc[o] += f.ctx0[o]
+	k := min(s.n, trigram.ContextLen)
+	if k < trigram.ContextLen {
+		pad := &f.pad[k]
+		for o, q := range s.q1[:f.out] {
+			s.acc[o] = q + pad[o]
 		}
 	} else {
-		f.addContext(&s.acc, &s.win)
+		s.acc = s.q1
 	}
-	f.finish(&s.act[0], &s.acc)
+	f.addGenerated(&s.acc, &s.win, k)
+	s.nnz = f.finish(&s.act[0], &s.acc, &s.nz)
 	cur := 0
 	for li := 1; ; li++ {
 		if st != nil {
@@ -168,13 +219,12 @@ func (m *Model) next(s *state, st *Step) int {
 			break
 		}
 		f = &m.fast[li]
-		copy(s.acc[:f.out], f.bias)
-		for i, x := range s.act[cur][:f.in] {
-			if x != 0 {
-				f.add(&s.acc, i, x)
-			}
+		s.acc = f.bias
+		act := &s.act[cur]
+		for _, i := range s.nz[:s.nnz] {
+			f.add(&s.acc, int(i), int32(act[i]))
 		}
-		f.finish(&s.act[1-cur], &s.acc)
+		s.nnz = f.finish(&s.act[1-cur], &s.acc, &s.nz)
 		cur = 1 - cur
 	}
 	return Argmax(s.act[cur][:f.out])
