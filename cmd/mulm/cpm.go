@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"mulm/z80ref/cpm"
 )
@@ -43,21 +44,25 @@ func runCPM(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
+	start := time.Now()
 	err = m.Run()
+	elapsed := time.Since(start)
 	if errors.Is(err, cpm.ErrInputExhausted) {
 		err = nil
 	}
 	if *stats {
-		writeStats(stderr, m)
+		writeStats(stderr, m, elapsed)
 	}
 	return err
 }
 
 // writeStats prints the per-response T-states of a finished run.
-func writeStats(w io.Writer, m *cpm.Machine) {
+func writeStats(w io.Writer, m *cpm.Machine, elapsed time.Duration) {
 	fmt.Fprintln(w, "response  T-states      seconds at 4 MHz  input")
 	for i, r := range m.Responses() {
 		fmt.Fprintf(w, "%8d  %12d  %16.3f  %q\n", i, r.TStates, float64(r.TStates)/4e6, r.Input)
 	}
 	fmt.Fprintf(w, "total     %12d  %16.3f  (%d instructions)\n", m.TStates(), float64(m.TStates())/4e6, m.Instructions())
+	fmt.Fprintf(w, "emulated in %v: %.0f million T-states per second (%.0f× a 4 MHz Z80)\n",
+		elapsed.Round(time.Millisecond), float64(m.TStates())/elapsed.Seconds()/1e6, float64(m.TStates())/elapsed.Seconds()/4e6)
 }
