@@ -15,10 +15,14 @@ import (
 )
 
 // The embedded assembler sources. chat.asm is the CP/M user interface and
-// is shared by every engine kind; the others belong to the compact engine.
+// common.asm the generation loop and query encoder, shared by every engine
+// kind; engine.asm and bufs.asm belong to the compact engine (fast.asm to
+// the fast one, see fast.go).
 var (
 	//go:embed chat.asm
 	chatAsm []byte
+	//go:embed common.asm
+	commonAsm []byte
 	//go:embed engine.asm
 	compactAsm []byte
 	//go:embed bufs.asm
@@ -38,34 +42,94 @@ const (
 type EngineKind int
 
 const (
+	// Auto lets Build choose: the fastest engine whose .COM fits the size
+	// limit (BuildOptions.MaxCOMSize) and the TPA.
+	Auto EngineKind = iota
 	// Compact is the packed-weight engine: column-major 2-bit weights,
 	// input-stationary loops that skip zero inputs (engine.asm).
-	Compact EngineKind = iota
+	Compact
+	// Fast carries the same packed weights but expands them at start-up,
+	// in place, into per-input lists of output indices, and walks only the
+	// non-zero inputs and weights with SP-driven unrolled loops (fast.asm).
+	Fast
 )
 
+// autoOrder lists the engine kinds Auto tries, fastest first.
+var autoOrder = []EngineKind{Fast, Compact}
+
 func (k EngineKind) String() string {
+	if k == Auto {
+		return "auto"
+	}
 	if s := engines[k]; s != nil {
 		return s.name
 	}
 	return fmt.Sprintf("EngineKind(%d)", int(k))
 }
 
+// ParseEngineKind returns the kind named s: "auto", "compact" or "fast".
+func ParseEngineKind(s string) (EngineKind, error) {
+	for _, k := range []EngineKind{Auto, Compact, Fast} {
+		if k.String() == s {
+			return k, nil
+		}
+	}
+	return Auto, fmt.Errorf("z80ref: unknown engine %q (want auto, compact or fast)", s)
+}
+
 // engineSpec is everything that differs between engine kinds. A new kind
 // adds a spec to engines: its sources (engine code, generated data, buffer
-// layout), in the order they follow chat.asm, and a reader for the layer
-// outputs at the STEPL hook.
+// layout), in the order they follow chat.asm, readers for the input vector
+// at the STEPX hook and the layer outputs at the STEPL hook, and the sizes
+// its memory map needs.
 type engineSpec struct {
 	name string
 	// sources returns the engine's sources for model m: code, data and
 	// buffer layout, in assembly order after chat.asm.
 	sources func(m *infer.Model) ([]asm.Source, error)
+	// input is called at the STEPX hook and returns the input vector
+	// (trigram.InputSize values).
+	input func(mem memReader, im *Image) []int16
 	// layerOut is called at the STEPL hook and returns the index (0-based)
 	// of the layer just finished and its outputs.
 	layerOut func(mem memReader, im *Image) (int, []int16)
-	// dataSizes returns the exact sizes in bytes of the generated tables
-	// (DATA to WEIGHTS) and weights (WEIGHTS to ENDIMG) for m, so that
-	// Build can predict the memory map before assembling.
-	dataSizes func(m *infer.Model) (tables, weights int)
+	// layout returns the exact sizes the memory map of m's image needs,
+	// so that Build can predict it before assembling; it fails when the
+	// engine cannot run m.
+	layout func(m *infer.Model) (layout, error)
+	// weightsName and gapName name the weights region and the run-time
+	// region between ENDIMG and BUFS.
+	weightsName, gapName string
+}
+
+// layout holds the model-dependent sizes of a memory map.
+type layout struct {
+	// tables and weights are the generated data: DATA to WEIGHTS and
+	// WEIGHTS to ENDIMG.
+	tables, weights int
+	// headroom is the least distance from ENDIMG to BUFS (which is then
+	// rounded up to a page): 0 for the compact engine; room for the fast
+	// engine's index lists.
+	headroom int
+	// bufs is the size of the buffers (BUFS to STKBOT), or 0 when it does
+	// not depend on the model (the engine's shape gives it).
+	bufs int
+}
+
+// compactLayout is the compact engine's layout.
+func compactLayout(m *infer.Model) (layout, error) {
+	t, w := compactDataSizes(m)
+	return layout{tables: t, weights: w}, nil
+}
+
+// xvInput reads the input vector from XV (256 words), as the compact
+// engine leaves it.
+func xvInput(mem memReader, im *Image) []int16 {
+	x := make([]int16, trigram.InputSize)
+	for i := range x {
+		x[i] = int16(mem.ReadWord(im.sym("XV") + uint16(2*i)))
+	}
+	return x
 }
 
 // memReader is the slice of the CP/M machine the readers need.
@@ -75,7 +139,11 @@ type memReader interface {
 }
 
 var engines = map[EngineKind]*engineSpec{
-	Compact: {name: "compact", sources: compactSources, layerOut: compactLayerOut, dataSizes: compactDataSizes},
+	Compact: {name: "compact", sources: compactSources, input: xvInput, layerOut: compactLayerOut, layout: compactLayout,
+		weightsName: "weights (packed 2-bit)", gapName: "(alignment)"},
+	Fast: {name: "fast", sources: fastSources, input: fastInput, layerOut: fastLayerOut, layout: fastLayout,
+		weightsName: "weights (packed 2-bit; expanded into index lists at start-up)",
+		gapName:     "room for the index lists (they grow down from BUFS over the packed weights)"},
 }
 
 // shape is the model-independent part of an engine's layout: its code size
@@ -122,7 +190,14 @@ func predictMap(m *infer.Model, k EngineKind) (MemoryMap, error) {
 	if err != nil {
 		return nil, err
 	}
-	tables, weights := engines[k].dataSizes(m)
+	spec := engines[k]
+	lay, err := spec.layout(m)
+	if err != nil {
+		return nil, err
+	}
+	if lay.bufs == 0 {
+		lay.bufs = s.bufs
+	}
 	at := TPAStart
 	var mm MemoryMap
 	add := func(name string, size int, inCOM bool) {
@@ -130,30 +205,48 @@ func predictMap(m *infer.Model, k EngineKind) (MemoryMap, error) {
 		at += size
 	}
 	add(regionNames[0], s.code, true)
-	add(regionNames[1], tables, true)
-	add(regionNames[2], weights, true)
-	if pad := (256 - at%256) % 256; pad > 0 {
-		add(regionNames[3], pad, false)
+	add(regionNames[1], lay.tables, true)
+	add(spec.weightsName, lay.weights, true)
+	if gap := (at+lay.headroom+255)/256*256 - at; gap > 0 {
+		add(spec.gapName, gap, false)
 	}
-	add(regionNames[4], s.bufs, false)
-	add(regionNames[5], s.stack, false)
+	add(regionNames[2], lay.bufs, false)
+	add(regionNames[3], s.stack, false)
 	return mm, nil
 }
 
-// regionNames name the regions of a memory map, in address order.
+// regionNames name the regions of a memory map that every engine has
+// (the weights and the gap after them are named by the engine's spec).
 var regionNames = []string{
 	"code (chat UI and engine)",
 	"tables (sizes, charset, layer descriptors, biases)",
-	"weights (packed 2-bit)",
-	"(alignment)",
 	"buffers (input vector, accumulators, activations, console)",
 	"stack",
 }
 
+// DefaultMaxCOMSize is the .COM size limit Build uses by default: 40 KB.
+const DefaultMaxCOMSize = 40960
+
 // BuildOptions configures Build.
 type BuildOptions struct {
-	// Kind is the engine; the zero value is Compact.
+	// Kind is the engine. The zero value, Auto, picks the fastest engine
+	// (Fast, then Compact) whose .COM is at most MaxCOMSize bytes and whose
+	// program fits the TPA.
 	Kind EngineKind
+	// MaxCOMSize limits the .COM's size in bytes: 0 means
+	// DefaultMaxCOMSize for Auto and no limit for an explicit Kind;
+	// negative means no limit.
+	MaxCOMSize int
+}
+
+// COMSizeError reports a .COM larger than BuildOptions.MaxCOMSize.
+type COMSizeError struct {
+	Kind        EngineKind
+	Size, Limit int
+}
+
+func (e *COMSizeError) Error() string {
+	return fmt.Sprintf("z80ref: the %s engine's .COM is %d bytes, over the limit of %d", e.Kind, e.Size, e.Limit)
 }
 
 // Region is one part of the memory map: [Start, Start+Size).
@@ -203,6 +296,8 @@ func (e *TPAError) Error() string {
 // Image is a built CP/M program for one model.
 type Image struct {
 	Kind EngineKind
+	// Reason says why Build chose Kind.
+	Reason string
 	// COM is the .COM file: the bytes to load at 0100h.
 	COM []byte
 	// Symbols holds every label and equ of the program.
@@ -216,28 +311,97 @@ type Image struct {
 }
 
 // Build generates the data part for m, assembles it with the engine and
-// the chat UI, and checks that the program fits the TPA. A program that
-// does not fit returns a *TPAError (and no image).
+// the chat UI, and checks that the program fits the TPA and the .COM the
+// size limit. A program that does not fit the TPA returns a *TPAError, a
+// .COM over the limit a *COMSizeError (and no image). With Kind Auto,
+// Build tries the engines fastest first and returns the first that fits,
+// or the compact engine's error when none does; Image.Reason says why.
 func Build(m *infer.Model, opt BuildOptions) (*Image, error) {
-	if engines[opt.Kind] == nil {
-		return nil, fmt.Errorf("z80ref: unknown engine kind %d", int(opt.Kind))
+	limit := opt.MaxCOMSize
+	if opt.Kind != Auto {
+		if limit == 0 {
+			limit = -1
+		}
+		im, err := buildKind(m, opt.Kind, limit)
+		if err != nil {
+			return nil, err
+		}
+		im.Reason = fmt.Sprintf("%s engine selected explicitly (%s .COM)", im.Kind, byteCount(len(im.COM)))
+		return im, nil
 	}
-	mm, err := predictMap(m, opt.Kind)
+	if limit == 0 {
+		limit = DefaultMaxCOMSize
+	}
+	var why []string
+	var err error
+	for _, k := range autoOrder {
+		var im *Image
+		im, err = buildKind(m, k, limit)
+		if err == nil {
+			lim := "no size limit"
+			if limit > 0 {
+				lim = "the limit is " + byteCount(limit)
+			}
+			im.Reason = fmt.Sprintf("%s engine: the fastest whose .COM fits (%s; %s)", k, byteCount(len(im.COM)), lim)
+			if len(why) > 0 {
+				im.Reason += "; " + strings.Join(why, "; ")
+			}
+			return im, nil
+		}
+		why = append(why, fmt.Sprintf("not %s: %s", k, shortReason(err)))
+	}
+	return nil, err
+}
+
+// shortReason is the first line of err without the package prefix.
+func shortReason(err error) string {
+	s := strings.TrimPrefix(err.Error(), "z80ref: ")
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+// byteCount formats n as "40,960 bytes".
+func byteCount(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s + " bytes"
+}
+
+// buildKind builds m's image for engine kind k; limit < 0 means no .COM
+// size limit.
+func buildKind(m *infer.Model, k EngineKind, limit int) (*Image, error) {
+	if engines[k] == nil {
+		return nil, fmt.Errorf("z80ref: unknown engine kind %d", int(k))
+	}
+	mm, err := predictMap(m, k)
 	if err != nil {
 		return nil, err
 	}
-	if end := mm[len(mm)-1].End(); end > TPAEnd {
-		return nil, &TPAError{Kind: opt.Kind, End: end, Limit: TPAEnd, Map: mm}
+	com := 0
+	for _, r := range mm {
+		if r.InCOM {
+			com += r.Size
+		}
 	}
-	im, err := assemble(m, opt.Kind)
+	if limit >= 0 && com > limit {
+		return nil, &COMSizeError{Kind: k, Size: com, Limit: limit}
+	}
+	if end := mm[len(mm)-1].End(); end > TPAEnd {
+		return nil, &TPAError{Kind: k, End: end, Limit: TPAEnd, Map: mm}
+	}
+	im, err := assemble(m, k)
 	if err != nil {
 		return nil, err
 	}
 	if !slices.Equal(im.Map, mm) {
-		return nil, fmt.Errorf("z80ref: the %s image's memory map\n%sdiffers from the predicted one\n%s", opt.Kind, im.Map, mm)
+		return nil, fmt.Errorf("z80ref: the %s image's memory map\n%sdiffers from the predicted one\n%s", k, im.Map, mm)
 	}
 	if end := int(im.Symbols["BUFEND"]); end > TPAEnd {
-		return nil, &TPAError{Kind: opt.Kind, End: end, Limit: TPAEnd, Map: im.Map}
+		return nil, &TPAError{Kind: k, End: end, Limit: TPAEnd, Map: im.Map}
 	}
 	return im, nil
 }
@@ -288,7 +452,7 @@ func assemble(m *infer.Model, k EngineKind) (*Image, error) {
 // points and hooks the driver and the chat UI use, and the layout labels
 // of the memory map.
 var requiredSymbols = []string{
-	"START", "GENERATE", "ENCQ", "ENCCTX", "BEGIN", "STEP", "LAYER", "ARGMAX",
+	"START", "INIT", "GENERATE", "ENCQ", "ENCCTX", "BEGIN", "STEP", "LAYER", "ARGMAX",
 	"GENQ", "STEPX", "STEPL", "STEPA", "PUSHW",
 	"XV", "WIN", "CONBUF", "STACK", "STKBOT",
 	"DATA", "WEIGHTS", "ENDIMG", "BUFS", "BUFEND",
@@ -297,20 +461,21 @@ var requiredSymbols = []string{
 // memoryMap derives the regions from the layout labels.
 func (im *Image) memoryMap() MemoryMap {
 	s := im.Symbols
+	spec := engines[im.Kind]
 	span := func(name string, a, b uint16, inCOM bool) Region {
 		return Region{Name: name, Start: int(a), Size: int(b) - int(a), InCOM: inCOM}
 	}
 	mm := MemoryMap{
 		span(regionNames[0], TPAStart, s["DATA"], true),
 		span(regionNames[1], s["DATA"], s["WEIGHTS"], true),
-		span(regionNames[2], s["WEIGHTS"], s["ENDIMG"], true),
+		span(spec.weightsName, s["WEIGHTS"], s["ENDIMG"], true),
 	}
 	if s["BUFS"] > s["ENDIMG"] {
-		mm = append(mm, span(regionNames[3], s["ENDIMG"], s["BUFS"], false))
+		mm = append(mm, span(spec.gapName, s["ENDIMG"], s["BUFS"], false))
 	}
 	mm = append(mm,
-		span(regionNames[4], s["BUFS"], s["STKBOT"], false),
-		span(regionNames[5], s["STKBOT"], s["STACK"], false),
+		span(regionNames[2], s["BUFS"], s["STKBOT"], false),
+		span(regionNames[3], s["STKBOT"], s["STACK"], false),
 	)
 	return mm
 }

@@ -52,29 +52,32 @@ func TestPasmo(t *testing.T) {
 		"small":    randomModel(t, r, []int{5, 3}, 7, 9, 0.3),
 		"tinychat": randomModel(t, r, []int{256, 192, 128}, 40, 50, 0.27),
 	}
-	for name, m := range models {
-		im := mustBuild(t, m)
-		dir := t.TempDir()
-		src := filepath.Join(dir, name+".asm")
-		bin := filepath.Join(dir, name+".com")
-		if err := os.WriteFile(src, []byte(im.Source()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		out, err := exec.Command(pasmo, "--bin", src, bin).CombinedOutput()
-		if err != nil {
-			t.Fatalf("%s: pasmo: %v\n%s", name, err, out)
-		}
-		got, err := os.ReadFile(bin)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, im.COM) {
-			n := min(len(got), len(im.COM))
-			i := 0
-			for i < n && got[i] == im.COM[i] {
-				i++
+	for mname, m := range models {
+		for _, k := range allKinds {
+			name := mname + "-" + k.String()
+			im := mustBuildKind(t, m, k)
+			dir := t.TempDir()
+			src := filepath.Join(dir, name+".asm")
+			bin := filepath.Join(dir, name+".com")
+			if err := os.WriteFile(src, []byte(im.Source()), 0o644); err != nil {
+				t.Fatal(err)
 			}
-			t.Fatalf("%s: pasmo gives %d bytes, Build %d; first difference at %04Xh", name, len(got), len(im.COM), TPAStart+i)
+			out, err := exec.Command(pasmo, "--bin", src, bin).CombinedOutput()
+			if err != nil {
+				t.Fatalf("%s: pasmo: %v\n%s", name, err, out)
+			}
+			got, err := os.ReadFile(bin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, im.COM) {
+				n := min(len(got), len(im.COM))
+				i := 0
+				for i < n && got[i] == im.COM[i] {
+					i++
+				}
+				t.Fatalf("%s: pasmo gives %d bytes, Build %d; first difference at %04Xh", name, len(got), len(im.COM), TPAStart+i)
+			}
 		}
 	}
 }
@@ -83,33 +86,114 @@ func TestTPAError(t *testing.T) {
 	r := rand.New(rand.NewPCG(15, 16))
 	// Five 256-wide layers: 80 KB of weights.
 	m := randomModel(t, r, []int{256, 256, 256, 256}, 40, 50, 0.27)
+	for _, k := range allKinds {
+		_, err := Build(m, BuildOptions{Kind: k})
+		var te *TPAError
+		if !errors.As(err, &te) {
+			t.Fatalf("%s: Build: %v, want a *TPAError", k, err)
+		}
+		if te.Limit != TPAEnd || te.End <= TPAEnd {
+			t.Fatalf("TPAError %+v", te)
+		}
+		if !strings.Contains(err.Error(), "TPA ends at E3FFh") {
+			t.Fatalf("message: %v", err)
+		}
+		t.Log(err)
+	}
+	// Auto: no engine fits the size limit.
 	_, err := Build(m, BuildOptions{})
-	var te *TPAError
-	if !errors.As(err, &te) {
-		t.Fatalf("Build: %v, want a *TPAError", err)
+	var ce *COMSizeError
+	if !errors.As(err, &ce) {
+		t.Fatalf("Build: %v, want a *COMSizeError", err)
 	}
-	if te.Limit != TPAEnd || te.End <= TPAEnd {
-		t.Fatalf("TPAError %+v", te)
-	}
-	if !strings.Contains(err.Error(), "TPA ends at E3FFh") {
-		t.Fatalf("message: %v", err)
-	}
-	t.Log(err)
 
-	// A model that just fits.
-	m = randomModel(t, r, []int{256, 256, 160, 128}, 40, 50, 0.27)
+	// Models that just fit.
+	for _, tc := range []struct {
+		hidden []int
+		k      EngineKind
+	}{{[]int{256, 256, 160, 128}, Compact}, {[]int{256, 200, 128}, Fast}} {
+		m = randomModel(t, r, tc.hidden, 40, 50, 0.27)
+		im, err := Build(m, BuildOptions{Kind: tc.k})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if end := im.Map[len(im.Map)-1].End(); end > TPAEnd {
+			t.Fatalf("map ends at %04Xh", end)
+		}
+		t.Logf("%s: %d bytes .COM, %04Xh..%04Xh used", tc.k, len(im.COM), TPAStart, im.Map[len(im.Map)-1].End()-1)
+	}
+}
+
+// TestAutoChoice checks which engine Build picks and that it says why.
+func TestAutoChoice(t *testing.T) {
+	r := rand.New(rand.NewPCG(25, 26))
+	m := randomModel(t, r, []int{256, 192, 128}, 40, 50, 0.27)
 	im, err := Build(m, BuildOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if end := im.Map[len(im.Map)-1].End(); end > TPAEnd {
-		t.Fatalf("map ends at %04Xh", end)
+	if im.Kind != Fast || !strings.Contains(im.Reason, "fast engine") {
+		t.Fatalf("default build: %s engine, reason %q", im.Kind, im.Reason)
 	}
+	t.Log(im.Reason)
+	// A limit below the fast .COM: the compact engine if its .COM fits,
+	// else nothing.
+	limit := len(im.COM) - 1
+	cim := mustBuild(t, m)
+	im, err = Build(m, BuildOptions{MaxCOMSize: limit})
+	switch {
+	case len(cim.COM) <= limit && (err != nil || im.Kind != Compact || !strings.Contains(im.Reason, "not fast: the fast engine's .COM is")):
+		t.Fatalf("limit %d: %v, %v", limit, im, err)
+	case len(cim.COM) > limit && err == nil:
+		t.Fatalf("limit %d: Build succeeded", limit)
+	}
+	if err == nil {
+		t.Log(im.Reason)
+	}
+	// Index lists too big for the TPA, no size limit: compact.
+	m = randomModel(t, r, []int{256, 256, 160, 128}, 40, 50, 0.27)
+	im, err = Build(m, BuildOptions{MaxCOMSize: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if im.Kind != Compact || !strings.Contains(im.Reason, "not fast: the fast program needs") {
+		t.Fatalf("big model: %s engine, reason %q", im.Kind, im.Reason)
+	}
+	t.Log(im.Reason)
+	// A model the fast engine cannot count (256 weights of +1 from one
+	// input): compact, with the reason.
+	l := randomLayer(r, 256, 256, 2, 0.2, 3)
+	for o := range 256 {
+		l.W[o*256+5] = 1
+	}
+	l2 := randomLayer(r, 256, 3, 2, 0.3, 3)
+	m2, err := infer.New([]byte("ab\x00"), []quant.Layer{l, l2}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	im, err = Build(m2, BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if im.Kind != Compact || !strings.Contains(im.Reason, "256 weights of 1") {
+		t.Fatalf("uncountable model: %s engine, reason %q", im.Kind, im.Reason)
+	}
+	t.Log(im.Reason)
+	if _, err := Build(m2, BuildOptions{Kind: Fast}); err == nil {
+		t.Fatal("Build(Fast) of an uncountable model succeeded")
+	}
+	checkRepliesKind(t, "one input all +1", m2, replyQueries[:2], Compact)
 }
 
 func TestMemoryMap(t *testing.T) {
 	r := rand.New(rand.NewPCG(17, 18))
-	im := mustBuild(t, randomModel(t, r, []int{256, 192, 128}, 40, 50, 0.27))
+	m := randomModel(t, r, []int{256, 192, 128}, 40, 50, 0.27)
+	for _, k := range allKinds {
+		t.Run(k.String(), func(t *testing.T) { testMemoryMap(t, mustBuildKind(t, m, k)) })
+	}
+}
+
+func testMemoryMap(t *testing.T, im *Image) {
 	t.Logf(".COM %d bytes\n%s", len(im.COM), im.Map)
 	if len(im.COM) > 40960 {
 		t.Errorf(".COM %d bytes, want at most 40960", len(im.COM))

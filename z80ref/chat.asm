@@ -16,6 +16,7 @@
         org 0100h
 
 START:  ld sp,STACK
+        call INIT               ; the engine's one-time start-up work
         ld hl,0080h             ; command tail: length byte + chars
         call BLANK
         jr z,chat

@@ -7,9 +7,15 @@ import (
 )
 
 func TestChatUI(t *testing.T) {
+	for _, k := range allKinds {
+		t.Run(k.String(), func(t *testing.T) { testChatUI(t, k) })
+	}
+}
+
+func testChatUI(t *testing.T, k EngineKind) {
 	r := rand.New(rand.NewPCG(19, 20))
 	m := randomModel(t, r, []int{16, 12}, 30, 12, 0.35)
-	im := mustBuild(t, m)
+	im := mustBuildKind(t, m, k)
 
 	// Interactive: prompt, echo (BDOS 10 echoes the line and CR, the
 	// program adds LF), reply, CR LF; empty and all-space lines re-prompt;

@@ -109,6 +109,7 @@ func compactSources(m *infer.Model) ([]asm.Source, error) {
 		writeBytes(&b, PackColumns(l))
 	}
 	return []asm.Source{
+		{Name: "common.asm", Text: commonAsm},
 		{Name: "engine.asm", Text: compactAsm},
 		{Name: "data.asm", Text: []byte(b.String())},
 		{Name: "bufs.asm", Text: compactBufsAsm},

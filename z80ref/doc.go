@@ -5,17 +5,25 @@
 //
 // # Building
 //
-//	im, err := z80ref.Build(model, z80ref.BuildOptions{Kind: z80ref.Compact})
+//	im, err := z80ref.Build(model, z80ref.BuildOptions{}) // Auto: fastest that fits
+//	fmt.Println(im.Kind, im.Reason)
 //	os.WriteFile("CHAT.COM", im.COM, 0o644)
 //	fmt.Print(im.Map)          // code, tables, weights, buffers, stack
 //	src := im.Source()         // one .asm file; pasmo --bin gives im.COM
 //	addr, _ := im.Symbol("STEP")
 //
+// There are two engines (EngineKind): Compact and Fast. With Kind Auto (the
+// zero value) Build picks the fastest whose .COM is at most
+// BuildOptions.MaxCOMSize bytes (DefaultMaxCOMSize, 40,960, unless set)
+// and whose program fits the TPA: Fast, else Compact; Image.Reason says
+// which and why. An explicit Kind builds that engine (or fails).
+//
 // The program is assembled (with mulm/z80ref/asm) from embedded sources:
-// chat.asm (the CP/M user interface, shared by all engines), the engine's
-// code (engine.asm for Compact), the data part generated from the model
-// (sizes, charset, layer descriptors, biases, packed weights) and the
-// engine's buffer layout (bufs.asm). The image, its buffers and its stack
+// chat.asm (the CP/M user interface) and common.asm (the generation loop
+// and the query encoder), shared by all engines, the engine's code
+// (engine.asm for Compact, fast.asm for Fast), the data part generated
+// from the model (sizes, charset, layer descriptors, biases, packed
+// weights) and the engine's buffer layout (bufs.asm; generated for Fast). The image, its buffers and its stack
 // must lie in 0100h..E3FFh, below the CCP of a 64 KB CP/M 2.2 system;
 // Build predicts the memory map before assembling and returns a *TPAError
 // naming the overflow when they would not. cmd/mulm's "mulm build" writes
@@ -43,14 +51,37 @@
 // layer 1 (bias plus query buckets) is computed once per reply (BEGIN);
 // each step starts from a copy and adds only the context buckets. On the
 // reference tinychat model (256→256→192→128→40) a generation step costs
-// about 1.66 million T-states (median over ten queries; the original
-// packed build needs 27.6 million) and the .COM is 38,145 bytes.
+// about 1.67 million T-states (median over ten queries; the original
+// packed build needs 27.6 million) and the .COM is 38,149 bytes.
+//
+// # The fast engine
+//
+// The .COM carries the same packed weights; INIT, which chat.asm calls
+// once at start-up, expands them in place into one block per input of
+// every layer: the count and the output indices of its +1 weights, of its
+// −1 weights, of its −2 weights (one byte each). The blocks grow down from
+// LISTTOP over the packed weights, last column first; the builder places
+// LISTTOP (the start of the buffers) so that no block ever overwrites
+// packed bytes not yet read, and refuses a model with 256 weights of one
+// value from one input (a ModelError) or whose lists do not fit the TPA (a
+// *TPAError): the lists take about one byte per non-zero weight, so a
+// tinychat-shaped model fits up to about 32 % non-zero weights. Inputs are
+// walked from activation lists (block address, value) of the non-zero
+// inputs only, with SP reading the index lists two at a time in unrolled
+// loops (interrupts off meanwhile); accumulators are split low/high byte
+// pages so that an 8-bit activation costs an 8-bit add per weight and an
+// "inc (hl)" on a carry. Each hidden layer's finish builds the next layer's
+// activation list. On the reference tinychat model a generation step
+// costs about 0.43 million T-states (median over 20 queries, 0.11 s at
+// 4 MHz; the original's index-list build needs 2.1 million and 45,056
+// bytes), the .COM is 38,373 bytes and INIT takes 8.3 million T-states
+// once. "mulm bench" measures both engines on any model.
 //
 // # Entry points
 //
 // Every stage is a subroutine that tests call on their own through the
 // symbol table (cpm.Machine.Call); all of them may change every register,
-// the alternate set and AF':
+// the alternate set and AF'. Both engines define:
 //
 //	GENERATE  HL = query (length byte + chars): ENCQ, BEGIN, then STEP
 //	          until EOS or MAXLEN characters, printing each through BDOS 2
@@ -59,15 +90,23 @@
 //	PUSHW     A = character: lower-cased into WIN (shifting it left)
 //	BEGIN     Q1 = layer-1 bias + query share; WIN = spaces
 //	STEP      one character: ENCCTX, every layer, ARGMAX; A = index
-//	LDESC     HL = layer descriptor: copied to DESC (the current layer)
-//	LAYER     HL = layer descriptor: output vector = f(W·input + bias)
-//	ARGMAX    A = argmax of the current layer's output vector
+//	INIT      one-time start-up (Fast: expand the weights; Compact: nothing)
+//	LAYER     HL = layer descriptor: compute the layer (below)
+//	ARGMAX    A = argmax of the last layer's outputs
+//
+// Compact: LDESC (HL = descriptor, copied to DESC); LAYER computes output
+// vector = f(W·input + bias) between the descriptor's word vectors.
+// Fast: LAYER walks the activation list at ACTLIST and FINISH writes the
+// next list (hidden layers) or LOGITS (words, the last layer); WALK, QACT,
+// CTXACT, FINISH and CPYN are documented in fast.asm; ENCCTX writes the 21
+// n-gram buckets to NGR instead of XV's context half.
 //
 // Hooks (labels the driver puts PC hooks on): GENQ (once-per-reply work
-// done), STEP (a step begins), STEPX (XV complete), STEPL (a layer done;
-// CURD holds its descriptor), STEPA (A = the argmax).
+// done), STEP (a step begins), STEPX (the input vector complete), STEPL (a
+// layer done; Compact: CURD holds its descriptor; Fast: CURL its index),
+// STEPA (A = the argmax).
 //
-// Buffers and tables: XV (input vector, 256 words), ACCLO/ACCHI
+// Compact buffers and tables: XV (input vector, 256 words), ACCLO/ACCHI
 // (accumulators), Q1LO/Q1HI, A0/A1 (layer outputs, words, alternating),
 // CONBUF (BDOS 10 buffer), QBUF, WIN, DESC, CURD, STACK; NLAYERS, MAXLEN,
 // EOSIDX, CHARSET, LAYERS (descriptors of 13 bytes: weights, biases,
@@ -79,13 +118,16 @@
 // Engine runs one reply on a fresh CP/M machine by calling GENERATE and
 // records an infer.Trace through the hooks (Trace, Reply), with Stats: the
 // T-states of the once-per-reply work, of every step and in total. BDOS
-// calls cost nothing, as in package cpm.
+// calls cost nothing, as in package cpm. INIT runs once per Engine; every
+// machine starts from the memory it left (Startup returns its T-states).
 //
 // # Adding an engine
 //
 // An EngineKind names an engineSpec: its sources (code, generated data,
-// buffer layout), the sizes of its data for the memory-map prediction and
-// a reader for layer outputs at STEPL. A new engine defines the same entry
-// points, hooks and layout labels (requiredSymbols in build.go) so that
-// chat.asm, Build and Engine work unchanged.
+// buffer layout), the sizes its memory map needs (for the prediction),
+// readers for the input vector at STEPX and the layer outputs at STEPL,
+// and the names of its weights region and of the gap after it. A new
+// engine defines the same entry points, hooks and layout labels
+// (requiredSymbols in build.go) so that chat.asm, Build and Engine work
+// unchanged, and joins autoOrder by speed.
 package z80ref

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"sync"
 
 	"mulm/infer"
 	"mulm/trigram"
@@ -18,9 +19,18 @@ import (
 type Engine struct {
 	img  *Image
 	spec *engineSpec
+
+	// The memory after INIT (the engine's one-time start-up work, which
+	// the fast engine spends expanding its weights), made once and copied
+	// into every machine, and INIT's T-states.
+	initOnce sync.Once
+	initMem  *[65536]byte
+	initT    uint64
+	initErr  error
 }
 
-// NewEngine builds the image of m for the given engine kind.
+// NewEngine builds the image of m for the given engine kind (Auto: the
+// fastest that fits, as Build chooses).
 func NewEngine(m *infer.Model, kind EngineKind) (*Engine, error) {
 	img, err := Build(m, BuildOptions{Kind: kind})
 	if err != nil {
@@ -31,6 +41,33 @@ func NewEngine(m *infer.Model, kind EngineKind) (*Engine, error) {
 
 // NewEngineFromImage returns an Engine running an already built image.
 func NewEngineFromImage(img *Image) *Engine { return &Engine{img: img, spec: engines[img.Kind]} }
+
+// Startup returns the T-states of the engine's one-time start-up work
+// (INIT, which chat.asm calls before anything else): expanding the weights
+// for the fast engine, nothing for the compact one.
+func (e *Engine) Startup() (uint64, error) {
+	e.init()
+	return e.initT, e.initErr
+}
+
+// init runs INIT once on a fresh machine and keeps the memory it leaves.
+func (e *Engine) init() {
+	e.initOnce.Do(func() {
+		m, err := cpm.New(e.img.COM, cpm.Options{})
+		if err != nil {
+			e.initErr = err
+			return
+		}
+		m.CPU().SP = e.img.sym("STACK")
+		e.initT, err = m.Call(e.img.sym("INIT"), 1_000_000_000)
+		if err != nil {
+			e.initErr = fmt.Errorf("z80ref: INIT: %w", err)
+			return
+		}
+		mem := *m.Mem()
+		e.initMem = &mem
+	})
+}
 
 // Image returns the engine's image.
 func (e *Engine) Image() *Image { return e.img }
@@ -71,13 +108,18 @@ func stepBudget(m *infer.Model) uint64 {
 	return 2_000_000 + perStep*uint64(m.MaxLen()+1)*2
 }
 
-// newMachine returns a CP/M machine loaded with the image, SP at the
-// image's own stack.
+// newMachine returns a CP/M machine loaded with the image as INIT left
+// it, SP at the image's own stack.
 func (e *Engine) newMachine(out io.Writer) (*cpm.Machine, error) {
+	e.init()
+	if e.initErr != nil {
+		return nil, e.initErr
+	}
 	m, err := cpm.New(e.img.COM, cpm.Options{Stdout: out})
 	if err != nil {
 		return nil, err
 	}
+	*m.Mem() = *e.initMem
 	m.CPU().SP = e.img.sym("STACK")
 	return m, nil
 }
@@ -129,14 +171,14 @@ func (e *Engine) Trace(query string) (infer.Trace, Stats, error) {
 		cur = &tr.Steps[len(tr.Steps)-1]
 	})
 	m.SetHook(img.sym("STEPX"), func(m *cpm.Machine) {
-		xv := img.sym("XV")
-		cur.Input = make([]int16, trigram.InputSize)
-		for i := range cur.Input {
-			cur.Input[i] = int16(m.ReadWord(xv + uint16(2*i)))
-		}
+		cur.Input = e.spec.input(m, img)
 	})
 	m.SetHook(img.sym("STEPL"), func(m *cpm.Machine) {
 		li, y := e.spec.layerOut(m, img)
+		if y == nil {
+			fail("STEPL: cannot read the outputs of layer %d", len(cur.Layers)+1)
+			return
+		}
 		if li != len(cur.Layers) {
 			fail("STEPL reported layer %d, want %d", li+1, len(cur.Layers)+1)
 			return
@@ -174,7 +216,10 @@ func (e *Engine) Reply(query string) (string, Stats, error) {
 }
 
 // Machine returns a CP/M machine with the whole .COM loaded, ready to Run,
-// for callers that want full control (hooks, budgets, raw output).
+// for callers that want full control (hooks, budgets, raw output). Run
+// starts at 0100h and so calls INIT; a caller that calls the engine's
+// routines directly must call INIT once first (the fast engine's weights
+// are packed until then).
 func (im *Image) Machine(opt cpm.Options) (*cpm.Machine, error) { return cpm.New(im.COM, opt) }
 
 // ChatResult is what a chat session printed and how long it took.

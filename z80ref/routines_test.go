@@ -62,9 +62,12 @@ func (r *rig) setWords(addr uint16, w []int16) {
 }
 
 // mustBuild builds the compact image of m.
-func mustBuild(t testing.TB, m *infer.Model) *Image {
+func mustBuild(t testing.TB, m *infer.Model) *Image { return mustBuildKind(t, m, Compact) }
+
+// mustBuildKind builds m's image for engine kind k.
+func mustBuildKind(t testing.TB, m *infer.Model, k EngineKind) *Image {
 	t.Helper()
-	im, err := Build(m, BuildOptions{})
+	im, err := Build(m, BuildOptions{Kind: k})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,8 @@ func runBuild(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	asmOut := fs.String("asm", "", "also write the full generated assembler source here (pasmo --bin assembles it to the same bytes)")
 	lst := fs.String("lst", "", "also write the assembler listing here")
 	showMap := fs.Bool("map", false, "print the memory map")
+	engine := fs.String("engine", "auto", "the Z80 engine: auto (the fastest whose .COM fits -max-com), fast or compact")
+	maxCOM := fs.Int("max-com", z80ref.DefaultMaxCOMSize, "the .COM size limit in bytes (0 or less: none)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -28,7 +30,15 @@ func runBuild(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	im, err := z80ref.Build(m, z80ref.BuildOptions{Kind: z80ref.Compact})
+	kind, err := z80ref.ParseEngineKind(*engine)
+	if err != nil {
+		return err
+	}
+	limit := *maxCOM
+	if limit <= 0 {
+		limit = -1
+	}
+	im, err := z80ref.Build(m, z80ref.BuildOptions{Kind: kind, MaxCOMSize: limit})
 	if err != nil {
 		return err
 	}
@@ -56,6 +66,7 @@ func runBuild(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	end := im.Map[len(im.Map)-1].End()
 	fmt.Fprintf(stdout, "wrote %s: %d bytes, %s engine, model %v; uses %04Xh-%04Xh, %d bytes of the TPA free\n",
 		*out, len(im.COM), im.Kind, m.Sizes(), z80ref.TPAStart, end-1, z80ref.TPAEnd-end)
+	fmt.Fprintf(stdout, "engine choice: %s\n", im.Reason)
 	if *showMap {
 		fmt.Fprint(stdout, im.Map)
 	}

@@ -26,6 +26,7 @@ var commands = []command{
 	{"import", "convert the original's .npz model to .mulm", runImport},
 	{"train", "train a model on query|response data (quantization-aware)", runTrain},
 	{"build", "build a CP/M CHAT.COM running a model on the Z80", runBuild},
+	{"bench", "T-states per character of every Z80 engine on a model", runBench},
 	{"cpm", "run a CP/M program on the emulated Z80 (-stats for T-states)", runCPM},
 	{"eval", "sequence exact-match of a model on query|response data", runEval},
 	{"data", "data stats|balance: class counts, ceiling, resampling", runData},

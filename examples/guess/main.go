@@ -1,0 +1,24 @@
+// Command guess plays 20 Questions: the model knows a secret object and
+// answers YES, NO, MAYBE, WIN (when you name it) or IDK. It was trained by
+// "mulm train" on the pairs in data/train.txt, which gendata generates
+// from an attribute table. The trained model is embedded.
+//
+//	go run ./examples/guess              # play in pure Go
+//	go run ./examples/guess -z80         # the same model on the emulated Z80, with seconds per reply at 4 MHz
+//	go run ./examples/guess -com GUESS.COM
+//
+// See TRAIN.md for how model.mulm was trained.
+package main
+
+import (
+	_ "embed"
+
+	"mulm/internal/chatapp"
+)
+
+//go:embed model.mulm
+var model []byte
+
+func main() {
+	chatapp.Main("guess", model, "guess: I am thinking of something. Ask yes/no questions, or guess it. ! quits.")
+}

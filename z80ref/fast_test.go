@@ -1,0 +1,394 @@
+package z80ref
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"mulm/infer"
+	"mulm/quant"
+	"mulm/trigram"
+)
+
+// fastRig is a fast image loaded in a CP/M machine after INIT.
+func fastRig(t *testing.T, m *infer.Model) *rig {
+	t.Helper()
+	g := newRig(t, mustBuildKind(t, m, Fast))
+	n := g.call("INIT")
+	t.Logf("INIT: %d T-states", n)
+	return g
+}
+
+// fastLayerModel has the widths that stress the lists and the loops: 1,
+// 3, 4, 5, 255 and 256 inputs and outputs, shifts 0..15 (0 and 15
+// present), biases that need 16 bits in some layers and fit a byte in
+// others, and inputs whose +1 or -1 list has 255 entries, the most a count
+// byte holds.
+func fastLayerModel(t *testing.T, r *rand.Rand) *infer.Model {
+	sizes := []int{256, 256, 255, 1, 5, 4, 3, 256, 2}
+	var layers []quant.Layer
+	for i := 0; i+1 < len(sizes); i++ {
+		shift := uint8(r.IntN(16))
+		switch i {
+		case 0:
+			shift = 0
+		case 1:
+			shift = 15
+		}
+		bmax := 30000
+		if i%2 == 1 {
+			bmax = 128 // byte biases: -128..127, and one 128 that is not
+		}
+		l := randomLayer(r, sizes[i], sizes[i+1], shift, 0.25, bmax)
+		if i%2 == 1 {
+			for o := range l.Bias {
+				l.Bias[o] = max(l.Bias[o], -128)
+				l.Bias[o] = min(l.Bias[o], 127)
+			}
+		}
+		layers = append(layers, l)
+	}
+	// Input 7 of layer 1: 255 weights of +1 (one 0); input 9 of layer 2:
+	// 255 weights of -1; input 3 of layer 1: 200 weights of -2.
+	for o := range 256 {
+		layers[0].W[o*256+7] = 1
+		layers[0].W[o*256+3] = 0
+		if o < 200 {
+			layers[0].W[o*256+3] = -2
+		}
+	}
+	layers[0].W[100*256+7] = 0
+	for o := range 255 {
+		layers[1].W[o*256+9] = -1
+	}
+	m, err := infer.New([]byte("a\x00"), layers, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// readBlock decodes the index-list block at addr: the outputs with weight
+// +1, -1 and -2, and the block's size.
+func readBlock(g *rig, addr uint16) (lists [3][]int, size int) {
+	at := addr
+	for j := range lists {
+		n := int(g.m.Read(at))
+		at++
+		lists[j] = []int{}
+		for range n {
+			lists[j] = append(lists[j], int(g.m.Read(at)))
+			at++
+		}
+		slices.Sort(lists[j])
+	}
+	return lists, int(at - addr)
+}
+
+// TestFastExpand checks INIT: the reset images, and every block read back
+// through the pointer pages against the model's weights; the blocks tile
+// LISTBOT..LISTTOP and nothing below WEIGHTS changed.
+func TestFastExpand(t *testing.T) {
+	r := rand.New(rand.NewPCG(31, 32))
+	models := []*infer.Model{
+		fastLayerModel(t, r),
+		randomModel(t, r, []int{256, 192, 128}, 40, 50, 0.27),
+		randomModel(t, r, nil, 2, 1, 0.5),
+		randomModel(t, r, []int{1}, 3, 10, 0.5),
+	}
+	for _, m := range models {
+		g := fastRig(t, m)
+		im := g.im
+		sy := im.Symbols
+		for a := int(TPAStart); a < int(sy["WEIGHTS"]); a++ {
+			if g.m.Read(uint16(a)) != im.COM[a-TPAStart] {
+				t.Fatalf("%v: INIT changed %04Xh, below the weights", m.Sizes(), a)
+			}
+		}
+		type span struct{ a, b int }
+		var spans []span
+		for li, l := range m.Layers() {
+			d := readFastDesc(g.m, im, li)
+			res := g.m.ReadWord(d.addr + 4)
+			for o, b := range l.Bias {
+				got := int16(uint16(g.m.Read(res+uint16(o))) | uint16(g.m.Read(res+uint16(l.Out+o)))<<8)
+				if got != b {
+					t.Fatalf("%v layer %d: reset image[%d] = %d, bias %d", m.Sizes(), li+1, o, got, b)
+				}
+			}
+			for i, p := range fastBlocks(g.m, im, li) {
+				var want [3][]int
+				for j := range want {
+					want[j] = []int{}
+				}
+				for o := range l.Out {
+					switch l.W[o*l.In+i] {
+					case 1:
+						want[0] = append(want[0], o)
+					case -1:
+						want[1] = append(want[1], o)
+					case -2:
+						want[2] = append(want[2], o)
+					}
+				}
+				got, size := readBlock(g, p)
+				if d := cmp.Diff(want, got); d != "" {
+					t.Fatalf("%v layer %d input %d, block at %04Xh (-want +got):\n%s", m.Sizes(), li+1, i, p, d)
+				}
+				spans = append(spans, span{int(p), int(p) + size})
+			}
+		}
+		slices.SortFunc(spans, func(x, y span) int { return x.a - y.a })
+		if spans[0].a != int(sy["LISTBOT"]) || spans[len(spans)-1].b != int(sy["LISTTOP"]) {
+			t.Fatalf("%v: blocks span %04Xh..%04Xh, want LISTBOT %04Xh .. LISTTOP %04Xh", m.Sizes(),
+				spans[0].a, spans[len(spans)-1].b, sy["LISTBOT"], sy["LISTTOP"])
+		}
+		for k := 1; k < len(spans); k++ {
+			if spans[k].a != spans[k-1].b {
+				t.Fatalf("%v: gap or overlap between blocks at %04Xh and %04Xh", m.Sizes(), spans[k-1].a, spans[k].a)
+			}
+		}
+		t.Logf("%v: lists %04Xh..%04Xh (%d bytes), packed weights were %04Xh..%04Xh",
+			m.Sizes(), sy["LISTBOT"], sy["LISTTOP"], sy["LISTTOP"]-sy["LISTBOT"], sy["WEIGHTS"], sy["ENDIMG"])
+	}
+}
+
+// TestFastPlan checks the in-place invariant on a model built to make it
+// bind: a dense first layer whose lists outgrow its packed columns.
+func TestFastPlan(t *testing.T) {
+	r := rand.New(rand.NewPCG(33, 34))
+	for _, nz := range []float64{0, 0.05, 0.3, 0.6} {
+		m := randomModel(t, r, []int{64}, 8, 5, nz)
+		layers := m.Layers()
+		plan, err := planFast(layers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Simulate: every column's block bottom >= its packed end.
+		total := 0
+		offs := []int{}
+		for _, l := range layers {
+			offs = append(offs, total)
+			total += l.In * quant.RowBytes(l.Out)
+		}
+		top := total + plan.headroom // relative to WEIGHTS
+		w := top
+		for k := len(layers) - 1; k >= 0; k-- {
+			for i := layers[k].In - 1; i >= 0; i-- {
+				w -= plan.block[k][i]
+				if end := offs[k] + (i+1)*quant.RowBytes(layers[k].Out); w < end {
+					t.Fatalf("nz %.2f: layer %d column %d: block at %d below packed end %d", nz, k+1, i, w, end)
+				}
+			}
+		}
+		if top-w != plan.lists {
+			t.Fatalf("lists %d, plan %d", top-w, plan.lists)
+		}
+		checkRepliesKind(t, fmt.Sprintf("plan nz %.2f", nz), m, replyQueries[:3], Fast)
+	}
+}
+
+// fastSetList writes the activation list of x (entries for x[i] != 0, in
+// random order, a zero block address at the end) at ACT and points
+// ACTLIST at it.
+func fastSetList(g *rig, r *rand.Rand, li int, x []int16) {
+	blocks := fastBlocks(g.m, g.im, li)
+	at := g.im.sym("ACT")
+	g.m.WriteWord(g.im.sym("ACTLIST"), at)
+	for _, i := range r.Perm(len(x)) {
+		if x[i] == 0 {
+			continue
+		}
+		g.m.WriteWord(at, blocks[i])
+		g.m.WriteWord(at+2, uint16(x[i]))
+		at += 4
+	}
+	g.m.WriteWord(at, 0)
+}
+
+func fastInputs(r *rand.Rand, n, mode int) []int16 {
+	x := make([]int16, n)
+	for i := range x {
+		switch {
+		case r.IntN(3) == 0: // zero: not listed
+		case mode == 0: // 8-bit path: 1..255, 2x past a byte at 128..255
+			x[i] = int16(1 + r.IntN(255))
+		case mode == 1: // small and large, as ReLU outputs
+			x[i] = int16(r.IntN(2000))
+		case mode == 2: // anything: negative, wrapping
+			x[i] = int16(r.Uint32())
+		default:
+			x[i] = []int16{-32768, 32767, -1, 1, 255, 256, 128, 127}[r.IntN(8)]
+		}
+	}
+	return x
+}
+
+// TestFastLAYER runs each layer alone on random activation lists against
+// infer.DenseLayer: the 8-bit and 16-bit paths, wrapping, floor shifts of
+// negative sums, ReLU, widths 1..256.
+func TestFastLAYER(t *testing.T) {
+	r := rand.New(rand.NewPCG(35, 36))
+	m := fastLayerModel(t, r)
+	g := fastRig(t, m)
+	layers := m.Layers()
+	for li := range layers {
+		l := &layers[li]
+		relu := li < len(layers)-1
+		desc := g.im.sym("LAYERS") + uint16(li*fastLDSize)
+		for trial := range 16 {
+			x := fastInputs(r, l.In, trial%4)
+			fastSetList(g, r, li, x)
+			g.m.Write(g.im.sym("CURL"), byte(li))
+			g.m.CPU().HL.SetU16(desc)
+			// SP is borrowed with interrupts off; they must be back as
+			// they were.
+			ie := trial%2 == 0
+			g.m.CPU().IFF1, g.m.CPU().IFF2 = ie, ie
+			n := g.call("LAYER")
+			if g.m.CPU().IFF1 != ie || g.m.CPU().IFF2 != ie {
+				t.Fatalf("LAYER: interrupts enabled %v, were %v", g.m.CPU().IFF1, ie)
+			}
+			want := make([]int16, l.Out)
+			infer.DenseLayer(want, l, x, relu)
+			gl, got := fastLayerOut(g.m, g.im)
+			if gl != li || got == nil {
+				t.Fatalf("layer %d: reader says layer %d", li+1, gl+1)
+			}
+			if d := cmp.Diff(want, got); d != "" {
+				t.Fatalf("layer %d (%d->%d, shift %d) trial %d (-want +got):\n%s", li+1, l.In, l.Out, l.Shift, trial, d)
+			}
+			if trial == 0 {
+				t.Logf("layer %d (%d->%d): %d T-states", li+1, l.In, l.Out, n)
+			}
+		}
+	}
+}
+
+// TestFastENCCTX checks the context encoder's n-gram buckets and the input
+// vector the STEPX reader makes of them.
+func TestFastENCCTX(t *testing.T) {
+	r := rand.New(rand.NewPCG(37, 38))
+	g := fastRig(t, randomModel(t, r, []int{4}, 3, 5, 0.3))
+	win := g.im.sym("WIN")
+	for k := range 300 {
+		var w [trigram.ContextLen]byte
+		for i := range w {
+			if k < 150 {
+				w[i] = byte(r.IntN(256))
+			} else {
+				w[i] = " abcdefghijklmnopqrstuvwxyz?!.,"[r.IntN(31)]
+			}
+		}
+		for i, b := range w {
+			g.m.Write(win+uint16(i), b)
+		}
+		g.call("ENCCTX")
+		var want []byte
+		for i := range trigram.ContextLen {
+			h := uint16(7 * i)
+			for n := 1; n <= 3 && i+n <= trigram.ContextLen; n++ {
+				h = h*31 + uint16(w[i+n-1])
+				want = append(want, byte(h%trigram.Buckets))
+			}
+		}
+		got := make([]byte, trigram.ContextWindows)
+		for j := range got {
+			got[j] = g.m.Read(g.im.sym("NGR") + uint16(j))
+		}
+		if !slices.Equal(want, got) {
+			t.Fatalf("window %q: n-gram buckets %v, want %v", w[:], got, want)
+		}
+		var ctx [trigram.Buckets]int16
+		trigram.EncodeWindow(&ctx, &w)
+		if d := cmp.Diff(ctx[:], fastInput(g.m, g.im)[trigram.Buckets:]); d != "" {
+			t.Fatalf("window %q: input vector (-want +got):\n%s", w[:], d)
+		}
+	}
+}
+
+// TestFastARGMAX checks ARGMAX on LOGITS: ties go to the lowest index.
+func TestFastARGMAX(t *testing.T) {
+	r := rand.New(rand.NewPCG(39, 40))
+	for _, n := range []int{2, 3, 40, 255} {
+		g := fastRig(t, randomModel(t, r, []int{3}, n, 5, 0.3))
+		out := g.im.sym("LOGITS")
+		for k := range 80 {
+			v := make([]int16, n)
+			for i := range v {
+				switch {
+				case k == 0:
+				case k == 1:
+					v[i] = -32768
+				case k == 2:
+					v[i] = 32767
+				case r.IntN(3) == 0:
+					v[i] = int16(r.Uint32())
+				case r.IntN(2) == 0:
+					v[i] = []int16{-32768, 32767, -1, 0, 1}[r.IntN(5)]
+				default:
+					v[i] = int16(r.IntN(5) - 2)
+				}
+			}
+			g.setWords(out, v)
+			g.call("ARGMAX")
+			if got, want := int(g.m.CPU().AF.Hi), infer.Argmax(v); got != want {
+				t.Fatalf("n=%d argmax of %v = %d, want %d", n, v, got, want)
+			}
+		}
+	}
+}
+
+// TestFastENCQ runs the shared query encoder in the fast image.
+func TestFastENCQ(t *testing.T) {
+	r := rand.New(rand.NewPCG(41, 42))
+	g := fastRig(t, randomModel(t, r, []int{4}, 3, 5, 0.3))
+	buf := g.im.sym("CONBUF") + 1
+	for _, q := range queryCases(r) {
+		g.m.Write(buf, byte(len(q)))
+		for i := range len(q) {
+			g.m.Write(buf+1+uint16(i), q[i])
+		}
+		for i := range 128 {
+			g.m.WriteWord(g.im.sym("XV")+uint16(2*i), 0xBEEF)
+		}
+		g.m.CPU().HL.SetU16(buf)
+		g.call("ENCQ")
+		var want [trigram.Buckets]int16
+		trigram.EncodeQuery(&want, q)
+		if d := cmp.Diff(want[:], g.words(g.im.sym("XV"), 128)); d != "" {
+			t.Fatalf("query %q (-want +got):\n%s", q, d)
+		}
+	}
+}
+
+// TestFastReplyShapes runs whole replies on random models whose layers
+// take the 16-bit paths: big biases and dense weights make activations
+// of hundreds and thousands.
+func TestFastReplyShapes(t *testing.T) {
+	r := rand.New(rand.NewPCG(43, 44))
+	for _, tc := range []struct {
+		hidden []int
+		nz     float64
+		bmax   int
+	}{
+		{[]int{32, 16}, 0.5, 2000},
+		{[]int{256, 64}, 0.3, 300},
+		{[]int{255, 255}, 0.2, 100},
+	} {
+		sizes := append(append([]int{256}, tc.hidden...), 20)
+		var layers []quant.Layer
+		for i := 0; i+1 < len(sizes); i++ {
+			layers = append(layers, randomLayer(r, sizes[i], sizes[i+1], uint8(r.IntN(3)), tc.nz, tc.bmax))
+		}
+		cs := []byte("abcdefghijklmnopqrs\x00")
+		m, err := infer.New(cs, layers, 30)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkRepliesKind(t, "shapes "+joinInts(sizes, "-"), m, replyQueries, Fast)
+	}
+}
