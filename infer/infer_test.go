@@ -77,8 +77,11 @@ func TestArgmaxLowestIndexWinsTies(t *testing.T) {
 func TestFastEqualsDense(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	shapes := [][]int{{}, {1}, {3, 5}, {256}, {256, 192, 128}, {17, 255, 2}}
-	n := 0
-	for trial := range 60 {
+	n, trials := 0, 60
+	if testing.Short() {
+		trials = 12
+	}
+	for trial := range trials {
 		o := randmodel.Options{
 			Hidden:      shapes[trial%len(shapes)],
 			Wrap:        trial%3 == 1,
