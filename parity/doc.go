@@ -8,7 +8,11 @@
 // packages test every registered block function: the dense Go path is the
 // reference, the others must match it. A failure names the first
 // differing step, stage, neuron and values, followed by go-cmp's full
-// diff.
+// diff. Besides whole replies, each stage is compared alone through the
+// z80ref.Engine stage API: the encoders on edge cases and random strings
+// (TestEncoderStages) and every layer on random weights, biases and
+// inputs of the whole int16 range, with wrapping accumulators and floored
+// negative sums asserted (TestLayerAlone, FuzzLayer).
 //
 // Run it with
 //

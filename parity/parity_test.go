@@ -61,6 +61,15 @@ func TestRandomModels(t *testing.T) {
 		{[]int{255, 4}, false, false, 0.27, 3},
 		{[]int{256}, true, false, 1, 3},
 		{[]int{256, 192, 128}, false, false, 0.27, 3},
+		// Wider: more shapes, wrapping and random shifts together, the
+		// extremes of density.
+		{[]int{1, 1}, true, true, 0.5, 8},
+		{[]int{5}, true, true, 1, 8},
+		{[]int{4, 4, 4, 4}, false, true, 0.6, 8},
+		{[]int{128, 64}, true, true, 0.27, 6},
+		{[]int{255}, false, true, 0.05, 4},
+		{[]int{256, 256}, true, false, 0.1, 3},
+		{[]int{17, 3, 200}, true, true, 0.4, 8},
 	}
 	for i, c := range cases {
 		m := randmodel.Model(rng, randmodel.Options{Hidden: c.hidden, Wrap: c.wrap, RandomShift: c.shifts,

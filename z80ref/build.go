@@ -12,6 +12,7 @@ import (
 	"mulm/quant"
 	"mulm/trigram"
 	"mulm/z80ref/asm"
+	"mulm/z80ref/cpm"
 )
 
 // The embedded assembler sources. chat.asm is the CP/M user interface and
@@ -93,6 +94,11 @@ type engineSpec struct {
 	// layerOut is called at the STEPL hook and returns the index (0-based)
 	// of the layer just finished and its outputs.
 	layerOut func(mem memReader, im *Image) (int, []int16)
+	// layer runs layer li (0-based) alone on input vector x on a machine
+	// fresh from INIT and returns its outputs and the T-states of the
+	// routines that computed them (Engine.Layer checks li and len(x) and
+	// names the stage in errors).
+	layer func(m *cpm.Machine, im *Image, li int, x []int16) ([]int16, uint64, error)
 	// layout returns the exact sizes the memory map of m's image needs,
 	// so that Build can predict it before assembling; it fails when the
 	// engine cannot run m.
@@ -139,11 +145,11 @@ type memReader interface {
 }
 
 var engines = map[EngineKind]*engineSpec{
-	Compact: {name: "compact", sources: compactSources, input: xvInput, layerOut: compactLayerOut, layout: compactLayout,
-		weightsName: "weights (packed 2-bit)", gapName: "(alignment)"},
-	Fast: {name: "fast", sources: fastSources, input: fastInput, layerOut: fastLayerOut, layout: fastLayout,
-		weightsName: "weights (packed 2-bit; expanded into index lists at start-up)",
-		gapName:     "room for the index lists (they grow down from BUFS over the packed weights)"},
+	Compact: {name: "compact", sources: compactSources, input: xvInput, layerOut: compactLayerOut,
+		layer: compactLayer, layout: compactLayout, weightsName: "weights (packed 2-bit)", gapName: "(alignment)"},
+	Fast: {name: "fast", sources: fastSources, input: fastInput, layerOut: fastLayerOut,
+		layer: fastLayer, layout: fastLayout, weightsName: "weights (packed 2-bit; expanded into index lists at start-up)",
+		gapName: "room for the index lists (they grow down from BUFS over the packed weights)"},
 }
 
 // shape is the model-independent part of an engine's layout: its code size

@@ -121,12 +121,25 @@
 // calls cost nothing, as in package cpm. INIT runs once per Engine; every
 // machine starts from the memory it left (Startup returns its T-states).
 //
+// # Running one stage
+//
+// Engine also runs each stage alone, on a fresh machine from the memory
+// INIT left, returning its result and the T-states of the engine's
+// routines: EncodeQuery (ENCQ on a console buffer holding the query),
+// EncodeContext (PUSHW for the last 8 characters of the reply so far,
+// then ENCCTX) and Layer (one layer on any int16 input vector; the
+// compact engine calls LAYER, the fast engine walks an activation list
+// written as its own routines write them, taking BEGIN's and STEP's split
+// path for layer 1). Package mulm/parity compares them with mulm/trigram
+// and infer.DenseLayer.
+//
 // # Adding an engine
 //
 // An EngineKind names an engineSpec: its sources (code, generated data,
 // buffer layout), the sizes its memory map needs (for the prediction),
 // readers for the input vector at STEPX and the layer outputs at STEPL,
-// and the names of its weights region and of the gap after it. A new
+// a driver that runs one layer alone (Engine.Layer), and the names of its
+// weights region and of the gap after it. A new
 // engine defines the same entry points, hooks and layout labels
 // (requiredSymbols in build.go) so that chat.asm, Build and Engine work
 // unchanged, and joins autoOrder by speed.
