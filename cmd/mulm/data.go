@@ -26,7 +26,7 @@ func runData(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 
 func dataStats(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("data stats", stderr)
-	var data fileList
+	var data dataFilesFlag
 	fs.Var(&data, "data", "data `file`s (query|response lines, gzip ok)")
 	maxLen := fs.Int("max-len", dataset.MaxResponseLen, "longest accepted `response`")
 	if err := fs.Parse(args); err != nil {
@@ -35,7 +35,7 @@ func dataStats(args []string, stdout, stderr io.Writer) error {
 	if len(data) == 0 {
 		return errors.New("-data is required")
 	}
-	pairs, err := loadPairs(data, dataset.Options{MaxResponseLen: *maxLen}, stderr)
+	pairs, err := loadDataPairs(data, dataset.Options{MaxResponseLen: *maxLen}, stderr)
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func dataStats(args []string, stdout, stderr io.Writer) error {
 
 func dataBalance(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("data balance", stderr)
-	var data fileList
+	var data dataFilesFlag
 	fs.Var(&data, "data", "data `file`s (query|response lines, gzip ok)")
 	target := fs.Int("target", 0, "`pairs` per class after balancing (default: the median class size)")
 	out := fs.String("o", "", "output `file` (default standard output)")
@@ -86,7 +86,7 @@ func dataBalance(args []string, stdout, stderr io.Writer) error {
 	if len(data) == 0 {
 		return errors.New("-data is required")
 	}
-	pairs, err := loadPairs(data, dataset.Options{}, stderr)
+	pairs, err := loadDataPairs(data, dataset.Options{}, stderr)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ import (
 func runEval(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("eval", stderr)
 	model := fs.String("model", "", "model `file` (.mulm)")
-	var data fileList
+	var data dataFilesFlag
 	fs.Var(&data, "data", "data `file`s (query|response lines, gzip ok)")
 	top := fs.Int("top", 8, "show the confusion of the `n` most frequent classes")
 	if err := fs.Parse(args); err != nil {
@@ -27,7 +27,7 @@ func runEval(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	pairs, err := loadPairs(data, dataset.Options{MaxResponseLen: m.MaxLen()}, stderr)
+	pairs, err := loadDataPairs(data, dataset.Options{MaxResponseLen: m.MaxLen()}, stderr)
 	if err != nil {
 		return err
 	}
@@ -67,11 +67,11 @@ func writeReport(w io.Writer, r *qat.Report, top int) {
 	}
 	fmt.Fprintf(w, "\nconfusion of the %d most frequent classes (rows expected, columns generated):\n%-10s", top, "")
 	for _, n := range names {
-		fmt.Fprintf(w, " %8s", clip(n))
+		fmt.Fprintf(w, " %8s", clipClass(n))
 	}
 	fmt.Fprintf(w, " %8s\n", "other")
 	for _, e := range names {
-		fmt.Fprintf(w, "%-10s", clip(e))
+		fmt.Fprintf(w, "%-10s", clipClass(e))
 		other := 0
 		for g, k := range r.Confusion[e] {
 			if !in[g] {
@@ -85,7 +85,7 @@ func writeReport(w io.Writer, r *qat.Report, top int) {
 	}
 }
 
-func clip(s string) string {
+func clipClass(s string) string {
 	s = fmt.Sprintf("%q", s)
 	if len(s) > 8 {
 		s = s[:7] + "…"

@@ -16,10 +16,10 @@ import (
 	"mulm/quant/qat/dataset"
 )
 
-// intList is a flag of comma-separated integers.
-type intList []int
+// widthsFlag is a flag of comma-separated integers.
+type widthsFlag []int
 
-func (l *intList) String() string {
+func (l *widthsFlag) String() string {
 	var s []string
 	for _, v := range *l {
 		s = append(s, strconv.Itoa(v))
@@ -27,7 +27,7 @@ func (l *intList) String() string {
 	return strings.Join(s, ",")
 }
 
-func (l *intList) Set(s string) error {
+func (l *widthsFlag) Set(s string) error {
 	*l = nil
 	for _, f := range strings.Split(s, ",") {
 		v, err := strconv.Atoi(strings.TrimSpace(f))
@@ -39,11 +39,11 @@ func (l *intList) Set(s string) error {
 	return nil
 }
 
-// fileList is a repeatable or comma-separated list of files.
-type fileList []string
+// dataFilesFlag is a repeatable or comma-separated list of files.
+type dataFilesFlag []string
 
-func (l *fileList) String() string { return strings.Join(*l, ",") }
-func (l *fileList) Set(s string) error {
+func (l *dataFilesFlag) String() string { return strings.Join(*l, ",") }
+func (l *dataFilesFlag) Set(s string) error {
 	for _, f := range strings.Split(s, ",") {
 		if f != "" {
 			*l = append(*l, f)
@@ -52,9 +52,9 @@ func (l *fileList) Set(s string) error {
 	return nil
 }
 
-// loadPairs parses data files, prints every rejected line to stderr and
+// loadDataPairs parses data files, prints every rejected line to stderr and
 // returns the pairs.
-func loadPairs(files []string, opt dataset.Options, stderr io.Writer) ([]dataset.Pair, error) {
+func loadDataPairs(files []string, opt dataset.Options, stderr io.Writer) ([]dataset.Pair, error) {
 	set, err := dataset.ReadFiles(files, opt)
 	if err != nil {
 		return nil, err
@@ -70,8 +70,8 @@ func loadPairs(files []string, opt dataset.Options, stderr io.Writer) ([]dataset
 
 func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("train", stderr)
-	var data, heldout fileList
-	hidden := intList{256, 192, 128}
+	var data, heldout dataFilesFlag
+	hidden := widthsFlag{256, 192, 128}
 	cfg := qat.DefaultConfig()
 	fs.Var(&data, "data", "training data `file`s (query|response lines, gzip ok); repeat or comma-separate")
 	fs.Var(&heldout, "heldout", "held-out data `file`s: the best model is chosen by exact-match on them")
@@ -90,6 +90,7 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs.Float64Var(&cfg.WeightDecay, "wd", cfg.WeightDecay, "decoupled weight `decay`")
 	fs.Float64Var(&cfg.Temperature, "temp", cfg.Temperature, "softmax `temperature` over the integer logits")
 	fs.Float64Var(&cfg.LabelSmoothing, "smooth", 0, "label `smoothing`")
+	fs.Float64Var(&cfg.InputDrop, "drop", 0, "drop each query trigram bucket with this `probability` while training")
 	fs.Float64Var(&cfg.ClassBalance, "balance", 0, "class weighting `exponent`: pairs weigh (largest class/class size)^k")
 	fs.Float64Var(&cfg.QuantStart, "quant-start", cfg.QuantStart, "quantization `share` at the start")
 	fs.Float64Var(&cfg.QuantRamp, "quant-ramp", cfg.QuantRamp, "`fraction` of the run after which quantization is full")
@@ -117,13 +118,13 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		}
 		opt.Charset = cs[:len(cs)-1]
 	}
-	train, err := loadPairs(data, opt, stderr)
+	train, err := loadDataPairs(data, opt, stderr)
 	if err != nil {
 		return err
 	}
 	var val []dataset.Pair
 	if len(heldout) > 0 {
-		if val, err = loadPairs(heldout, opt, stderr); err != nil {
+		if val, err = loadDataPairs(heldout, opt, stderr); err != nil {
 			return err
 		}
 	} else if *valFrac > 0 {

@@ -136,5 +136,3 @@ func Resume(path string, cfg Config, train, val []dataset.Pair) (*Trainer, error
 	}
 	return t, nil
 }
-
-

@@ -14,24 +14,30 @@ type hyper struct {
 	smooth    float32 // label smoothing
 	penalty   float32 // overflow penalty weight
 	floorBlnd float32 // how much of the floor of the shift is applied (0..1)
+	drop      float32 // probability of dropping each query bucket (training only)
+	dropSeed  uint64  // with the example index, seeds the dropout mask
 }
 
 // worker holds one goroutine's scratch space and gradient accumulators.
 type worker struct {
-	net   *Net
-	eff   *effective
-	acc   [][]float32 // pre-shift accumulators per layer
-	act   [][]float32 // outputs per layer (after the shift, floor and ReLU)
-	nz    [][]int32   // nonzero inputs of layer l (l ≥ 1): indices into act[l-1]
-	dy    [][]float32 // gradient w.r.t. act[l]
-	prob  []float32
-	g     []float32 // flat gradient, laid out as Net.p
-	gWT   [][]float32
-	gB    [][]float32
-	loss  float64 // weighted cross-entropy (+ penalty)
-	wsum  float64
-	right float64 // weighted count of targets that are the argmax
-	over  int     // accumulators beyond accLimit in the float pass
+	net    *Net
+	eff    *effective
+	acc    [][]float32 // pre-shift accumulators per layer
+	act    [][]float32 // outputs per layer (after the shift, floor and ReLU)
+	nz     [][]int32   // nonzero inputs of layer l (l ≥ 1): indices into act[l-1]
+	dy     [][]float32 // gradient w.r.t. act[l]
+	prob   []float32
+	inIdx  []int32 // owned buffers for layer-1 inputs after dropout
+	inVal  []float32
+	curIdx []int32 // the current example's layer-1 inputs
+	curVal []float32
+	g      []float32 // flat gradient, laid out as Net.p
+	gWT    [][]float32
+	gB     [][]float32
+	loss   float64 // weighted cross-entropy (+ penalty)
+	wsum   float64
+	right  float64 // weighted count of targets that are the argmax
+	over   int     // accumulators beyond accLimit in the float pass
 }
 
 func newWorker(n *Net, e *effective) *worker {
@@ -61,8 +67,7 @@ func (w *worker) reset() {
 func (w *worker) forward(ex *examples, e *example, h *hyper) []float32 {
 	eff := w.eff
 	L := len(eff.WT)
-	idx := ex.idx[e.in : e.in+e.nin]
-	val := ex.val[e.in : e.in+e.nin]
+	idx, val := w.inputs(ex, e, h)
 	for l := 0; l < L; l++ {
 		out := len(eff.B[l])
 		acc := w.acc[l]
@@ -182,8 +187,7 @@ func (w *worker) step(ex *examples, e *example, h *hyper) {
 		gwt := w.gWT[l]
 		wt := eff.WT[l]
 		if l == 0 {
-			idx := ex.idx[e.in : e.in+e.nin]
-			val := ex.val[e.in : e.in+e.nin]
+			idx, val := w.curIdx, w.curVal
 			for k, i := range idx {
 				axpy(gwt[int(i)*out:int(i)*out+out], dacc, val[k])
 			}
@@ -198,6 +202,34 @@ func (w *worker) step(ex *examples, e *example, h *hyper) {
 			dprev[i] = dot(wt[row:row+out], dacc)
 		}
 	}
+}
+
+// inputs returns the example's sparse layer-1 inputs, with query buckets
+// dropped at random when h.drop > 0 (the mask depends only on dropSeed and
+// the example, never on the worker). The result stays valid until the next
+// call.
+func (w *worker) inputs(ex *examples, e *example, h *hyper) ([]int32, []float32) {
+	idx := ex.idx[e.in : e.in+e.nin]
+	val := ex.val[e.in : e.in+e.nin]
+	if h.drop > 0 {
+		x := h.dropSeed ^ uint64(e.in)*0x9e3779b97f4a7c15
+		w.inIdx, w.inVal = w.inIdx[:0], w.inVal[:0]
+		thr := uint64(float64(h.drop) * (1 << 32))
+		for k, i := range idx {
+			x += 0x9e3779b97f4a7c15
+			z := (x ^ x>>30) * 0xbf58476d1ce4e5b9
+			z = (z ^ z>>27) * 0x94d049bb133111eb
+			z ^= z >> 31
+			if i < 128 && z>>32 < thr {
+				continue
+			}
+			w.inIdx = append(w.inIdx, i)
+			w.inVal = append(w.inVal, val[k])
+		}
+		idx, val = w.inIdx, w.inVal
+	}
+	w.curIdx, w.curVal = idx, val
+	return idx, val
 }
 
 func abs32(x float32) float32 {

@@ -199,7 +199,6 @@ func (n *Net) check() error {
 type effective struct {
 	WT, B [][]float32
 	p     []float32
-	alpha float32
 }
 
 func newEffective(n *Net) *effective {
@@ -211,7 +210,6 @@ func newEffective(n *Net) *effective {
 // set recomputes the effective weights of n at phase alpha for the
 // parameters lo..hi.
 func (e *effective) set(n *Net, alpha float32, lo, hi int) {
-	e.alpha = alpha
 	nw := n.numWeights()
 	for i := lo; i < hi; i++ {
 		w := n.p[i]

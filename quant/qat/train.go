@@ -49,6 +49,9 @@ type Config struct {
 	// InitSigma is the standard deviation of the initial weights in
 	// integer units (default 0.5). Ignored when resuming.
 	InitSigma float64
+	// InputDrop drops each query trigram bucket of a training example
+	// with this probability (a regularizer for unseen phrasings).
+	InputDrop float64
 	// ClassBalance weighs each pair by (largest class / its class)^k.
 	ClassBalance float64
 	// EvalEvery evaluates the sequence exact-match every n epochs (and at
@@ -279,7 +282,7 @@ func (t *Trainer) Run(ctx context.Context) (Metrics, error) {
 		var p, a, lr float64
 		nb := (len(order) + t.cfg.Batch - 1) / t.cfg.Batch
 		for b := 0; b < nb; b++ {
-			if ctx.Err() != nil {
+			if ctx.Err() != nil || t.cfg.TimeLimit > 0 && t.elapsed() >= t.cfg.TimeLimit {
 				break
 			}
 			p = t.progress(float64(t.epoch) + float64(b)/float64(nb))
@@ -287,7 +290,8 @@ func (t *Trainer) Run(ctx context.Context) (Metrics, error) {
 			lr = t.cfg.LR * t.lrScale(p)
 			batch := order[b*t.cfg.Batch : min(len(order), (b+1)*t.cfg.Batch)]
 			h := &hyper{invT: float32(1 / t.cfg.Temperature), smooth: float32(t.cfg.LabelSmoothing),
-				penalty: float32(t.cfg.OverflowPenalty), floorBlnd: float32(a)}
+				penalty: float32(t.cfg.OverflowPenalty), floorBlnd: float32(a),
+				drop: float32(t.cfg.InputDrop), dropSeed: t.cfg.Seed*0x2545f4914f6cdd1d ^ uint64(t.steps)<<20}
 			t.parallel(func(w int, lo, hi int) { t.eff.set(n, float32(a), lo, hi) }, len(n.p))
 			t.batch(batch, h)
 			bw := 0.0
@@ -307,7 +311,7 @@ func (t *Trainer) Run(ctx context.Context) (Metrics, error) {
 					t.epoch+1, b+1, nb, loss/wsum, 100*right/wsum, a)
 			}
 		}
-		if ctx.Err() != nil && wsum == 0 {
+		if wsum == 0 {
 			break
 		}
 		t.epoch++

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"mulm/infer"
+)
+
+const chatData = `# tiny chat
+hello|HI
+hi there|HI
+are you a bot|YES
+are you human|NO
+how are you|OK
+goodbye|BYE
+see you later|BYE
+x|REJECTED
+no pipe
+`
+
+func writeTrainData(t *testing.T, name, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func runMulm(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(args, strings.NewReader(""), &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+func TestTrainEvalResume(t *testing.T) {
+	data := writeTrainData(t, "chat.txt", chatData)
+	dir := t.TempDir()
+	model := filepath.Join(dir, "m.mulm")
+	ckpt := filepath.Join(dir, "m.ckpt")
+	out, errs, code := runMulm(t, "train", "-data", data, "-hidden", "32,32", "-epochs", "40", "-batch", "8",
+		"-lr", "0.02", "-max-len", "8", "-o", model, "-checkpoint", ckpt)
+	if code != 0 {
+		t.Fatalf("train failed: %s\n%s", errs, out)
+	}
+	for _, want := range []string{"chat.txt:9: query shorter than 2", "chat.txt:10: no '|'"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+	if !strings.Contains(out, "training exact-match 100.00%") {
+		t.Fatalf("train output:\n%s", out)
+	}
+	m, err := infer.ReadFile(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Reply("are you human"); got != "NO" {
+		t.Fatalf("reply %q", got)
+	}
+	out, errs, code = runMulm(t, "eval", "-model", model, "-data", data)
+	if code != 0 || !strings.Contains(out, "exact-match 100.00% (7 of 7 pairs), ceiling 100.00%") ||
+		!strings.Contains(out, `"BYE"`) || !strings.Contains(out, "confusion") {
+		t.Fatalf("eval (%d): %s\n%s", code, out, errs)
+	}
+	// Resume from the float checkpoint and fine-tune from the .mulm.
+	for _, from := range []string{ckpt, model} {
+		out, errs, code = runMulm(t, "train", "-data", data, "-epochs", "42", "-max-len", "8", "-resume", from,
+			"-o", filepath.Join(dir, "r.mulm"), "-q")
+		if code != 0 || !strings.Contains(out, "best:") {
+			t.Fatalf("resume from %s (%d): %s\n%s", from, code, out, errs)
+		}
+	}
+	// Errors.
+	if _, _, code := runMulm(t, "train"); code == 0 {
+		t.Error("train without -data succeeded")
+	}
+	_, errs, code = runMulm(t, "train", "-data", data, "-charset", "HIYESNO", "-epochs", "1")
+	if code == 0 || !strings.Contains(errs, "chat.txt:6") {
+		t.Errorf("explicit charset error not reported with its line: %d %s", code, errs)
+	}
+}
+
+func TestData(t *testing.T) {
+	data := writeTrainData(t, "chat.txt", chatData+"hello|HELLO\n")
+	out, _, code := runMulm(t, "data", "stats", "-data", data)
+	if code != 0 || !strings.Contains(out, "pairs 8, distinct queries 7, classes 6") ||
+		!strings.Contains(out, "ceiling (majority answer) 87.50%") {
+		t.Fatalf("stats: %s", out)
+	}
+	bal := filepath.Join(t.TempDir(), "bal.txt")
+	_, errs, code := runMulm(t, "data", "balance", "-data", data, "-target", "3", "-o", bal, "-seed", "2")
+	if code != 0 {
+		t.Fatalf("balance: %s", errs)
+	}
+	b, _ := os.ReadFile(bal)
+	out, _, _ = runMulm(t, "data", "stats", "-data", bal)
+	if !strings.Contains(out, "pairs 18,") || strings.Count(string(b), "|BYE\n") != 3 {
+		t.Fatalf("balanced stats: %s\n%s", out, b)
+	}
+	if _, _, code := runMulm(t, "data", "nope"); code == 0 {
+		t.Error("unknown data command accepted")
+	}
+}

@@ -1,0 +1,85 @@
+// Package qat trains mulm models with quantization-aware training (QAT)
+// in pure Go. The float forward pass it trains mirrors, operation for
+// operation, the integer pipeline that package infer and the Z80 engines
+// run, so the model that is picked and saved is judged by exactly what the
+// Z80 will print.
+//
+// # The mirror
+//
+// Master weights are float32 kept in integer units: the exported weight
+// is clamp(round(w), −2, +1) and the exported bias round(b) (accumulator
+// units). There is no per-layer scale to reconcile with the integer model,
+// which has none (its only scaling is the fixed right shift by 2): the
+// float model is the integer model with real-valued weights. A forward pass
+// at quantization phase α uses
+//
+//	w_eff = (1−α)·w + α·Q(w),  b_eff likewise,
+//	x     = the trigram buckets (multiples of 32, as the encoder makes them),
+//	acc   = b_eff + Σ w_eff·x,
+//	y     = acc/4 − α·frac(acc/4)   (the floor of the shift, phased in),
+//	ReLU on hidden layers; logits are the last layer's y.
+//
+// At α = 1 every quantity is an integer below 2^24 and float32 computes it
+// exactly, so the forward pass equals the integer model's (as long as no
+// accumulator leaves int16; TestMirror checks every activation against
+// infer). Rounding and the floor pass gradients straight through (STE):
+// d Q(w)/dw = 1, dy/dacc = 1/4; master weights are clipped to
+// [−2.5, 1.5] so that clipped weights can still move back. Accumulators
+// beyond ±30000 add a quadratic penalty so that the integer model's
+// accumulators stay inside int16 (the training log reports the share that
+// actually overflows in the integer model).
+//
+// The loss is cross-entropy of softmax(logits/T) (T = 4 by default: the
+// integer logits are in units of 1, so T sets the margin the loss asks
+// for), optionally with label smoothing and class weights.
+//
+// # Examples
+//
+// A pair (query, response) gives one example per generated character plus
+// EOS: input = the encoding of the query and the response's prefix, target
+// = the next character. Examples whose encoded inputs are identical (case
+// folding, only the last 8 characters count) are merged and their targets
+// weighted by count, so duplicated and contradicting pairs become one
+// example with a target distribution. Layer-1 inputs have only 20–40
+// non-zeros out of 256, and after ReLU a good share of hidden activations
+// is zero too: the kernels walk only non-zero inputs, in the forward pass,
+// the weight gradient and the input gradient alike (weights are stored
+// transposed, In×Out, so each walk is a contiguous axpy or dot).
+//
+// # Schedule and optimizer
+//
+// AdamW (decoupled weight decay on weights only; biases have their own
+// step size), mini-batches, a cosine learning-rate decay after a short
+// warm-up. Quantization is phased in from QuantStart (30 %) to 100 % over
+// the first QuantRamp (80 %) of the run and then stays full, so the last
+// fifth trains the exact integer forward pass through the STE. With a time
+// limit, "the run" is whichever of epochs and wall time is further along,
+// so a time-limited run still completes its schedule.
+//
+// Each mini-batch is split into one contiguous share per worker; every
+// worker accumulates its own gradient and the shares are summed in worker
+// order, so a run is bit-for-bit reproducible for a seed and worker count
+// (without a time limit, whose schedule follows the clock).
+//
+// # Model selection
+//
+// After each epoch (or every EvalEvery) the current weights are exported
+// and every distinct query is answered with infer's Reply; the sequence
+// exact-match (generated reply equals the expected one) on the held-out
+// pairs, or the training pairs when there are none, chooses the best model.
+// Per-character accuracy of the exact integer model and the overflow share
+// come from an integer forward pass (wrapping int16) over all examples.
+//
+// # Checkpoints
+//
+// A float checkpoint is the 8 bytes "MULMQAT\n" followed by one gob value
+// (version 1): layer sizes, charset, generation limit, the flat parameter
+// vector (all weights, each layer transposed In×Out, then all biases), the
+// Adam moments, the step and epoch counters, elapsed time, the shuffling
+// generator's state and the best model so far with its metrics. Resume
+// continues such a run exactly; given a .mulm file it fine-tunes that
+// model, starting from its integer weights.
+//
+// Package dataset parses the query|response files and computes class
+// statistics, the exact-match ceiling and balanced resamplings.
+package qat
