@@ -15,7 +15,9 @@ var benchQueries = []string{
 	"do you like music", "tell me a joke", "asdf qwerty", "good night",
 }
 
-// benchReplies measures ns and allocations per generated character.
+// benchReplies measures the time per generation step (EOS included), per
+// printed character, and allocations per reply (all of them steady state:
+// the state comes from the model's pool).
 func benchReplies(b *testing.B, m *infer.Model) {
 	buf := make([]byte, 0, infer.MaxMaxLen)
 	chars := 0
@@ -27,9 +29,11 @@ func benchReplies(b *testing.B, m *infer.Model) {
 	for i := 0; b.Loop(); i++ {
 		buf = m.AppendReply(buf[:0], benchQueries[i%len(benchQueries)])
 	}
-	perReply := float64(chars+len(benchQueries)) / float64(len(benchQueries)) // EOS steps count too
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/perReply, "ns/step")
-	b.ReportMetric(float64(chars)/float64(len(benchQueries)), "chars/reply")
+	nsPerReply := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	n := float64(len(benchQueries))
+	b.ReportMetric(nsPerReply/(float64(chars+len(benchQueries))/n), "ns/step") // EOS steps count too
+	b.ReportMetric(nsPerReply/(float64(chars)/n), "ns/char")                   // per printed character
+	b.ReportMetric(float64(chars)/n, "chars/reply")
 }
 
 // BenchmarkReplyReference runs the original's tinychat model (skipped when
@@ -83,4 +87,13 @@ func BenchmarkDenseReference(b *testing.B) {
 		m.DenseTrace(benchQueries[i%len(benchQueries)])
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(float64(steps)/float64(len(benchQueries))), "ns/step")
+}
+
+// BenchmarkReplyExample runs the example tinychat model trained here.
+func BenchmarkReplyExample(b *testing.B) {
+	m, err := infer.ReadFile("../examples/tinychat/model.mulm")
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchReplies(b, m)
 }
