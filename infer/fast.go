@@ -8,12 +8,24 @@ import (
 )
 
 // The fast path is input-stationary: for every non-zero input x[i] it adds
-// x[i], −x[i] or −2·x[i] into the accumulators of the outputs whose weight
-// from i is +1, −1 or −2, walking lists built once at load. Zero inputs and
-// zero weights cost nothing. The query's share of layer 1 does not change
-// while a reply is generated, so it is computed once per reply. Wrapping
-// 16-bit addition is associative and commutative, so the result is
-// bit-identical to DenseLayer's.
+// x[i] into the accumulators of the outputs whose weight from i is +1 and
+// −x[i] into those whose weight is −1 (an output with weight −2 is listed
+// there twice), walking lists built once at load. Zero inputs and zero
+// weights cost nothing. The query's share of layer 1 does not change while
+// a reply is generated, so it is computed once per reply; the context
+// n-grams that lie wholly in the padding of a short reply are the same in
+// every reply, so their share is computed once at load. Wrapping 16-bit
+// addition is associative and commutative, so the result is bit-identical
+// to DenseLayer's.
+
+// accs are accumulators. They are 32 bits wide so that Go adds into memory
+// in one instruction; only their low 16 bits are ever used (finish
+// truncates), and since 2^16 divides 2^32 the result is exactly the
+// wrapping 16-bit sum of the contract.
+type accs [quant.MaxWidth]int32
+
+// inputLists are the outputs an input adds into with + and with −.
+type inputLists struct{ plus, minus []uint8 }
 
 // fastLayer is a layer unpacked for the fast path.
 type fastLayer struct {
@@ -21,16 +33,13 @@ type fastLayer struct {
 	shift   uint8
 	relu    bool
 	bias    accs
-	// For input i, idx[off[2i]:off[2i+1]] are the outputs with weight +1
-	// and idx[off[2i+1]:off[2i+2]] those with weight −1 or −2, a −2 output
-	// being listed twice (−2·x = −x − x).
-	off []int32
-	idx []uint8
-	// pad[k], for the first layer only, is the contribution to every
-	// accumulator of the context n-grams that lie wholly in the padding
-	// when k < 8 characters have been generated: those n-grams are the
-	// same in every reply, so a step walks only the 3k columns of the
-	// n-grams that touch a generated character.
+	// lists[i] holds the outputs input i adds into. All lists share one
+	// backing array.
+	lists []inputLists
+	// pad[k], for the first layer only, is the share of the context
+	// n-grams that lie wholly in the padding when k < 8 characters have
+	// been generated: a step then walks only the n-grams that touch a
+	// generated character (3k of the 21).
 	pad [trigram.ContextLen]accs
 }
 
@@ -43,87 +52,114 @@ func buildFast(layers []quant.Layer) []fastLayer {
 		for o, b := range l.Bias {
 			f.bias[o] = int32(b)
 		}
-		f.off = make([]int32, 2*l.In+1)
+		var idx []uint8
+		off := make([]int, 2*l.In+1)
 		for i := range l.In {
-			f.off[2*i] = int32(len(f.idx))
+			off[2*i] = len(idx)
 			for o := range l.Out {
 				if l.W[o*l.In+i] == 1 {
-					f.idx = append(f.idx, uint8(o))
+					idx = append(idx, uint8(o))
 				}
 			}
-			f.off[2*i+1] = int32(len(f.idx))
+			off[2*i+1] = len(idx)
 			for o := range l.Out {
 				for range max(0, -int(l.W[o*l.In+i])) {
-					f.idx = append(f.idx, uint8(o))
+					idx = append(idx, uint8(o))
 				}
 			}
 		}
-		f.off[2*l.In] = int32(len(f.idx))
+		off[2*l.In] = len(idx)
+		f.lists = make([]inputLists, l.In)
+		for i := range f.lists {
+			a, b, c := off[2*i], off[2*i+1], off[2*i+2]
+			f.lists[i] = inputLists{idx[a:b:b], idx[b:c:c]}
+		}
 	}
 	if len(fl) > 0 && fl[0].in == trigram.InputSize {
 		var w [trigram.ContextLen]byte
 		trigram.FillWindow(&w, nil)
+		var c context
 		for k := range trigram.ContextLen {
-			fl[0].addContext(&fl[0].pad[k], &w, 0, trigram.ContextLen-k)
+			// The padding n-grams are those that do not touch the last k
+			// positions: the complement of what addGenerated walks.
+			c.reset()
+			forNGrams(&w, 0, func(i, n int, b uint8) {
+				if i+n <= trigram.ContextLen-k {
+					c.count(b)
+				}
+			})
+			fl[0].addInputs(&fl[0].pad[k], c.ids[:c.n], &c.x)
 		}
 	}
 	return fl
 }
 
-// addContext adds into acc the context n-grams of window w that start at
-// or after from and end before to: 1-, 2- and 3-grams, each adding
-// trigram.Weight to one context bucket.
-func (f *fastLayer) addContext(acc *accs, w *[trigram.ContextLen]byte, from, to int) {
+// forNGrams calls fn for every context n-gram of window w that ends at
+// position end or later (n = 1, 2, 3; start i; its input index
+// 128 + bucket).
+func forNGrams(w *[trigram.ContextLen]byte, end int, fn func(i, n int, input uint8)) {
 	for n := 1; n <= 3; n++ {
-		for i := from; i+n <= to; i++ {
+		for i := max(0, end-n+1); i+n <= trigram.ContextLen; i++ {
 			h := uint16(7 * i)
 			for _, b := range w[i : i+n] {
 				h = h*31 + uint16(b)
 			}
-			f.add(acc, trigram.Buckets+int(h%trigram.Buckets), trigram.Weight)
+			fn(i, n, uint8(trigram.Buckets+h%trigram.Buckets))
 		}
 	}
 }
 
-// addGenerated adds the context n-grams of window w that touch one of the
-// k last (generated) characters: those ending at position 8−k or later.
-func (f *fastLayer) addGenerated(acc *accs, w *[trigram.ContextLen]byte, k int) {
-	first := trigram.ContextLen - k // position of the oldest generated character
-	for n := 1; n <= 3; n++ {
-		for i := max(0, first-n+1); i+n <= trigram.ContextLen; i++ {
-			h := uint16(7 * i)
-			for _, b := range w[i : i+n] {
-				h = h*31 + uint16(b)
+// context gathers context inputs: their values (x) and the list of the
+// non-zero ones (ids).
+type context struct {
+	x   [quant.MaxWidth]int16
+	ids [trigram.ContextWindows]uint8
+	n   int
+}
+
+func (c *context) count(input uint8) {
+	if c.x[input] == 0 {
+		c.ids[c.n] = input
+		c.n++
+	}
+	c.x[input] += trigram.Weight
+}
+
+func (c *context) reset() {
+	for _, i := range c.ids[:c.n] {
+		c.x[i] = 0
+	}
+	c.n = 0
+}
+
+// addInputs adds inputs ids, with values x[id], into acc: for each, x into
+// the outputs of its + list and −x into those of its − list, eight at a
+// time.
+func (f *fastLayer) addInputs(acc *accs, ids []uint8, x *[quant.MaxWidth]int16) {
+	for _, i := range ids {
+		v := int32(x[i])
+		lists := &f.lists[i]
+		part, rest := lists.plus, lists.minus
+		for k := 0; ; k++ {
+			for len(part) >= 8 {
+				acc[part[0]] += v
+				acc[part[1]] += v
+				acc[part[2]] += v
+				acc[part[3]] += v
+				acc[part[4]] += v
+				acc[part[5]] += v
+				acc[part[6]] += v
+				acc[part[7]] += v
+				part = part[8:]
 			}
-			f.add(acc, trigram.Buckets+int(h%trigram.Buckets), trigram.Weight)
+			for _, j := range part {
+				acc[j] += v
+			}
+			if k == 1 {
+				break
+			}
+			part, v = rest, -v
 		}
-	}
-}
-
-// add adds input i with value x into acc: x into the outputs of its +1
-// list, then −x into those of its −1 list, eight at a time.
-func (f *fastLayer) add(acc *accs, i int, x int32) {
-	o := f.off[2*i : 2*i+3]
-	part, rest := f.idx[o[0]:o[1]], f.idx[o[1]:o[2]]
-	for k := 0; ; k++ {
-		for len(part) >= 8 {
-			acc[part[0]] += x
-			acc[part[1]] += x
-			acc[part[2]] += x
-			acc[part[3]] += x
-			acc[part[4]] += x
-			acc[part[5]] += x
-			acc[part[6]] += x
-			acc[part[7]] += x
-			part = part[8:]
-		}
-		for _, j := range part {
-			acc[j] += x
-		}
-		if k == 1 {
-			return
-		}
-		part, x = rest, -x
 	}
 }
 
@@ -160,12 +196,6 @@ func (f *fastLayer) finish(y *[quant.MaxWidth]int16, acc *accs, nz *[quant.MaxWi
 	return n
 }
 
-// accs are accumulators. They are 32 bits wide so that Go adds into memory
-// in one instruction; only their low 16 bits are ever used (finish
-// truncates), and since 2^16 divides 2^32 the result is exactly the
-// wrapping 16-bit sum of the contract.
-type accs [quant.MaxWidth]int32
-
 // state is the scratch of one reply in progress.
 type state struct {
 	q1  accs // layer 1 accumulators: bias + query part
@@ -173,6 +203,7 @@ type state struct {
 	act [2][quant.MaxWidth]int16
 	nz  [quant.MaxWidth]uint8 // indices of the non-zero entries of the current act
 	nnz int
+	ctx context
 	win [trigram.ContextLen]byte // last generated characters, lower-cased
 	n   int                      // characters generated so far
 }
@@ -183,12 +214,14 @@ func (m *Model) begin(s *state, query string) {
 	f := &m.fast[0]
 	var q [trigram.Buckets]int16
 	trigram.EncodeQuery(&q, query)
-	s.q1 = f.bias
-	for i, x := range q {
-		if x != 0 {
-			f.add(&s.q1, i, int32(x))
-		}
+	n := 0
+	for i, v := range q {
+		s.act[0][i] = v
+		s.nz[uint8(n)] = uint8(i)
+		n += int(uint16(v|-v) >> 15)
 	}
+	s.q1 = f.bias
+	f.addInputs(&s.q1, s.nz[:n], &s.act[0])
 	for i := range s.win {
 		s.win[i] = ' '
 	}
@@ -208,7 +241,11 @@ func (m *Model) next(s *state, st *Step) int {
 	} else {
 		s.acc = s.q1
 	}
-	f.addGenerated(&s.acc, &s.win, k)
+	// The n-grams that touch a generated character: those ending at
+	// position 8−k or later.
+	s.ctx.reset()
+	forNGrams(&s.win, trigram.ContextLen-k, func(_, _ int, input uint8) { s.ctx.count(input) })
+	f.addInputs(&s.acc, s.ctx.ids[:s.ctx.n], &s.ctx.x)
 	s.nnz = f.finish(&s.act[0], &s.acc, &s.nz)
 	cur := 0
 	for li := 1; ; li++ {
@@ -220,10 +257,7 @@ func (m *Model) next(s *state, st *Step) int {
 		}
 		f = &m.fast[li]
 		s.acc = f.bias
-		act := &s.act[cur]
-		for _, i := range s.nz[:s.nnz] {
-			f.add(&s.acc, int(i), int32(act[i]))
-		}
+		f.addInputs(&s.acc, s.nz[:s.nnz], &s.act[cur])
 		s.nnz = f.finish(&s.act[1-cur], &s.acc, &s.nz)
 		cur = 1 - cur
 	}
