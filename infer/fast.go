@@ -52,7 +52,18 @@ func buildFast(layers []quant.Layer) []fastLayer {
 		for o, b := range l.Bias {
 			f.bias[o] = int32(b)
 		}
+		// When the layer has fewer than 256 outputs, accumulator slot
+		// l.Out is never read: lists are padded with it to a multiple of
+		// eight, so that addInputs needs no loop for the remainder.
 		var idx []uint8
+		pad := func() {}
+		if l.Out < quant.MaxWidth {
+			pad = func() {
+				for len(idx)%8 != 0 {
+					idx = append(idx, uint8(l.Out))
+				}
+			}
+		}
 		off := make([]int, 2*l.In+1)
 		for i := range l.In {
 			off[2*i] = len(idx)
@@ -61,12 +72,14 @@ func buildFast(layers []quant.Layer) []fastLayer {
 					idx = append(idx, uint8(o))
 				}
 			}
+			pad()
 			off[2*i+1] = len(idx)
 			for o := range l.Out {
 				for range max(0, -int(l.W[o*l.In+i])) {
 					idx = append(idx, uint8(o))
 				}
 			}
+			pad()
 		}
 		off[2*l.In] = len(idx)
 		f.lists = make([]inputLists, l.In)
