@@ -1,5 +1,3 @@
-// Command mulm trains, inspects, builds and runs mulm models. Run
-// "mulm help" for the list of subcommands.
 package main
 
 import (

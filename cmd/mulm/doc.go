@@ -1,0 +1,17 @@
+// Command mulm trains, inspects, builds and runs mulm models.
+//
+// Usage:
+//
+//	mulm chat   -model M [-z80] [-q QUERY]     chat in pure Go, or on the emulated Z80
+//	mulm info   -model M                       shape, weights, overflow analysis
+//	mulm import -npz X.npz -o X.mulm           convert the original's models
+//	mulm train  -data D [-heldout H] -o M      quantization-aware training
+//	mulm eval   -model M -data D               sequence exact-match, per class
+//	mulm data   stats|balance -data D          class counts, ceiling, resampling
+//	mulm build  -model M -o CHAT.COM [-asm F]  the CP/M program (fastest engine that fits)
+//	mulm cpm    [-stats] FILE.COM [tail]       run any CP/M 2.2 console program
+//	mulm bench  -model M                       T-states per character of every Z80 engine
+//
+// M is a .mulm model or the original project's .npz. "mulm COMMAND -h"
+// lists a command's flags.
+package main
