@@ -1,6 +1,6 @@
 ; ===========================================================================
 ; common.asm - routines shared by every mulm Z80 engine (compact and fast):
-; the generation loop, the context-window push, the query encoder.
+; the generation loop, the context-window push, the query encoder, argmax.
 ;
 ; They use the engine's STEP, BEGIN and buffers (XV page aligned, QBUF, WIN,
 ; NLEFT) and the generated MAXLEN, EOSIDX and CHARSET.  Every routine may
@@ -157,4 +157,40 @@ ADD32:  ld a,(hl)
         ld a,(hl)
         adc a,0
         ld (hl),a
+        ret
+
+; ---------------------------------------------------------------------------
+; ARGMW - A = index of the largest of A words at HL (0 = 256); the lowest
+; index wins a tie.  Values are compared as unsigned after flipping the
+; sign bit, which orders them as signed.  Each engine's ARGMAX points it
+; at its last layer's outputs.  About 90 T-states a word.
+; ---------------------------------------------------------------------------
+ARGMW:
+        ld b,a                  ; 0 = 256
+        ld c,0                  ; C = index
+        ld de,0                 ; DE = best, sign-flipped (-32768)
+        xor a
+        ld (AMAX),a
+am_l:   push hl
+        ld a,(hl)
+        inc hl
+        ld h,(hl)
+        ld l,a
+        ld a,h
+        xor 80h
+        ld h,a                  ; HL = value, sign-flipped
+        or a
+        sbc hl,de
+        jr c,am_n               ; smaller
+        jr z,am_n               ; equal: the lower index stays
+        add hl,de
+        ex de,hl                ; new best
+        ld a,c
+        ld (AMAX),a
+am_n:   pop hl
+        inc hl
+        inc hl
+        inc c
+        djnz am_l
+        ld a,(AMAX)
         ret

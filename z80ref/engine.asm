@@ -358,34 +358,7 @@ L1CTX:  ld hl,LAYERS
 ; ---------------------------------------------------------------------------
 ARGMAX: ld hl,(DOUT)
         ld a,(NOUT)
-        ld b,a                  ; 0 = 256
-        ld c,0                  ; C = index
-        ld de,0                 ; DE = best, sign-flipped (-32768)
-        xor a
-        ld (AMAX),a
-am_l:   push hl
-        ld a,(hl)
-        inc hl
-        ld h,(hl)
-        ld l,a
-        ld a,h
-        xor 80h
-        ld h,a                  ; HL = value, sign-flipped
-        or a
-        sbc hl,de
-        jr c,am_n               ; smaller
-        jr z,am_n               ; equal: the lower index stays
-        add hl,de
-        ex de,hl                ; new best
-        ld a,c
-        ld (AMAX),a
-am_n:   pop hl
-        inc hl
-        inc hl
-        inc c
-        djnz am_l
-        ld a,(AMAX)
-        ret
+        jp ARGMW                ; common.asm
 
 ; ---------------------------------------------------------------------------
 ; STEP - one character: encode the context, run every layer, argmax.
