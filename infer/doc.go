@@ -24,10 +24,14 @@
 // DenseTrace (and DenseLayer) read exactly like the contract: every weight
 // of every neuron. Reply, AppendReply, Chars and Trace use the fast path:
 // weights are unpacked once at load into, per input, the lists of outputs
-// whose weight is +1, −1 and −2; only non-zero inputs are walked; and the
-// query's share of layer 1 is computed once per reply. Because wrapping
-// 16-bit addition is associative and commutative the two paths give
-// bit-identical results, which the tests check on many random models,
+// it adds into with + and with − (a −2 weight listed twice); only non-zero
+// inputs are walked; the query's share of layer 1 is computed once per
+// reply, and the share of the context n-grams that lie in the padding of a
+// short reply once at load. Accumulators are 32 bits wide (so that Go adds
+// into memory in one instruction) and truncated to 16 bits before the
+// shift: 2^16 divides 2^32, so this is exactly the wrapping 16-bit sum.
+// Because wrapping addition is associative and commutative the two paths
+// give bit-identical results, which the tests check on many random models,
 // including ones built to make accumulators wrap.
 //
 // A Model is immutable and safe for concurrent use. AppendReply does not
