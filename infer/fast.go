@@ -36,11 +36,11 @@ type fastLayer struct {
 	// lists[i] holds the outputs input i adds into. All lists share one
 	// backing array.
 	lists []inputLists
-	// pad[k], for the first layer only, is the share of the context
-	// n-grams that lie wholly in the padding when k < 8 characters have
-	// been generated: a step then walks only the n-grams that touch a
-	// generated character (3k of the 21).
-	pad [trigram.ContextLen]accs
+	// pad[k], for the first layer only (nil elsewhere), is the share of
+	// the context n-grams that lie wholly in the padding when k < 8
+	// characters have been generated: a step then walks only the n-grams
+	// that touch a generated character (at most 3k of the 21).
+	pad []accs
 }
 
 func buildFast(layers []quant.Layer) []fastLayer {
@@ -54,11 +54,11 @@ func buildFast(layers []quant.Layer) []fastLayer {
 		}
 		// When the layer has fewer than 256 outputs, accumulator slot
 		// l.Out is never read: lists are padded with it to a multiple of
-		// eight, so that addInputs needs no loop for the remainder.
+		// eight, so that addInputs' remainder loop does not run.
 		var idx []uint8
-		pad := func() {}
+		fill := func() {}
 		if l.Out < quant.MaxWidth {
-			pad = func() {
+			fill = func() {
 				for len(idx)%8 != 0 {
 					idx = append(idx, uint8(l.Out))
 				}
@@ -72,14 +72,14 @@ func buildFast(layers []quant.Layer) []fastLayer {
 					idx = append(idx, uint8(o))
 				}
 			}
-			pad()
+			fill()
 			off[2*i+1] = len(idx)
 			for o := range l.Out {
 				for range max(0, -int(l.W[o*l.In+i])) {
 					idx = append(idx, uint8(o))
 				}
 			}
-			pad()
+			fill()
 		}
 		off[2*l.In] = len(idx)
 		f.lists = make([]inputLists, l.In)
@@ -88,13 +88,14 @@ func buildFast(layers []quant.Layer) []fastLayer {
 			f.lists[i] = inputLists{idx[a:b:b], idx[b:c:c]}
 		}
 	}
-	if len(fl) > 0 && fl[0].in == trigram.InputSize {
+	{ // New checks that the first layer takes the trigram input vector.
 		var w [trigram.ContextLen]byte
 		trigram.FillWindow(&w, nil)
 		var c context
+		fl[0].pad = make([]accs, trigram.ContextLen)
 		for k := range trigram.ContextLen {
 			// The padding n-grams are those that do not touch the last k
-			// positions: the complement of what addGenerated walks.
+			// positions: the complement of what next walks.
 			c.reset()
 			forNGrams(&w, 0, func(i, n int, b uint8) {
 				if i+n <= trigram.ContextLen-k {
