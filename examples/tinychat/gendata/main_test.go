@@ -1,21 +1,19 @@
 package main
 
 import (
-	"bytes"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"mulm/examples/internal/phrase"
+	"mulm/examples/internal/phrase/phrasetest"
 )
 
 // dataDir is the committed data, relative to this package.
 const dataDir = "../data"
 
 // gen is the default-seed output, generated once.
-var genTrain, genHeld = generate(defaultSeed)
+var genTrain, genHeld = generate(phrase.DefaultSeed)
 
 func responses() []string {
 	out := []string{nonsense}
@@ -25,67 +23,10 @@ func responses() []string {
 	return out
 }
 
-func TestDeterministic(t *testing.T) {
-	a, b := t.TempDir(), t.TempDir()
-	for _, dir := range []string{a, b} {
-		if _, _, err := run(dir, defaultSeed); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, f := range []string{"train.txt", "heldout.txt"} {
-		x, _ := os.ReadFile(filepath.Join(a, f))
-		y, _ := os.ReadFile(filepath.Join(b, f))
-		if len(x) == 0 || !bytes.Equal(x, y) {
-			t.Errorf("%s differs between two runs (or is empty)", f)
-		}
-	}
-	other, _ := generate(defaultSeed + 1)
-	if slices.Equal(other, genTrain) {
-		t.Error("-seed has no effect")
-	}
-}
-
-// TestCommittedData checks that the files in data/ are exactly what the
-// generator produces, so the tables and the data cannot drift apart.
-func TestCommittedData(t *testing.T) {
-	dir := t.TempDir()
-	if _, _, err := run(dir, defaultSeed); err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range []string{"train.txt", "heldout.txt"} {
-		want, _ := os.ReadFile(filepath.Join(dir, f))
-		got, err := os.ReadFile(filepath.Join(dataDir, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s is stale; regenerate with: %s", f, command(defaultSeed))
-		}
-	}
-}
-
-func TestFilesValid(t *testing.T) {
-	train, err := phrase.ParseFile(filepath.Join(dataDir, "train.txt"), Alphabet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	held, err := phrase.ParseFile(filepath.Join(dataDir, "heldout.txt"), Alphabet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := phrase.Verify(train, held, Alphabet); err != nil {
-		t.Fatal(err)
-	}
-	known := responses()
-	for _, p := range append(train, held...) {
-		if !slices.Contains(known, p.A) {
-			t.Fatalf("unknown response %q", p.A)
-		}
-	}
-	data, _ := os.ReadFile(filepath.Join(dataDir, "train.txt"))
-	if !bytes.HasPrefix(data, []byte("# ")) || !bytes.Contains(data, []byte(command(defaultSeed))) {
-		t.Error("train.txt lacks the header with the regenerate command")
-	}
+// TestGenerator: deterministic, the committed files are its output, and
+// they are valid.
+func TestGenerator(t *testing.T) {
+	phrasetest.Check(t, generator, dataDir, responses())
 }
 
 func TestBalance(t *testing.T) {

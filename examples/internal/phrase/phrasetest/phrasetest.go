@@ -1,0 +1,76 @@
+package phrasetest
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"mulm/examples/internal/phrase"
+)
+
+// Check runs the common checks on g against the committed data in
+// dataDir; responses lists every response the data may contain.
+func Check(t *testing.T, g *phrase.Generator, dataDir string, responses []string) {
+	t.Run("Deterministic", func(t *testing.T) {
+		a, b := t.TempDir(), t.TempDir()
+		for _, dir := range []string{a, b} {
+			if _, _, err := g.Write(dir, phrase.DefaultSeed); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, f := range []string{"train.txt", "heldout.txt"} {
+			x, _ := os.ReadFile(filepath.Join(a, f))
+			y, _ := os.ReadFile(filepath.Join(b, f))
+			if len(x) == 0 || !bytes.Equal(x, y) {
+				t.Errorf("%s differs between two runs (or is empty)", f)
+			}
+		}
+		one, _ := g.Generate(phrase.DefaultSeed)
+		other, _ := g.Generate(phrase.DefaultSeed + 1)
+		if slices.Equal(one, other) {
+			t.Error("-seed has no effect")
+		}
+	})
+	// The files in data/ must be exactly what the generator produces, so
+	// the tables and the data cannot drift apart.
+	t.Run("CommittedData", func(t *testing.T) {
+		dir := t.TempDir()
+		if _, _, err := g.Write(dir, phrase.DefaultSeed); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{"train.txt", "heldout.txt"} {
+			want, _ := os.ReadFile(filepath.Join(dir, f))
+			got, err := os.ReadFile(filepath.Join(dataDir, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s is stale; regenerate with: %s", f, g.Command(phrase.DefaultSeed))
+			}
+		}
+	})
+	t.Run("FilesValid", func(t *testing.T) {
+		train, err := phrase.ParseFile(filepath.Join(dataDir, "train.txt"), g.Alphabet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		held, err := phrase.ParseFile(filepath.Join(dataDir, "heldout.txt"), g.Alphabet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := phrase.Verify(train, held, g.Alphabet); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range append(train, held...) {
+			if !slices.Contains(responses, p.A) {
+				t.Fatalf("response %q is not one of %v", p.A, responses)
+			}
+		}
+		data, _ := os.ReadFile(filepath.Join(dataDir, "train.txt"))
+		if !bytes.HasPrefix(data, []byte("# ")) || !bytes.Contains(data, []byte(g.Command(phrase.DefaultSeed))) {
+			t.Error("train.txt lacks the header with the regenerate command")
+		}
+	})
+}
