@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"mulm/infer"
+	"mulm/internal/randmodel"
+)
+
+// cliModel writes a small random model and returns it with its path.
+func cliModel(t *testing.T) (*infer.Model, string) {
+	t.Helper()
+	m := randmodel.Model(rand.New(rand.NewPCG(7, 7)), randmodel.Options{Hidden: []int{24}, MaxLen: 8})
+	path := filepath.Join(t.TempDir(), "m.mulm")
+	if err := infer.WriteFile(path, m); err != nil {
+		t.Fatal(err)
+	}
+	return m, path
+}
+
+func runIn(t *testing.T, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(args, strings.NewReader(stdin), &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+// TestChatGoAndZ80 checks that "mulm chat" answers as Reply does, in Go
+// and on the emulated Z80.
+func TestChatGoAndZ80(t *testing.T) {
+	m, path := cliModel(t)
+	queries := []string{"hello", "how are you", "zzz"}
+	for _, z80 := range []bool{false, true} {
+		args := []string{"chat", "-model", path}
+		if z80 {
+			args = append(args, "-z80")
+		}
+		out, errs, code := runIn(t, strings.Join(queries, "\n")+"\n!\n", args...)
+		if code != 0 {
+			t.Fatalf("z80=%v: exit %d: %s", z80, code, errs)
+		}
+		lines := strings.Split(out, "\n")
+		for i, q := range queries {
+			got := strings.TrimPrefix(lines[i], "> ")
+			if z80 {
+				r, _, ok := strings.Cut(got, "   [")
+				if !ok {
+					t.Fatalf("no timing in %q", got)
+				}
+				got = r
+			}
+			if want := m.Reply(q); got != want {
+				t.Errorf("z80=%v: %q → %q, want %q", z80, q, got, want)
+			}
+		}
+	}
+}
+
+// TestBuildAndCPM builds the CP/M program and runs it with a command
+// tail; the printed reply must be Reply's for the upper-cased tail (the
+// CCP upper-cases it).
+func TestBuildAndCPM(t *testing.T) {
+	m, path := cliModel(t)
+	com := filepath.Join(t.TempDir(), "CHAT.COM")
+	asmFile := filepath.Join(t.TempDir(), "CHAT.ASM")
+	out, errs, code := runIn(t, "", "build", "-model", path, "-o", com, "-asm", asmFile)
+	if code != 0 || !strings.Contains(out, "engine") {
+		t.Fatalf("build: exit %d: %s%s", code, out, errs)
+	}
+	if b, err := os.ReadFile(asmFile); err != nil || !bytes.Contains(b, []byte("GENERATE")) {
+		t.Fatalf("no generated source: %v", err)
+	}
+	out, errs, code = runIn(t, "", "cpm", "-stats", com, "how", "are", "you")
+	if code != 0 {
+		t.Fatalf("cpm: exit %d: %s", code, errs)
+	}
+	if got, want := strings.TrimSpace(out), m.Reply("HOW ARE YOU"); got != want {
+		t.Errorf("cpm printed %q, want %q", got, want)
+	}
+	if !strings.Contains(errs, "T-states") || !strings.Contains(errs, "million T-states per second") {
+		t.Errorf("no -stats figures: %s", errs)
+	}
+	if _, errs, code := runIn(t, "", "cpm", filepath.Join(t.TempDir(), "NONE.COM")); code != 1 || !strings.Contains(errs, "NONE.COM") {
+		t.Errorf("missing file: exit %d, %q", code, errs)
+	}
+}
+
+func TestInfoAndImport(t *testing.T) {
+	_, path := cliModel(t)
+	out, errs, code := runIn(t, "", "info", "-model", path)
+	if code != 0 {
+		t.Fatalf("info: exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"shape:   [256 24 30]", "overflow analysis", "layer 2:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("info lacks %q:\n%s", want, out)
+		}
+	}
+	ref := "../../../shared/reference/tinychat-model.npz"
+	if _, err := os.Stat(ref); err != nil {
+		t.Skip("reference model absent")
+	}
+	dst := filepath.Join(t.TempDir(), "tc.mulm")
+	if out, errs, code := runIn(t, "", "import", "-npz", ref, "-o", dst); code != 0 || !strings.Contains(out, "[256 256 192 128 40]") {
+		t.Fatalf("import: exit %d: %s%s", code, out, errs)
+	}
+	out, _, code = runIn(t, "", "chat", "-model", dst, "-q", "hello")
+	if code != 0 || out != "HI\n" {
+		t.Errorf("imported model answers %q, want HI", out)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{"nosuch"}, {"chat"}, {"info"}, {"import", "-npz", "x"}, {"cpm"}} {
+		if _, errs, code := runIn(t, "", args...); code == 0 || errs == "" {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
+		}
+	}
+}
