@@ -92,8 +92,9 @@ type engineSpec struct {
 	// (trigram.InputSize values).
 	input func(mem memReader, im *Image) []int16
 	// layerOut is called at the STEPL hook and returns the index (0-based)
-	// of the layer just finished and its outputs.
-	layerOut func(mem memReader, im *Image) (int, []int16)
+	// of the layer just finished and its outputs, or an error when they
+	// cannot be read.
+	layerOut func(mem memReader, im *Image) (int, []int16, error)
 	// layer runs layer li (0-based) alone on input vector x on a machine
 	// fresh from INIT and returns its outputs and the T-states of the
 	// routines that computed them (Engine.Layer checks li and len(x) and

@@ -15,6 +15,13 @@ import (
 )
 
 func TestPackColumns(t *testing.T) {
+	// Hand-packed: 2 inputs, 5 outputs (2 bytes a column, 3 padding codes).
+	// Input 0 to outputs 0..4: 0 -1 +1 -2 +1 = 00 01 10 11 | 10 00 00 00;
+	// input 1: -2 -2 0 0 -1 = 11 11 00 00 | 01 00 00 00.
+	hand := quant.Layer{In: 2, Out: 5, W: []int8{0, -2, -1, -2, 1, 0, -2, 0, 1, -1}, Bias: make([]int16, 5)}
+	if got, want := PackColumns(&hand), []byte{0x1B, 0x80, 0xF0, 0x40}; !bytes.Equal(got, want) {
+		t.Fatalf("hand case: % X, want % X", got, want)
+	}
 	r := rand.New(rand.NewPCG(11, 12))
 	for _, sz := range [][2]int{{1, 1}, {3, 5}, {7, 4}, {2, 255}, {5, 256}} {
 		l := randomLayer(r, sz[0], sz[1], 2, 0.7, 3)

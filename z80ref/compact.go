@@ -77,25 +77,10 @@ func compactSources(m *infer.Model) ([]asm.Source, error) {
 			quant.RowBytes(l.Out), l.Shift, hexByte(byte(relu)), l.In, l.Out)
 	}
 	b.WriteString("\n; Biases, one word per output.\n")
-	for li, l := range layers {
-		fmt.Fprintf(&b, "B%d:\n", li+1)
-		for k := 0; k < len(l.Bias); k += 8 {
-			ws := make([]string, 0, 8)
-			for _, v := range l.Bias[k:min(k+8, len(l.Bias))] {
-				ws = append(ws, hexWord(uint16(v)))
-			}
-			fmt.Fprintf(&b, "        dw %s\n", strings.Join(ws, ", "))
-		}
-	}
+	writeBiases(&b, layers, func(*quant.Layer) bool { return false })
 	b.WriteString("\n; Weights, column-major: column i (input i) has STRIDE bytes, the\n")
 	b.WriteString("; first output of a byte in bits 7-6; 00 = 0, 01 = -1, 10 = +1, 11 = -2.\n")
-	b.WriteString("WEIGHTS:\n")
-	for li := range layers {
-		l := &layers[li]
-		fmt.Fprintf(&b, "W%d:                             ; %d columns of %d bytes\n",
-			li+1, l.In, quant.RowBytes(l.Out))
-		writeBytes(&b, PackColumns(l))
-	}
+	writeWeights(&b, layers)
 	return []asm.Source{
 		{Name: "common.asm", Text: commonAsm},
 		{Name: "engine.asm", Text: compactAsm},
@@ -119,7 +104,7 @@ func compactDataSizes(m *infer.Model) (tables, weights int) {
 func actBuf(li int) string { return fmt.Sprintf("A%d", li%2) }
 
 // compactLayerOut reads, at STEPL, the layer whose descriptor is at CURD.
-func compactLayerOut(mem memReader, im *Image) (int, []int16) {
+func compactLayerOut(mem memReader, im *Image) (int, []int16, error) {
 	d := mem.ReadWord(im.sym("CURD"))
 	li := int(d-im.sym("LAYERS")) / compactLDSize
 	out := mem.ReadWord(d + 6)
@@ -131,7 +116,39 @@ func compactLayerOut(mem memReader, im *Image) (int, []int16) {
 	for o := range y {
 		y[o] = int16(mem.ReadWord(out + uint16(2*o)))
 	}
-	return li, y
+	return li, y, nil
+}
+
+// writeBiases writes the label Bk and the biases of every layer k, eight
+// a line: one byte each for a layer where asByte is true, else one word.
+func writeBiases(b *strings.Builder, layers []quant.Layer, asByte func(*quant.Layer) bool) {
+	for li := range layers {
+		l := &layers[li]
+		op, hex := "dw", func(v int16) string { return hexWord(uint16(v)) }
+		if asByte(l) {
+			op, hex = "db", func(v int16) string { return hexByte(byte(v)) }
+		}
+		fmt.Fprintf(b, "B%d:\n", li+1)
+		for k := 0; k < len(l.Bias); k += 8 {
+			ws := make([]string, 0, 8)
+			for _, v := range l.Bias[k:min(k+8, len(l.Bias))] {
+				ws = append(ws, hex(v))
+			}
+			fmt.Fprintf(b, "        %s %s\n", op, strings.Join(ws, ", "))
+		}
+	}
+}
+
+// writeWeights writes WEIGHTS and, labelled Wk, every layer k's weights
+// packed by PackColumns (both engines store them so).
+func writeWeights(b *strings.Builder, layers []quant.Layer) {
+	b.WriteString("WEIGHTS:\n")
+	for li := range layers {
+		l := &layers[li]
+		fmt.Fprintf(b, "W%d:                             ; %d columns of %d bytes\n",
+			li+1, l.In, quant.RowBytes(l.Out))
+		writeBytes(b, PackColumns(l))
+	}
 }
 
 func writeBytes(b *strings.Builder, data []byte) {

@@ -124,6 +124,21 @@ func (e *Engine) newMachine(out io.Writer) (*cpm.Machine, error) {
 	return m, nil
 }
 
+// putQuery puts q, cut to trigram.MaxQueryLen bytes as the console buffer
+// holds no more, in CONBUF as BDOS 10 leaves it and points HL at its
+// length byte, as GENERATE and ENCQ take it.
+func putQuery(m *cpm.Machine, im *Image, q string) {
+	if len(q) > trigram.MaxQueryLen {
+		q = q[:trigram.MaxQueryLen]
+	}
+	buf := im.sym("CONBUF") + 1
+	m.Write(buf, byte(len(q)))
+	for i := range len(q) {
+		m.Write(buf+1+uint16(i), q[i])
+	}
+	m.CPU().HL.SetU16(buf)
+}
+
 // Trace answers query on the emulated Z80 and records every step as
 // infer.Model.Trace does: the input vector (at STEPX), every layer's
 // outputs (at STEPL), the argmax (at STEPA). Reply is the text GENERATE
@@ -137,16 +152,7 @@ func (e *Engine) Trace(query string) (infer.Trace, Stats, error) {
 		return tr, st, err
 	}
 	img := e.img
-	q := query
-	if len(q) > trigram.MaxQueryLen {
-		q = q[:trigram.MaxQueryLen]
-	}
-	buf := img.sym("CONBUF") + 1
-	m.Write(buf, byte(len(q)))
-	for i := range len(q) {
-		m.Write(buf+1+uint16(i), q[i])
-	}
-	m.CPU().HL.SetU16(buf)
+	putQuery(m, img, query)
 
 	var (
 		t0, stepStart uint64
@@ -174,9 +180,9 @@ func (e *Engine) Trace(query string) (infer.Trace, Stats, error) {
 		cur.Input = e.spec.input(m, img)
 	})
 	m.SetHook(img.sym("STEPL"), func(m *cpm.Machine) {
-		li, y := e.spec.layerOut(m, img)
-		if y == nil {
-			fail("STEPL: cannot read the outputs of layer %d", len(cur.Layers)+1)
+		li, y, err := e.spec.layerOut(m, img)
+		if err != nil {
+			fail("STEPL: the outputs of layer %d: %v", len(cur.Layers)+1, err)
 			return
 		}
 		if li != len(cur.Layers) {

@@ -146,35 +146,11 @@ func fastSources(m *infer.Model) ([]asm.Source, error) {
 	}
 	fmt.Fprintf(&b, "LASTD   equ L%dD                 ; the last layer's descriptor\n", len(layers))
 	b.WriteString("\n; Biases: one byte each when they all fit (flag 01h), else one word.\n")
-	for li := range layers {
-		l := &layers[li]
-		fmt.Fprintf(&b, "B%d:\n", li+1)
-		for k := 0; k < len(l.Bias); k += 8 {
-			ws := make([]string, 0, 8)
-			for _, v := range l.Bias[k:min(k+8, len(l.Bias))] {
-				if fastBiasBytes(l) {
-					ws = append(ws, hexByte(byte(v)))
-				} else {
-					ws = append(ws, hexWord(uint16(v)))
-				}
-			}
-			op := "dw"
-			if fastBiasBytes(l) {
-				op = "db"
-			}
-			fmt.Fprintf(&b, "        %s %s\n", op, strings.Join(ws, ", "))
-		}
-	}
+	writeBiases(&b, layers, fastBiasBytes)
 	b.WriteString("\n; Weights, column-major, as the compact engine stores them: column i\n")
 	b.WriteString("; (input i) has STRIDE bytes, the first output of a byte in bits 7-6;\n")
 	b.WriteString("; 00 = 0, 01 = -1, 10 = +1, 11 = -2.  INIT expands them into index lists.\n")
-	b.WriteString("WEIGHTS:\n")
-	for li := range layers {
-		l := &layers[li]
-		fmt.Fprintf(&b, "W%d:                             ; %d columns of %d bytes\n",
-			li+1, l.In, quant.RowBytes(l.Out))
-		writeBytes(&b, PackColumns(l))
-	}
+	writeWeights(&b, layers)
 	return []asm.Source{
 		{Name: "common.asm", Text: commonAsm},
 		{Name: "fast.asm", Text: fastAsm},
@@ -319,8 +295,8 @@ func readFastDesc(mem memReader, im *Image, li int) fastDesc {
 func fastBlocks(mem memReader, im *Image, li int) []uint16 {
 	d := readFastDesc(mem, im, li)
 	p := make([]uint16, d.nin)
+	base := uint16(d.ptlPage) << 8
 	for i := range p {
-		base := uint16(d.ptlPage) << 8
 		p[i] = uint16(mem.Read(base+uint16(i))) | uint16(mem.Read(base+256+uint16(i)))<<8
 	}
 	return p
@@ -341,7 +317,7 @@ func fastActList(mem memReader, im *Image, addr uint16, li, n int) ([]int16, err
 		}
 		i, ok := idx[p]
 		if !ok || k > 1024 {
-			return y, fmt.Errorf("z80ref: activation list entry %d at %04Xh names block %04Xh, no input of layer %d", k, addr, p, li+1)
+			return y, fmt.Errorf("activation list entry %d at %04Xh names block %04Xh, no input of layer %d", k, addr, p, li+1)
 		}
 		y[i] += int16(mem.ReadWord(addr + uint16(4*k+2)))
 	}
@@ -350,7 +326,7 @@ func fastActList(mem memReader, im *Image, addr uint16, li, n int) ([]int16, err
 // fastLayerOut reads, at STEPL, the outputs of the layer CURL: a hidden
 // layer's from its activation list (the inputs of the next layer), the
 // last layer's from LOGITS.
-func fastLayerOut(mem memReader, im *Image) (int, []int16) {
+func fastLayerOut(mem memReader, im *Image) (int, []int16, error) {
 	li := int(mem.Read(im.sym("CURL")))
 	d := readFastDesc(mem, im, li)
 	if d.flags&0x80 == 0 {
@@ -358,11 +334,8 @@ func fastLayerOut(mem memReader, im *Image) (int, []int16) {
 		for o := range y {
 			y[o] = int16(mem.ReadWord(im.sym("LOGITS") + uint16(2*o)))
 		}
-		return li, y
+		return li, y, nil
 	}
 	y, err := fastActList(mem, im, mem.ReadWord(im.sym("ACTLIST")), li+1, d.nout)
-	if err != nil {
-		return -1, nil
-	}
-	return li, y
+	return li, y, err
 }

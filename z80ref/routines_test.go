@@ -98,29 +98,48 @@ func queryCases(r *rand.Rand) []string {
 	return qs
 }
 
+// TestENCQ runs the shared query encoder in every engine's image (after
+// INIT, which expands the fast engine's weights) against trigram.
 func TestENCQ(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	im := mustBuild(t, randomModel(t, r, []int{4}, 3, 5, 0.3))
-	g := newRig(t, im)
-	buf := im.sym("CONBUF") + 1
-	for _, q := range queryCases(r) {
-		g.m.Write(buf, byte(len(q)))
-		for i := range len(q) {
-			g.m.Write(buf+1+uint16(i), q[i])
-		}
-		// Dirty the query half of XV first: ENCQ must clear it.
-		g.setWords(im.sym("XV"), make([]int16, 128))
-		for i := range 128 {
-			g.m.WriteWord(im.sym("XV")+uint16(2*i), 0xBEEF)
-		}
-		g.m.CPU().HL.SetU16(buf)
-		g.call("ENCQ")
-		var want [trigram.Buckets]int16
-		trigram.EncodeQuery(&want, q)
-		if d := cmp.Diff(want[:], g.words(im.sym("XV"), 128)); d != "" {
-			t.Fatalf("query %q (-want +got):\n%s", q, d)
+	m := randomModel(t, r, []int{4}, 3, 5, 0.3)
+	qs := queryCases(r)
+	for _, k := range allKinds {
+		g := newRig(t, mustBuildKind(t, m, k))
+		g.call("INIT")
+		buf := g.im.sym("CONBUF") + 1
+		xv := g.im.sym("XV")
+		for _, q := range qs {
+			g.m.Write(buf, byte(len(q)))
+			for i := range len(q) {
+				g.m.Write(buf+1+uint16(i), q[i])
+			}
+			// Dirty the query half of XV first: ENCQ must clear it.
+			for i := range 128 {
+				g.m.WriteWord(xv+uint16(2*i), 0xBEEF)
+			}
+			g.m.CPU().HL.SetU16(buf)
+			g.call("ENCQ")
+			var want [trigram.Buckets]int16
+			trigram.EncodeQuery(&want, q)
+			if d := cmp.Diff(want[:], g.words(xv, 128)); d != "" {
+				t.Fatalf("%v: query %q (-want +got):\n%s", k, q, d)
+			}
 		}
 	}
+}
+
+// randomWindow returns a context window of any bytes when anyByte is set,
+// else of lower-case letters, spaces and punctuation.
+func randomWindow(r *rand.Rand, anyByte bool) (w [trigram.ContextLen]byte) {
+	for i := range w {
+		if anyByte {
+			w[i] = byte(r.IntN(256))
+		} else {
+			w[i] = " abcdefghijklmnopqrstuvwxyz?!.,"[r.IntN(31)]
+		}
+	}
+	return w
 }
 
 func TestENCCTXAndPUSHW(t *testing.T) {
@@ -143,14 +162,7 @@ func TestENCCTXAndPUSHW(t *testing.T) {
 	}
 	// Any window bytes, written directly.
 	for k := range 200 {
-		var w [trigram.ContextLen]byte
-		for i := range w {
-			if k < 100 {
-				w[i] = byte(r.IntN(256))
-			} else {
-				w[i] = " abcdefghijklmnopqrstuvwxyz?!.,"[r.IntN(31)]
-			}
-		}
+		w := randomWindow(r, k < 100)
 		for i, b := range w {
 			g.m.Write(win+uint16(i), b)
 		}

@@ -53,15 +53,7 @@ func (e *Engine) EncodeQuery(q string) ([]int16, uint64, error) {
 		return nil, 0, e.stageErr(stage, err)
 	}
 	im := e.img
-	if len(q) > trigram.MaxQueryLen {
-		q = q[:trigram.MaxQueryLen]
-	}
-	buf := im.sym("CONBUF") + 1
-	m.Write(buf, byte(len(q)))
-	for i := range len(q) {
-		m.Write(buf+1+uint16(i), q[i])
-	}
-	m.CPU().HL.SetU16(buf)
+	putQuery(m, im, q)
 	t, err := callRoutine(m, im, "ENCQ", stageBudget)
 	if err != nil {
 		return nil, t, e.stageErr(stage, err)
@@ -183,7 +175,7 @@ func compactLayer(m *cpm.Machine, im *Image, li int, x []int16) ([]int16, uint64
 	if err != nil {
 		return nil, t, err
 	}
-	got, y := compactLayerOut(m, im)
+	got, y, _ := compactLayerOut(m, im)
 	if got != li {
 		return nil, t, fmt.Errorf("CURD names layer %d after LAYER", got)
 	}
@@ -257,9 +249,9 @@ func fastLayer(m *cpm.Machine, im *Image, li int, x []int16) ([]int16, uint64, e
 			return nil, total, err
 		}
 	}
-	got, y := fastLayerOut(m, im)
-	if y == nil {
-		return nil, total, fmt.Errorf("cannot read the outputs: the activation list at ACTLIST %04Xh names an unknown block", m.ReadWord(im.sym("ACTLIST")))
+	got, y, err := fastLayerOut(m, im)
+	if err != nil {
+		return nil, total, fmt.Errorf("cannot read the outputs: %w", err)
 	}
 	if got != li {
 		return nil, total, fmt.Errorf("CURL names layer %d after the layer ran", got)
