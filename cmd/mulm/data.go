@@ -1,7 +1,7 @@
 package main
 
 import (
-	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -53,7 +53,8 @@ func dataStats(args []string, stdout, stderr io.Writer) error {
 	con := dataset.Contradictions(pairs)
 	fmt.Fprintf(stdout, "pairs %d, distinct queries %d, classes %d\n", len(pairs), len(queries), len(classes))
 	fmt.Fprintf(stdout, "query length min %d, mean %.1f, max %d\n", qmin, float64(qsum)/float64(len(pairs)), qmax)
-	fmt.Fprintf(stdout, "charset %q (+EOS)\n", dataset.DeriveCharset(pairs)[:len(dataset.DeriveCharset(pairs))-1])
+	cs := dataset.DeriveCharset(pairs)
+	fmt.Fprintf(stdout, "charset %q (+EOS)\n", cs[:len(cs)-1])
 	fmt.Fprintf(stdout, "queries with several responses %d; ceiling (majority answer) %.2f%%\n", len(con), 100*dataset.Ceiling(pairs))
 	fmt.Fprintf(stdout, "\n%-20s %7s %7s\n", "class", "pairs", "share")
 	for _, c := range classes {
@@ -101,17 +102,14 @@ func dataBalance(args []string, stdout, stderr io.Writer) error {
 	for _, c := range classes {
 		fmt.Fprintf(stderr, "%-20q %6d → %d\n", c.Response, c.Count, *target)
 	}
-	w := stdout
-	if *out != "" {
-		f, err := os.Create(*out)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		bw := bufio.NewWriter(f)
-		defer bw.Flush()
-		w = bw
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "# balanced to %d pairs per class (seed %d)\n", *target, *seed)
+	dataset.WritePairs(&b, bal) // a bytes.Buffer never fails
+	if *out == "" {
+		_, err = stdout.Write(b.Bytes())
+		return err
 	}
-	fmt.Fprintf(w, "# balanced to %d pairs per class (seed %d)\n", *target, *seed)
-	return dataset.WritePairs(w, bal)
+	// os.WriteFile reports write and close errors (a full disk), which
+	// deferred Flush/Close calls would drop.
+	return os.WriteFile(*out, b.Bytes(), 0o644)
 }

@@ -1,12 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
-	"strings"
+	"slices"
 
-	"mulm/infer"
 	"mulm/quant/qat"
 	"mulm/quant/qat/dataset"
 )
@@ -23,7 +23,7 @@ func runEval(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if *model == "" || len(data) == 0 {
 		return errors.New("-model and -data are required")
 	}
-	m, err := infer.ReadFile(*model)
+	m, err := loadModel(*model)
 	if err != nil {
 		return err
 	}
@@ -41,13 +41,17 @@ func runEval(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 
 func writeReport(w io.Writer, r *qat.Report, top int) {
 	fmt.Fprintf(w, "exact-match %.2f%% (%d of %d pairs), ceiling %.2f%%\n", 100*r.ExactMatch(), r.Matched, r.Pairs, 100*r.Ceiling)
-	var pairs []dataset.Pair
+	// Classes most frequent first, ties by response (as dataset.Classes).
+	var classes []dataset.Class
 	for resp, c := range r.PerClass {
-		for range c.Pairs {
-			pairs = append(pairs, dataset.Pair{Response: resp})
-		}
+		classes = append(classes, dataset.Class{Response: resp, Count: c.Pairs})
 	}
-	classes := dataset.Classes(pairs)
+	slices.SortFunc(classes, func(a, b dataset.Class) int {
+		if c := cmp.Compare(b.Count, a.Count); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Response, b.Response)
+	})
 	fmt.Fprintf(w, "\n%-14s %7s %7s %8s\n", "class", "pairs", "matched", "exact")
 	for _, c := range classes {
 		pc := r.PerClass[c.Response]
@@ -85,10 +89,12 @@ func writeReport(w io.Writer, r *qat.Report, top int) {
 	}
 }
 
+// clipClass quotes a response and cuts it to 8 bytes (responses are
+// printable ASCII, so the cut never splits a character).
 func clipClass(s string) string {
 	s = fmt.Sprintf("%q", s)
 	if len(s) > 8 {
 		s = s[:7] + "…"
 	}
-	return strings.TrimSpace(s)
+	return s
 }

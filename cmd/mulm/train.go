@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -68,6 +69,16 @@ func loadDataPairs(files []string, opt dataset.Options, stderr io.Writer) ([]dat
 	return set.Pairs, nil
 }
 
+// writeModelAtomic writes m to path through a temporary file and a rename,
+// so that a kill (a second Ctrl+C) never leaves a truncated model.
+func writeModelAtomic(path string, m *infer.Model) error {
+	tmp := path + ".tmp"
+	if err := infer.WriteFile(tmp, m); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
 func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("train", stderr)
 	var data, heldout dataFilesFlag
@@ -111,9 +122,10 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		cfg.Log = stdout
 	}
 	opt := dataset.Options{MaxResponseLen: *maxLen}
+	var cs []byte // the model's charset, EOS last
 	if *charset != "" {
-		cs, err := dataset.ExplicitCharset(*charset)
-		if err != nil {
+		var err error
+		if cs, err = dataset.ExplicitCharset(*charset); err != nil {
 			return err
 		}
 		opt.Charset = cs[:len(cs)-1]
@@ -130,27 +142,37 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	} else if *valFrac > 0 {
 		train, val = dataset.Split(train, *valFrac, cfg.Seed)
 	}
-	cs := dataset.DeriveCharset(append(append([]dataset.Pair(nil), train...), val...))
-	if opt.Charset != nil {
-		cs = append(append([]byte(nil), opt.Charset...), dataset.EOS)
-	}
 	var tr *qat.Trainer
 	if *resume != "" {
-		tr, err = qat.Resume(*resume, cfg, train, val)
+		// The shape, charset and generation limit come from the file.
+		if tr, err = qat.Resume(*resume, cfg, train, val); err != nil {
+			return err
+		}
+		if cs != nil && string(tr.Net().Charset) != string(cs) {
+			return fmt.Errorf("-charset %q differs from the charset %q of %s", cs[:len(cs)-1], tr.Net().Charset[:len(tr.Net().Charset)-1], *resume)
+		}
 	} else {
-		tr, err = qat.NewTrainer(cfg, nil, cs, train, val)
-	}
-	if err != nil {
-		return err
+		if cs == nil {
+			cs = dataset.DeriveCharset(append(slices.Clip(train), val...))
+		}
+		if tr, err = qat.NewTrainer(cfg, nil, cs, train, val); err != nil {
+			return err
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	save := func(m *infer.Model, met qat.Metrics) {
-		if err := infer.WriteFile(*out, m); err != nil {
+	go func() {
+		// After the first Ctrl+C the run stops and saves; a second one
+		// kills the process as usual (the best model so far is already
+		// on disk: it is written every time it improves).
+		<-ctx.Done()
+		stop()
+	}()
+	tr.OnBest(func(m *infer.Model, _ qat.Metrics) {
+		if err := writeModelAtomic(*out, m); err != nil {
 			fmt.Fprintf(stderr, "mulm train: %v\n", err)
 		}
-	}
-	tr.OnBest(save)
+	})
 	start := time.Now()
 	last, err := tr.Run(ctx)
 	if err != nil {
@@ -168,7 +190,7 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if best == nil {
 		return errors.New("no model was evaluated")
 	}
-	if err := infer.WriteFile(*out, best); err != nil {
+	if err := writeModelAtomic(*out, best); err != nil {
 		return err
 	}
 	vs := ""

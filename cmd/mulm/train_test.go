@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"mulm/infer"
 )
@@ -68,13 +70,19 @@ func TestTrainEvalResume(t *testing.T) {
 		!strings.Contains(out, `"BYE"`) || !strings.Contains(out, "confusion") {
 		t.Fatalf("eval (%d): %s\n%s", code, out, errs)
 	}
-	// Resume from the float checkpoint and fine-tune from the .mulm.
-	for _, from := range []string{ckpt, model} {
-		out, errs, code = runMulm(t, "train", "-data", data, "-epochs", "42", "-max-len", "8", "-resume", from,
-			"-o", filepath.Join(dir, "r.mulm"), "-q")
-		if code != 0 || !strings.Contains(out, "best:") {
-			t.Fatalf("resume from %s (%d): %s\n%s", from, code, out, errs)
+	// Resume from the float checkpoint (continues at epoch 41 of 42) and
+	// fine-tune from the .mulm (a new run of 42 epochs).
+	for _, tc := range []struct{ from, first, notFirst string }{{ckpt, "\nepoch 41: ", "\nepoch 1: "}, {model, "\nepoch 1: ", "\nepoch 43: "}} {
+		out, errs, code = runMulm(t, "train", "-data", data, "-epochs", "42", "-max-len", "8", "-resume", tc.from,
+			"-o", filepath.Join(dir, "r.mulm"))
+		if code != 0 || !strings.Contains(out, "best:") || !strings.Contains(out, tc.first) || strings.Contains(out, tc.notFirst) ||
+			!strings.Contains(out, "\nepoch 42: ") {
+			t.Fatalf("resume from %s (%d): %s\n%s", tc.from, code, out, errs)
 		}
+	}
+	_, errs, code = runMulm(t, "train", "-data", data, "-resume", ckpt, "-charset", "HIYESNOKB", "-epochs", "41", "-q")
+	if code == 0 || !strings.Contains(errs, "differs from the charset") {
+		t.Errorf("-charset other than the resumed model's accepted: %d %s", code, errs)
 	}
 	// Errors.
 	if _, _, code := runMulm(t, "train"); code == 0 {
@@ -105,5 +113,61 @@ func TestData(t *testing.T) {
 	}
 	if _, _, code := runMulm(t, "data", "nope"); code == 0 {
 		t.Error("unknown data command accepted")
+	}
+}
+
+// TestTrainInterrupt sends the process an interrupt while training runs:
+// mulm train must stop, say so, and save the best model.
+func TestTrainInterrupt(t *testing.T) {
+	self, err := os.FindProcess(os.Getpid())
+	if err != nil {
+		t.Skip(err)
+	}
+	// Keep the default handler from killing the test binary whatever
+	// happens to mulm train's own handler.
+	guard := make(chan os.Signal, 4)
+	signal.Notify(guard, os.Interrupt)
+	defer signal.Stop(guard)
+	data := writeTrainData(t, "chat.txt", chatData)
+	model := filepath.Join(t.TempDir(), "m.mulm")
+	type result struct {
+		out, errs string
+		code      int
+	}
+	done := make(chan result, 1)
+	go func() {
+		var out, errb bytes.Buffer
+		code := run([]string{"train", "-data", data, "-hidden", "16", "-epochs", "1000000", "-batch", "8",
+			"-max-len", "8", "-o", model, "-q"}, strings.NewReader(""), &out, &errb)
+		done <- result{out.String(), errb.String(), code}
+	}()
+	// The model file appears after the first evaluation: training runs.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if _, err := os.Stat(model); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no model written within 20 s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := self.Signal(os.Interrupt); err != nil {
+		t.Skip(err)
+	}
+	var r result
+	select {
+	case r = <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("mulm train did not stop within 20 s of the interrupt")
+	}
+	if r.code != 0 || !strings.Contains(r.errs, "interrupted; saving the best model") || !strings.Contains(r.out, "best: epoch") {
+		t.Fatalf("interrupted train (%d): %s\n%s", r.code, r.out, r.errs)
+	}
+	if _, err := infer.ReadFile(model); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(model + ".tmp"); err == nil {
+		t.Error("temporary model file left behind")
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"mulm/infer"
+	"mulm/quant"
 	"mulm/quant/qat/dataset"
 )
 
@@ -68,25 +69,36 @@ func (t *Trainer) SaveCheckpoint(path string) error {
 	return os.WriteFile(path, b.Bytes(), 0o644)
 }
 
-func readCheckpoint(r io.Reader) (*checkpoint, error) {
+// readCheckpoint decodes a checkpoint (after the magic) and checks that it
+// describes a valid model; it returns the checkpoint and its master model.
+func readCheckpoint(r io.Reader) (*checkpoint, *Net, error) {
 	var c checkpoint
 	if err := gob.NewDecoder(r).Decode(&c); err != nil {
-		return nil, fmt.Errorf("qat: reading checkpoint: %w", err)
+		return nil, nil, fmt.Errorf("qat: reading checkpoint: %w", err)
 	}
 	if c.Version != checkpointVersion {
-		return nil, fmt.Errorf("qat: checkpoint version %d, want %d", c.Version, checkpointVersion)
+		return nil, nil, fmt.Errorf("qat: checkpoint version %d, want %d", c.Version, checkpointVersion)
 	}
-	n := &Net{Sizes: c.Sizes, Charset: c.Charset, MaxLen: c.MaxLen}
+	for _, s := range c.Sizes {
+		if s < 1 || s > quant.MaxWidth {
+			return nil, nil, fmt.Errorf("qat: checkpoint layer width %d outside 1..%d", s, quant.MaxWidth)
+		}
+	}
 	if len(c.Sizes) < 2 || len(c.Params) != numParams(c.Sizes) || len(c.AdamM) != len(c.Params) ||
 		len(c.AdamV) != len(c.Params) || c.Best != nil && len(c.Best) != len(c.Params) {
-		return nil, fmt.Errorf("qat: checkpoint sizes do not match")
+		return nil, nil, fmt.Errorf("qat: checkpoint sizes do not match")
 	}
-	n.p = c.Params
+	n := &Net{Sizes: c.Sizes, Charset: c.Charset, MaxLen: c.MaxLen, p: c.Params}
 	n.WT, n.B = views(n.Sizes, n.p)
 	if err := n.check(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return &c, nil
+	// Charset and generation limit must make a valid integer model, or
+	// the first evaluation would fail.
+	if _, err := n.Model(); err != nil {
+		return nil, nil, fmt.Errorf("qat: checkpoint: %w", err)
+	}
+	return &c, n, nil
 }
 
 // Resume continues training from a float checkpoint (written by
@@ -113,12 +125,10 @@ func Resume(path string, cfg Config, train, val []dataset.Pair) (*Trainer, error
 		return NewTrainer(cfg, n, n.Charset, train, val)
 	}
 	br.Discard(len(checkpointMagic))
-	c, err := readCheckpoint(br)
+	c, n, err := readCheckpoint(br)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	n := &Net{Sizes: c.Sizes, Charset: c.Charset, MaxLen: c.MaxLen, p: c.Params}
-	n.WT, n.B = views(n.Sizes, n.p)
 	t, err := NewTrainer(cfg, n, n.Charset, train, val)
 	if err != nil {
 		return nil, err

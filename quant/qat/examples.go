@@ -2,6 +2,7 @@ package qat
 
 import (
 	"fmt"
+	"math"
 	"unsafe"
 
 	"mulm/quant/qat/dataset"
@@ -24,7 +25,6 @@ type examples struct {
 	val  []float32
 	tcls []int32
 	tw   []float32 // weight of each target (pair count × class weight)
-	best []int32   // per example: the target with the largest weight
 	wsum float64
 }
 
@@ -90,28 +90,25 @@ func buildExamples(pairs []dataset.Pair, charset []byte, balance float64) (*exam
 			}
 		}
 		ex.nin = int32(len(e.idx)) - ex.in
-		best, bw := int32(-1), -1.0
 		for c := int32(0); c <= eos; c++ {
 			if tw, ok := a.t[c]; ok {
 				e.tcls = append(e.tcls, c)
 				e.tw = append(e.tw, float32(tw))
 				ex.w += float32(tw)
-				if tw > bw {
-					best, bw = c, tw
-				}
 			}
 		}
 		ex.ntg = int32(len(e.tcls)) - ex.tg
 		e.wsum += float64(ex.w)
 		e.ex = append(e.ex, ex)
-		e.best = append(e.best, best)
 	}
 	return e, nil
 }
 
+// pow is x^y as exp(y·log x); kept rather than math.Pow, whose last bit
+// can differ, so that earlier -balance runs stay bit-for-bit reproducible.
 func pow(x, y float64) float64 {
 	if y == 1 {
 		return x
 	}
-	return exp(y * log(x))
+	return math.Exp(y * math.Log(x))
 }

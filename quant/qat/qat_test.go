@@ -240,6 +240,143 @@ func TestTinyTrainingReachesExactMatch(t *testing.T) {
 	if !strings.Contains(log.String(), "exact 100.00%") || !strings.Contains(log.String(), "eta") {
 		t.Errorf("log lacks the per-epoch figures:\n%s", log.String())
 	}
+	if t.Failed() {
+		return
+	}
+	// Evaluate on the pairs plus a contradicting one: the model (checked
+	// perfect above) answers HELLO with HI, so BYE misses once.
+	pairs := append(slices.Clone(tinyPairs), dataset.Pair{Query: "HELLO", Response: "BYE"})
+	r := Evaluate(m, pairs, 2)
+	if r.Pairs != 11 || r.Matched != 10 || r.Ceiling != 10.0/11 {
+		t.Fatalf("report %+v", r)
+	}
+	if c := r.PerClass["BYE"]; c.Pairs != 3 || c.Matched != 2 {
+		t.Fatalf("class BYE %+v", c)
+	}
+	if c := r.PerClass["HI"]; c.Pairs != 2 || c.Matched != 2 {
+		t.Fatalf("class HI %+v", c)
+	}
+	if r.Confusion["BYE"]["HI"] != 1 || r.Confusion["BYE"]["BYE"] != 2 || len(r.Confusion["BYE"]) != 2 {
+		t.Fatalf("confusion %v", r.Confusion["BYE"])
+	}
+}
+
+// TestSchedule checks the quantization phase and learning-rate schedule
+// against hand-computed values (defaults: 30 % → 100 % over the first
+// 80 %, 2 % warm-up, cosine decay to 2 %).
+func TestSchedule(t *testing.T) {
+	tr := &Trainer{cfg: Config{Epochs: 60}}
+	tr.cfg.defaults()
+	for _, c := range []struct{ p, alpha, lr float64 }{
+		{0, 0.3, 0.002 / 0.022},
+		{0.02, 0.3 + 0.7*0.025, 1},
+		{0.4, 0.65, 0.02 + 0.98*0.5*(1+math.Cos(math.Pi*0.38/0.98))},
+		{0.51, 0.3 + 0.7*0.6375, 0.51},
+		{0.8, 1, 0.02 + 0.98*0.5*(1+math.Cos(math.Pi*0.78/0.98))},
+		{1, 1, 0.02},
+	} {
+		if a := tr.alpha(c.p); math.Abs(a-c.alpha) > 1e-12 {
+			t.Errorf("alpha(%v) = %v, want %v", c.p, a, c.alpha)
+		}
+		if l := tr.lrScale(c.p); math.Abs(l-c.lr) > 1e-12 {
+			t.Errorf("lrScale(%v) = %v, want %v", c.p, l, c.lr)
+		}
+	}
+	if p := tr.progress(30); p != 0.5 {
+		t.Errorf("progress(30 of 60 epochs) = %v", p)
+	}
+}
+
+// TestBuildExamples checks deduplication and class weighting on a
+// hand-worked case: HELLO→HI twice and HELLO→HO once give the inputs
+// (HELLO,""), (HELLO,"H"), (HELLO,"HI"), (HELLO,"HO").
+func TestBuildExamples(t *testing.T) {
+	pairs := []dataset.Pair{{Query: "HELLO", Response: "HI"}, {Query: "hello", Response: "HI"}, {Query: "HELLO", Response: "HO"}}
+	cs := []byte("HIO\x00") // H=0 I=1 O=2 EOS=3
+	for _, tc := range []struct {
+		balance float64
+		want    [][]float32 // per example, the weight of classes H, I, O, EOS
+	}{
+		{0, [][]float32{{3, 0, 0, 0}, {0, 2, 1, 0}, {0, 0, 0, 2}, {0, 0, 0, 1}}},
+		// HO is the smaller class (1 vs 2): its pairs weigh 2.
+		{1, [][]float32{{4, 0, 0, 0}, {0, 2, 2, 0}, {0, 0, 0, 2}, {0, 0, 0, 2}}},
+		{0.5, [][]float32{{2 + math.Sqrt2, 0, 0, 0}, {0, 2, math.Sqrt2, 0}, {0, 0, 0, 2}, {0, 0, 0, math.Sqrt2}}},
+	} {
+		ex, err := buildExamples(pairs, cs, tc.balance)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ex.ex) != len(tc.want) {
+			t.Fatalf("balance %v: %d examples, want %d", tc.balance, len(ex.ex), len(tc.want))
+		}
+		var total float64
+		for j, e := range ex.ex {
+			got := make([]float32, len(cs))
+			for k := e.tg; k < e.tg+e.ntg; k++ {
+				got[ex.tcls[k]] = ex.tw[k]
+			}
+			var sum float32
+			for c := range got {
+				sum += tc.want[j][c]
+				if math.Abs(float64(got[c]-tc.want[j][c])) > 1e-6 {
+					t.Errorf("balance %v: example %d targets %v, want %v", tc.balance, j, got, tc.want[j])
+					break
+				}
+			}
+			if math.Abs(float64(e.w-sum)) > 1e-5 {
+				t.Errorf("balance %v: example %d weight %v, want %v", tc.balance, j, e.w, sum)
+			}
+			total += float64(sum)
+			// The stored input is the encoder's (dense → sparse).
+			var x [trigram.InputSize]int16
+			trigram.Encode(&x, "HELLO", []byte([]string{"", "H", "HI", "HO"}[j]))
+			nz := 0
+			for i, v := range x {
+				if v != 0 {
+					if nz >= int(e.nin) || ex.idx[e.in+int32(nz)] != int32(i) || ex.val[e.in+int32(nz)] != float32(v) {
+						t.Fatalf("example %d: sparse input differs from the encoder at %d", j, i)
+					}
+					nz++
+				}
+			}
+			if nz != int(e.nin) {
+				t.Fatalf("example %d: %d inputs, encoder has %d", j, e.nin, nz)
+			}
+		}
+		if math.Abs(ex.wsum-total) > 1e-4 {
+			t.Errorf("balance %v: wsum %v, want %v", tc.balance, ex.wsum, total)
+		}
+	}
+	if _, err := buildExamples([]dataset.Pair{{Query: "QQ", Response: "X", File: "f", Line: 9}}, cs, 0); err == nil || !strings.Contains(err.Error(), "f:9") {
+		t.Errorf("character outside the charset: %v", err)
+	}
+}
+
+// TestCancelKeepsBest: stopping in the middle of the first epoch (Ctrl+C)
+// still evaluates what was trained, so there is a best model to save.
+func TestCancelKeepsBest(t *testing.T) {
+	tr, err := NewTrainer(tinyConfig(), nil, dataset.DeriveCharset(tinyPairs), tinyPairs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	batches := 0
+	tr.afterBatch = func() {
+		if batches++; batches == 2 {
+			cancel()
+		}
+	}
+	last, err := tr.Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if batches != 2 || last.Epoch != 1 {
+		t.Fatalf("ran %d batches, last epoch %d; want 2 and 1", batches, last.Epoch)
+	}
+	if m, bm := tr.Best(); m == nil || bm.Epoch != 1 || bm.Exact < 0 {
+		t.Fatalf("no best model after cancel: %v %+v", m, bm)
+	}
 }
 
 func trainParams(t *testing.T, cfg Config, stopAfter int) (*Trainer, []float32) {
@@ -278,14 +415,11 @@ func TestDeterministic(t *testing.T) {
 	// Input dropout is part of the seeded state too, and changes the run.
 	cfg.InputDrop = 0.3
 	_, d1 := trainParams(t, cfg, 0)
-	cfg.Workers = 1
-	_, d2 := trainParams(t, cfg, 0)
 	if slices.Equal(d1, c) {
 		t.Fatal("dropout has no effect")
 	}
-	cfg.Workers = 2
-	_, d3 := trainParams(t, cfg, 0)
-	if !slices.Equal(d1, d3) || len(d2) != len(d1) {
+	_, d2 := trainParams(t, cfg, 0)
+	if !slices.Equal(d1, d2) {
 		t.Fatal("dropout run not reproducible")
 	}
 }
@@ -339,28 +473,7 @@ func TestCheckpointResume(t *testing.T) {
 	}
 	// A damaged checkpoint is an error.
 	bad := buf.Bytes()[:buf.Len()/2]
-	if _, err := readCheckpoint(bytes.NewReader(bad[len(checkpointMagic):])); err == nil {
+	if _, _, err := readCheckpoint(bytes.NewReader(bad[len(checkpointMagic):])); err == nil {
 		t.Fatal("truncated checkpoint accepted")
-	}
-}
-
-func TestEvaluateCeilingAndClasses(t *testing.T) {
-	cs := dataset.DeriveCharset(tinyPairs)
-	tr, err := NewTrainer(tinyConfig(), nil, cs, tinyPairs, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr.Run(context.Background())
-	m, _ := tr.Best()
-	pairs := append(slices.Clone(tinyPairs), dataset.Pair{Query: "HELLO", Response: "BYE"})
-	r := Evaluate(m, pairs, 2)
-	if r.Pairs != 11 || r.Matched != 10 || r.Ceiling != 10.0/11 {
-		t.Fatalf("report %+v", r)
-	}
-	if c := r.PerClass["BYE"]; c.Pairs != 3 || c.Matched != 2 {
-		t.Fatalf("class BYE %+v", c)
-	}
-	if r.Confusion["BYE"]["HI"] != 1 {
-		t.Fatalf("confusion %v", r.Confusion["BYE"])
 	}
 }

@@ -264,6 +264,7 @@ func (t *Trainer) logf(format string, args ...any) {
 // when Run stops early; a cancelled ctx is not an error.
 func (t *Trainer) Run(ctx context.Context) (Metrics, error) {
 	t.start = time.Now()
+	p0 := t.progress(float64(t.epoch)) // > 0 when resuming: the ETA counts only this session
 	n := t.net
 	order := make([]int32, len(t.ex.ex))
 	t.logf("training %v on %d pairs (%d distinct examples, %d parameters), %d held out, %d workers\n",
@@ -328,7 +329,8 @@ func (t *Trainer) Run(ctx context.Context) (Metrics, error) {
 		}
 		eta := "-"
 		if !last {
-			left := time.Duration(float64(time.Since(t.start)) * (1/max(t.progress(float64(t.epoch)), 1e-9) - 1))
+			p := t.progress(float64(t.epoch))
+			left := time.Duration(float64(time.Since(t.start)) * (1 - p) / max(p-p0, 1e-9))
 			if t.cfg.TimeLimit > 0 {
 				left = min(left, t.cfg.TimeLimit-t.elapsed())
 			}

@@ -131,8 +131,11 @@ func (s *Set) parse(r io.Reader, name string, opt Options) error {
 			reject("no '|' between query and response")
 			continue
 		}
-		q = strings.ToUpper(strings.TrimSpace(q))
-		resp = strings.ToUpper(strings.TrimSpace(resp))
+		// ASCII-only upper-casing, as the trigram encoder folds case:
+		// strings.ToUpper would rewrite non-ASCII and invalid UTF-8 bytes,
+		// so the model would train on bytes the user never types.
+		q = upperASCII(strings.TrimSpace(q))
+		resp = upperASCII(strings.TrimSpace(resp))
 		switch {
 		case len(q) < MinQueryLen:
 			reject("query shorter than %d characters", MinQueryLen)
@@ -161,9 +164,23 @@ func (s *Set) parse(r io.Reader, name string, opt Options) error {
 		s.Pairs = append(s.Pairs, Pair{q, resp, name, line})
 	}
 	if err := sc.Err(); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+		return fmt.Errorf("%s:%d: %w", name, line+1, err)
 	}
 	return nil
+}
+
+// upperASCII upper-cases ASCII letters and leaves every other byte alone.
+func upperASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'a' && s[i] <= 'z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				b[j] = upper(b[j])
+			}
+			return string(b)
+		}
+	}
+	return s
 }
 
 func upper(c byte) byte {
@@ -234,13 +251,14 @@ func ExplicitCharset(s string) ([]byte, error) {
 // charset (whose last entry, EOS, never matches).
 func CheckCharset(pairs []Pair, charset []byte) error {
 	var ok [256]bool
-	for _, c := range charset[:max(0, len(charset)-1)] {
+	chars := charset[:max(0, len(charset)-1)]
+	for _, c := range chars {
 		ok[c] = true
 	}
 	for _, p := range pairs {
 		for i := 0; i < len(p.Response); i++ {
 			if !ok[p.Response[i]] {
-				return fmt.Errorf("%s: response %q has %q, which is not in the charset %q", p.Pos(), p.Response, p.Response[i], charset[:len(charset)-1])
+				return fmt.Errorf("%s: response %q has %q, which is not in the charset %q", p.Pos(), p.Response, p.Response[i], chars)
 			}
 		}
 	}

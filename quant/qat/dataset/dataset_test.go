@@ -3,6 +3,7 @@ package dataset
 import (
 	"bytes"
 	"compress/gzip"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,6 +53,24 @@ func TestParseKeepsAndRejects(t *testing.T) {
 		if !strings.HasPrefix(r.String(), "f.txt:") {
 			t.Errorf("rejection %q does not start with file:line", r)
 		}
+	}
+	// Only ASCII letters are upper-cased: other bytes reach the model as
+	// the user types them (the trigram encoder folds ASCII only), and a bad
+	// byte is reported as it is in the file.
+	s, err = Parse(strings.NewReader("caf\u00e9 ok|yes\nq \xff|OK\nbad byte|A\xffB\n"), "u.txt", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Pairs) != 2 || s.Pairs[0].Query != "CAF\u00e9 OK" || s.Pairs[0].Response != "YES" || s.Pairs[1].Query != "Q \xff" {
+		t.Errorf("non-ASCII queries: %+v", s.Pairs)
+	}
+	if len(s.Rejected) != 1 || s.Rejected[0].Line != 3 || !strings.Contains(s.Rejected[0].Reason, "0xff at column 2") {
+		t.Errorf("invalid byte in response: %v", s.Rejected)
+	}
+	// A line too long for the scanner is an error naming its line.
+	_, err = Parse(strings.NewReader("ok|YES\n"+strings.Repeat("x", 2<<20)+"|NO\n"), "big.txt", Options{})
+	if err == nil || !strings.Contains(err.Error(), "big.txt:2:") {
+		t.Errorf("over-long line: %v, want an error naming big.txt:2", err)
 	}
 	// A smaller response limit.
 	s, _ = Parse(strings.NewReader("hello|HELLO\n"), "g", Options{MaxResponseLen: 4})
@@ -158,6 +177,32 @@ func TestStatsCeilingBalanceSplit(t *testing.T) {
 			t.Fatal("Balance not deterministic")
 		}
 	}
+	// Hand-checked content: grouped NO, YES, OK; NO (lines 3..6) is
+	// subsampled without replacement; YES keeps both its lines (1, 2) and
+	// repeats one; OK (line 7) is repeated three times.
+	lines := func(ps []Pair, resp string) []int {
+		var ls []int
+		for _, p := range ps {
+			if p.Response != resp {
+				t.Fatalf("pair %v out of its class group %s", p, resp)
+			}
+			ls = append(ls, p.Line)
+		}
+		return ls
+	}
+	no, yes, ok := lines(b[0:3], "NO"), lines(b[3:6], "YES"), lines(b[6:9], "OK")
+	if no[0] < 3 || no[2] > 6 || no[0] >= no[1] || no[1] >= no[2] {
+		t.Errorf("NO lines %v, want 3 distinct of 3..6 in file order", no)
+	}
+	if yes[0] != 1 || yes[2] != 2 || (yes[1] != 1 && yes[1] != 2) {
+		t.Errorf("YES lines %v, want 1 and 2 kept and one repeated", yes)
+	}
+	if ok[0] != 7 || ok[1] != 7 || ok[2] != 7 {
+		t.Errorf("OK lines %v, want 7,7,7", ok)
+	}
+	if Balance(pairs, 0, 7) != nil || Balance(pairs, -1, 7) != nil {
+		t.Error("Balance with target ≤ 0 returned pairs")
+	}
 	// Split keeps every query on one side and does not depend on order.
 	var many []Pair
 	for i := range 400 {
@@ -182,7 +227,11 @@ func TestStatsCeilingBalanceSplit(t *testing.T) {
 		rev[i], rev[j] = rev[j], rev[i]
 	}
 	_, va2 := Split(rev, 0.25, 3)
-	if len(va2) != len(va) {
+	inVal2 := map[string]bool{}
+	for _, p := range va2 {
+		inVal2[p.Query] = true
+	}
+	if len(va2) != len(va) || !maps.Equal(inVal, inVal2) {
 		t.Fatal("split depends on order")
 	}
 	_, va3 := Split(many, 0.25, 4)

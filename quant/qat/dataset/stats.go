@@ -101,8 +101,11 @@ func Contradictions(pairs []Pair) map[string][]string {
 // larger classes are subsampled without replacement, smaller ones keep all
 // their pairs and are topped up by sampling them again. The result is
 // deterministic for a seed and grouped by class in Classes order, each
-// class's pairs in file order.
+// class's pairs in file order. A target ≤ 0 gives no pairs.
 func Balance(pairs []Pair, target int, seed uint64) []Pair {
+	if target <= 0 {
+		return nil
+	}
 	byClass := map[string][]Pair{}
 	for _, p := range pairs {
 		byClass[p.Response] = append(byClass[p.Response], p)
@@ -138,12 +141,12 @@ func Split(pairs []Pair, frac float64, seed uint64) (train, val []Pair) {
 	if frac <= 0 {
 		return pairs, nil
 	}
+	var s [8]byte
+	for i := range s {
+		s[i] = byte(seed >> (8 * i))
+	}
 	for _, p := range pairs {
 		h := fnv.New64a()
-		var s [8]byte
-		for i := range s {
-			s[i] = byte(seed >> (8 * i))
-		}
 		h.Write(s[:])
 		h.Write([]byte(p.Query))
 		// Finalize (splitmix64) so that nearby queries spread evenly.
