@@ -72,48 +72,85 @@ func TestArgmaxLowestIndexWinsTies(t *testing.T) {
 	}
 }
 
-// TestFastEqualsDense proves the fast path identical to the dense one on
-// many random models, including wrapping ones and random shifts.
-func TestFastEqualsDense(t *testing.T) {
+// TestImplementations proves every Go implementation identical to the
+// dense reference on random models: every shape with and without wrapping
+// accumulators and random shifts (their cross product, so that each
+// combination meets each shape), at several weight densities.
+func TestImplementations(t *testing.T) {
+	impls := infer.Implementations()
+	if len(impls) < 2 || impls[0].Name != "dense" {
+		t.Fatalf("Implementations() = %v, want the dense reference first and at least one other", impls)
+	}
+	for _, impl := range impls[1:] {
+		t.Run(impl.Name, func(t *testing.T) {
+			if impl.Unavailable != "" {
+				t.Skipf("%s: %s", impl.Name, impl.Unavailable)
+			}
+			testImplementation(t, impl)
+		})
+	}
+}
+
+func testImplementation(t *testing.T, impl infer.Implementation) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	shapes := [][]int{{}, {1}, {3, 5}, {256}, {256, 192, 128}, {17, 255, 2}}
-	n, trials := 0, 60
-	if testing.Short() {
-		trials = 12
-	}
-	for trial := range trials {
-		o := randmodel.Options{
-			Hidden:      shapes[trial%len(shapes)],
-			Wrap:        trial%3 == 1,
-			RandomShift: trial%4 == 3,
-			Density:     []float64{0.27, 0.05, 0.9, 1}[trial%4],
-			MaxLen:      1 + rng.IntN(24),
-		}
-		m := randmodel.Model(rng, o)
-		for range 4 {
-			q := randmodel.Query(rng, 40, trial%2 == 0)
-			dense, fast := m.DenseTrace(q), m.Trace(q)
-			if diff := cmp.Diff(dense, fast); diff != "" {
-				t.Fatalf("trial %d query %q: fast trace differs (-dense +fast):\n%s", trial, q, diff)
+	densities := []float64{0.27, 0.05, 0.9, 1}
+	n, models := 0, 0
+	for _, hidden := range shapes {
+		for _, wrap := range []bool{false, true} {
+			for _, shift := range []bool{false, true} {
+				ds := densities
+				if testing.Short() {
+					ds = []float64{densities[rng.IntN(len(densities))]}
+				}
+				for _, density := range ds {
+					o := randmodel.Options{Hidden: hidden, Wrap: wrap, RandomShift: shift,
+						Density: density, MaxLen: 1 + rng.IntN(24)}
+					m := randmodel.Model(rng, o)
+					models++
+					for k := range 4 {
+						q := randmodel.Query(rng, 40, k%2 == 0)
+						dense, got := m.DenseTrace(q), impl.Trace(m, q)
+						if diff := cmp.Diff(dense, got); diff != "" {
+							t.Fatalf("%+v, query %q: %s trace differs (-dense +%s):\n%s", o, q, impl.Name, impl.Name, diff)
+						}
+						n += len(dense.Steps)
+					}
+				}
 			}
-			if r := m.Reply(q); r != dense.Reply {
-				t.Fatalf("Reply = %q, dense %q", r, dense.Reply)
+		}
+	}
+	t.Logf("%d models, %d steps compared", models, n)
+}
+
+// TestFastEntryPoints checks that the fast path's other entry points
+// (Reply, AppendReply, Chars) answer as its Trace does.
+func TestFastEntryPoints(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, hidden := range [][]int{{}, {3, 5}, {256, 192, 128}} {
+		m := randmodel.Model(rng, randmodel.Options{Hidden: hidden, MaxLen: 1 + rng.IntN(24)})
+		for k := range 6 {
+			q := randmodel.Query(rng, 40, k%2 == 0)
+			want := m.DenseTrace(q).Reply
+			if r := m.Reply(q); r != want {
+				t.Fatalf("Reply = %q, dense %q", r, want)
+			}
+			if r := string(m.AppendReply([]byte("x"), q)); r != "x"+want {
+				t.Fatalf("AppendReply = %q, dense %q", r, want)
 			}
 			var s strings.Builder
 			for c := range m.Chars(q) {
 				s.WriteByte(c)
 			}
-			if s.String() != dense.Reply {
-				t.Fatalf("Chars = %q, dense %q", s.String(), dense.Reply)
+			if s.String() != want {
+				t.Fatalf("Chars = %q, dense %q", s.String(), want)
 			}
-			n += len(dense.Steps)
 		}
 	}
-	t.Logf("%d steps compared", n)
 }
 
 // TestWrapHappens makes sure the wrapping models do wrap, so that
-// TestFastEqualsDense really covers wrapping.
+// TestImplementations really covers wrapping.
 func TestWrapHappens(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	m := randmodel.Model(rng, randmodel.Options{Hidden: []int{64}, Wrap: true})

@@ -19,7 +19,7 @@ func FuzzEncoders(f *testing.F) {
 	m := randmodel.Model(rng, randmodel.Options{Hidden: []int{8}, Charset: []byte("A z\x01\x7f\x80\xffQ?\x00"), MaxLen: 4})
 	is := impls(f, m)
 	f.Fuzz(func(t *testing.T, q string) {
-		checkQuery(t, m, is, q)
+		checkQueries(t, m, is, q)
 	})
 }
 
@@ -41,7 +41,7 @@ func FuzzReply(f *testing.F) {
 			Density:     []float64{0.27, 0.6, 1, 0.05}[shape>>5&3],
 			MaxLen:      1 + int(seed%8),
 		})
-		checkQuery(t, m, impls(t, m), q)
+		checkQueries(t, m, impls(t, m), q)
 	})
 }
 
@@ -91,8 +91,12 @@ func FuzzLayer(f *testing.F) {
 			}
 		}
 		what := fmt.Sprintf("%d->%d shift %d %s hidden %v", in, out, shift, pattern, hidden)
-		for _, k := range z80Kinds {
-			if e := stageEngine(t, m, k, what); e != nil {
+		for _, tg := range targets() {
+			e, _, err := refusable(m, tg)
+			if err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+			if e != nil {
 				checkLayer(t, e, li, x, what, nil)
 			}
 		}

@@ -9,44 +9,194 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"mulm/infer"
+	"mulm/quant"
 	"mulm/z80ref"
 )
 
-// impl is one implementation of the contract: it answers a query with a
-// full trace.
+// impl is one implementation of the contract under test: a Go
+// implementation other than the dense reference, or a Z80 engine on a
+// platform. It answers a query with a full trace.
 type impl struct {
 	name  string
 	trace func(q string) (infer.Trace, error)
 }
 
-// z80Kinds are the Z80 engines under test.
-var z80Kinds = []z80ref.EngineKind{z80ref.Compact, z80ref.Fast}
+// target is a Z80 engine on a platform.
+type target struct {
+	k z80ref.EngineKind
+	p z80ref.Platform
+}
 
-// impls returns every implementation for model m except the dense Go
-// path, which is the reference.
+func (tg target) String() string { return tg.k.String() + "/" + tg.p.String() }
+
+// targets returns every Z80 engine on every platform, from z80ref's
+// registry.
+func targets() []target {
+	var ts []target
+	for _, p := range z80ref.Platforms() {
+		for _, k := range z80ref.Engines() {
+			ts = append(ts, target{k, p})
+		}
+	}
+	return ts
+}
+
+// mustHold is the capacity table: for every Z80 engine on every platform,
+// the models it must hold. An engine that refuses a model its row says it
+// must hold fails the test; any other refusal is a visible skip with the
+// engine's reason. A target without a row fails every test that meets
+// it: a new engine or platform states here what it promises.
+var mustHold = map[string]struct {
+	promise string
+	holds   func(m *infer.Model) bool
+}{
+	"compact/cpm": {"every model whose packed weights take at most 48,000 bytes",
+		func(m *infer.Model) bool { return packedBytes(m) <= 48_000 }},
+	"fast/cpm": {"every model whose packed weights and whose index lists (3 bytes an input, 1 a non-zero weight) " +
+		"each take at most 40,000 bytes and no input has 256 weights of one value",
+		func(m *infer.Model) bool {
+			return packedBytes(m) <= 40_000 && listBytes(m) <= 40_000 && maxSameWeight(m) < 256
+		}},
+}
+
+// packedBytes is the size of m's 2-bit weights packed column by column.
+func packedBytes(m *infer.Model) int {
+	n := 0
+	for _, l := range m.Layers() {
+		n += l.In * quant.RowBytes(l.Out)
+	}
+	return n
+}
+
+// listBytes is the size of the fast engine's index lists for m: three
+// count bytes for every input of every layer and one byte for every
+// non-zero weight.
+func listBytes(m *infer.Model) int {
+	n := 0
+	for _, l := range m.Layers() {
+		n += 3 * l.In
+		for _, w := range l.W {
+			if w != 0 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// maxSameWeight is the most weights of one non-zero value that one input
+// of a layer has.
+func maxSameWeight(m *infer.Model) int {
+	most := 0
+	for _, l := range m.Layers() {
+		for i := range l.In {
+			count := map[int8]int{}
+			for o := range l.Out {
+				if w := l.W[o*l.In+i]; w != 0 {
+					count[w]++
+					most = max(most, count[w])
+				}
+			}
+		}
+	}
+	return most
+}
+
+// buildEngine builds target tg's engine for m. When the engine cannot
+// hold m and the capacity table allows it to refuse m, it skips the test
+// visibly with the engine's reason; it fails the test when the table says
+// the engine must hold m, when the target has no row, or on any other
+// error. what describes m in messages.
+func buildEngine(t testing.TB, m *infer.Model, tg target, what string) *z80ref.Engine {
+	t.Helper()
+	e, why, err := refusable(m, tg)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if e == nil {
+		t.Skipf("%v engine cannot hold %s (%v): %s", tg, what, m.Sizes(), why)
+	}
+	return e
+}
+
+// forEachImpl runs check once for every implementation of model m other
+// than the dense reference, each as its own subtest named after it: the
+// Go implementations ("go-fast") and every Z80 engine on every platform
+// ("z80-fast-cpm"). An unavailable Go implementation, or an engine that
+// cannot hold m where the capacity table allows it, is a visible skip.
+func forEachImpl(t *testing.T, m *infer.Model, what string, check func(t *testing.T, im impl)) {
+	t.Helper()
+	for _, gi := range infer.Implementations()[1:] {
+		t.Run("go-"+gi.Name, func(t *testing.T) {
+			if gi.Unavailable != "" {
+				t.Skipf("Go %s implementation unavailable: %s", gi.Name, gi.Unavailable)
+			}
+			check(t, impl{"go-" + gi.Name, func(q string) (infer.Trace, error) { return gi.Trace(m, q), nil }})
+		})
+	}
+	for _, tg := range targets() {
+		name := "z80-" + tg.k.String() + "-" + tg.p.String()
+		t.Run(name, func(t *testing.T) {
+			e := buildEngine(t, m, tg, what)
+			check(t, impl{name, func(q string) (infer.Trace, error) {
+				tr, _, err := e.Trace(q)
+				return tr, err
+			}})
+		})
+	}
+}
+
+// impls returns every implementation of m other than the dense reference,
+// for the fuzz targets (where subtests cannot run): an unavailable Go
+// implementation or an engine the capacity table allows to refuse m is
+// left out (and logged); an engine that must hold m and does not fails.
 func impls(t testing.TB, m *infer.Model) []impl {
 	t.Helper()
-	out := []impl{{"go-fast", func(q string) (infer.Trace, error) { return m.Trace(q), nil }}}
-	for _, k := range z80Kinds {
-		e, err := z80ref.NewEngine(m, k)
-		var te *z80ref.TPAError
-		var me *z80ref.ModelError
-		if errors.As(err, &te) || errors.As(err, &me) {
-			// Beyond this engine's capacity (the fast engine's index
-			// lists need about a byte per non-zero weight): the other
-			// engines still run the model.
-			t.Logf("%v engine skipped for %v: %s", k, m.Sizes(), strings.SplitN(err.Error(), "\n", 2)[0])
+	var out []impl
+	for _, gi := range infer.Implementations()[1:] {
+		if gi.Unavailable != "" {
+			t.Logf("Go %s implementation unavailable: %s", gi.Name, gi.Unavailable)
 			continue
 		}
+		out = append(out, impl{"go-" + gi.Name, func(q string) (infer.Trace, error) { return gi.Trace(m, q), nil }})
+	}
+	for _, tg := range targets() {
+		e, why, err := refusable(m, tg)
 		if err != nil {
-			t.Fatalf("z80 %v engine: %v", k, err)
+			t.Fatal(err)
 		}
-		out = append(out, impl{"z80-" + k.String(), func(q string) (infer.Trace, error) {
+		if e == nil {
+			t.Logf("%v engine cannot hold %v: %s", tg, m.Sizes(), why)
+			continue
+		}
+		out = append(out, impl{"z80-" + tg.k.String() + "-" + tg.p.String(), func(q string) (infer.Trace, error) {
 			tr, _, err := e.Trace(q)
 			return tr, err
 		}})
 	}
 	return out
+}
+
+// refusable builds tg's engine for m. When the engine cannot hold m it
+// returns nil and the engine's reason if the capacity table allows the
+// refusal, else an error saying what the table promises.
+func refusable(m *infer.Model, tg target) (*z80ref.Engine, string, error) {
+	e, err := z80ref.NewEngineFor(m, tg.k, tg.p)
+	if err == nil {
+		return e, "", nil
+	}
+	if !errors.Is(err, z80ref.ErrDoesNotFit) {
+		return nil, "", fmt.Errorf("%v engine: %w", tg, err)
+	}
+	row, ok := mustHold[tg.String()]
+	if !ok {
+		return nil, "", fmt.Errorf("%v: no row in the capacity table mustHold; add what the engine must hold", tg)
+	}
+	why := strings.SplitN(err.Error(), "\n", 2)[0]
+	if row.holds(m) {
+		return nil, "", fmt.Errorf("%v engine refused %v, which it must hold (%s): %s", tg, m.Sizes(), row.promise, why)
+	}
+	return nil, why, nil
 }
 
 // firstDiff describes the first difference between the reference trace
@@ -98,18 +248,25 @@ func vecDiff(want, got []int16) string {
 	return ""
 }
 
-// checkQuery runs q through every implementation and compares each trace
-// with the dense reference.
-func checkQuery(t testing.TB, m *infer.Model, is []impl, q string) {
+// checkQuery runs q through implementation im and compares its trace with
+// the dense reference; it returns the reference trace.
+func checkQuery(t testing.TB, m *infer.Model, im impl, q string) infer.Trace {
 	t.Helper()
 	ref := m.DenseTrace(q)
+	got, err := im.trace(q)
+	if err != nil {
+		t.Fatalf("%s, query %q: %v", im.name, q, err)
+	}
+	if d := firstDiff(ref, got); d != "" {
+		t.Fatalf("%s, query %q: %s\n(-dense +%s):\n%s", im.name, q, d, im.name, cmp.Diff(ref, got))
+	}
+	return ref
+}
+
+// checkQueries is checkQuery for every implementation in is.
+func checkQueries(t testing.TB, m *infer.Model, is []impl, q string) {
+	t.Helper()
 	for _, im := range is {
-		got, err := im.trace(q)
-		if err != nil {
-			t.Fatalf("%s, query %q: %v", im.name, q, err)
-		}
-		if d := firstDiff(ref, got); d != "" {
-			t.Fatalf("%s, query %q: %s\n(-dense +%s):\n%s", im.name, q, d, im.name, cmp.Diff(ref, got))
-		}
+		checkQuery(t, m, im, q)
 	}
 }

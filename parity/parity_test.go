@@ -1,6 +1,7 @@
 package parity
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"strings"
@@ -32,13 +33,15 @@ func TestEncoders(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	cs := []byte("A z\x01\x7f\x80\xffQ?\x00")
 	m := randmodel.Model(rng, randmodel.Options{Hidden: []int{12}, Charset: cs, MaxLen: 12})
-	is := impls(t, m)
-	for _, q := range edgeQueries {
-		checkQuery(t, m, is, q)
-	}
+	queries := append([]string(nil), edgeQueries...)
 	for range 40 {
-		checkQuery(t, m, is, randmodel.Query(rng, 80, true))
+		queries = append(queries, randmodel.Query(rng, 80, true))
 	}
+	forEachImpl(t, m, "the encoder model", func(t *testing.T, im impl) {
+		for _, q := range queries {
+			checkQuery(t, m, im, q)
+		}
+	})
 }
 
 // TestRandomModels compares whole replies, step by step, on random models
@@ -74,11 +77,18 @@ func TestRandomModels(t *testing.T) {
 	for i, c := range cases {
 		m := randmodel.Model(rng, randmodel.Options{Hidden: c.hidden, Wrap: c.wrap, RandomShift: c.shifts,
 			Density: c.density, MaxLen: 1 + rng.IntN(12)})
-		is := impls(t, m)
+		var queries []string
 		for range c.queries {
-			q := randmodel.Query(rng, 40, i%2 == 0)
-			checkQuery(t, m, is, q)
+			queries = append(queries, randmodel.Query(rng, 40, i%2 == 0))
 		}
+		what := fmt.Sprintf("case %d (hidden %v, wrap %v, shifts %v, density %v)", i, c.hidden, c.wrap, c.shifts, c.density)
+		t.Run(fmt.Sprintf("%d", i), func(t *testing.T) {
+			forEachImpl(t, m, what, func(t *testing.T, im impl) {
+				for _, q := range queries {
+					checkQuery(t, m, im, q)
+				}
+			})
+		})
 	}
 }
 
@@ -135,10 +145,13 @@ func TestLayerExtremes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		is := impls(t, m)
-		for _, q := range []string{"hello", strings.Repeat("e", 255), "a b c d e f", ""} {
-			checkQuery(t, m, is, q)
-		}
+		t.Run(c.name, func(t *testing.T) {
+			forEachImpl(t, m, c.name, func(t *testing.T, im impl) {
+				for _, q := range []string{"hello", strings.Repeat("e", 255), "a b c d e f", ""} {
+					checkQuery(t, m, im, q)
+				}
+			})
+		})
 	}
 }
 
@@ -165,11 +178,14 @@ func TestReferenceModels(t *testing.T) {
 		{"tinychat", []string{"hello", "are you a robot", "what is your name", "how are you", "asdf", "tell me a joke"}},
 		{"guess", []string{"is it alive", "is it a chair", "can you sit on it", "hello"}},
 	} {
-		m := refModel(t, c.name)
-		is := impls(t, m)
-		for _, q := range c.queries {
-			checkQuery(t, m, is, q)
-		}
+		t.Run(c.name, func(t *testing.T) {
+			m := refModel(t, c.name)
+			forEachImpl(t, m, "the original "+c.name, func(t *testing.T, im impl) {
+				for _, q := range c.queries {
+					checkQuery(t, m, im, q)
+				}
+			})
+		})
 	}
 }
 

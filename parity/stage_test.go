@@ -1,7 +1,6 @@
 package parity
 
 import (
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -13,24 +12,6 @@ import (
 	"mulm/trigram"
 	"mulm/z80ref"
 )
-
-// stageEngine builds the engine of kind k for m, or returns nil after
-// logging why when the engine cannot represent m (beyond its capacity: a
-// *z80ref.TPAError or a *z80ref.ModelError). Any other error fails.
-func stageEngine(t testing.TB, m *infer.Model, k z80ref.EngineKind, what string) *z80ref.Engine {
-	t.Helper()
-	e, err := z80ref.NewEngine(m, k)
-	var te *z80ref.TPAError
-	var me *z80ref.ModelError
-	if errors.As(err, &te) || errors.As(err, &me) {
-		t.Logf("%v engine skipped for %s (%v): %s", k, what, m.Sizes(), strings.SplitN(err.Error(), "\n", 2)[0])
-		return nil
-	}
-	if err != nil {
-		t.Fatalf("%v engine, %s: %v", k, what, err)
-	}
-	return e
-}
 
 // weight patterns of the layers under test.
 var weightPatterns = []string{"zero", "sparse", "typical", "dense", "full", "all -2", "all +1", "rows"}
@@ -232,22 +213,37 @@ func layerModel(l quant.Layer, hidden bool) (*infer.Model, int, error) {
 	return m, li, err
 }
 
-// TestLayerAlone runs every layer alone, on every Z80 engine, on random
-// weights (every density, all −2, all +1, rows of each), biases anywhere
-// in int16 and inputs of every kind (small, full int16 range, all max,
-// all min, negative, zero), for widths 1, 3, 4, 5, 64, 255 and 256 in and
-// out and shifts 0, 2 and 15, hidden (ReLU) and last, then on random
-// widths and shifts, and compares the outputs with infer.DenseLayer. It
-// checks that accumulators really wrap and that negative sums really
-// floor in the cases compared.
-func TestLayerAlone(t *testing.T) {
-	rng := rand.New(rand.NewPCG(11, 11))
+// layerCase is one layer under test: model m's layer li, run on every
+// input vector of xs (one of each of inputKinds).
+type layerCase struct {
+	what string
+	m    *infer.Model
+	li   int
+	xs   [][]int16
+}
+
+// layerCases draws TestLayerAlone's layers: random weights (every
+// density, all −2, all +1, rows of each), biases anywhere in int16 and
+// inputs of every kind (small, full int16 range, all max, all min,
+// negative, zero), for widths 1, 3, 4, 5, 64, 255 and 256 in and out and
+// shifts 0, 2 and 15, hidden (ReLU) and last, then random widths and
+// shifts.
+func layerCases(t *testing.T, rng *rand.Rand) []layerCase {
+	var cases []layerCase
+	add := func(in, out int, shift uint8, pattern string, hidden bool) {
+		l := patternLayer(rng, in, out, shift, pattern)
+		m, li, err := layerModel(l, hidden)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := layerCase{what: fmt.Sprintf("%d->%d shift %d %s hidden %v", in, out, shift, pattern, hidden), m: m, li: li}
+		for _, kind := range inputKinds {
+			c.xs = append(c.xs, layerInput(rng, in, kind))
+		}
+		cases = append(cases, c)
+	}
 	widths := []int{1, 3, 4, 5, 64, 255, 256}
 	shifts := []uint8{0, 2, 15}
-	stats := map[z80ref.EngineKind]*layerStats{}
-	for _, k := range z80Kinds {
-		stats[k] = &layerStats{}
-	}
 	n := 0
 	for _, in := range widths {
 		for _, out := range widths {
@@ -258,24 +254,8 @@ func TestLayerAlone(t *testing.T) {
 				// Every shift on every shape; the weight patterns rotate
 				// (3 and 8 are coprime: 24 cases see every pairing).
 				for range shifts {
-					shift := shifts[n%len(shifts)]
-					pattern := weightPatterns[n%len(weightPatterns)]
+					add(in, out, shifts[n%len(shifts)], weightPatterns[n%len(weightPatterns)], hidden)
 					n++
-					l := patternLayer(rng, in, out, shift, pattern)
-					m, li, err := layerModel(l, hidden)
-					if err != nil {
-						t.Fatal(err)
-					}
-					what := fmt.Sprintf("%d->%d shift %d %s hidden %v", in, out, shift, pattern, hidden)
-					for _, k := range z80Kinds {
-						e := stageEngine(t, m, k, what)
-						if e == nil {
-							continue
-						}
-						for _, kind := range inputKinds {
-							checkLayer(t, e, li, layerInput(rng, in, kind), what+", input "+kind, stats[k])
-						}
-					}
 				}
 			}
 		}
@@ -287,31 +267,37 @@ func TestLayerAlone(t *testing.T) {
 			in = trigram.InputSize
 		}
 		hidden := out < 2 || out > infer.MaxCharset || rng.IntN(2) == 0
-		shift := uint8(rng.IntN(16))
-		pattern := weightPatterns[rng.IntN(len(weightPatterns))]
-		l := patternLayer(rng, in, out, shift, pattern)
-		m, li, err := layerModel(l, hidden)
-		if err != nil {
-			t.Fatal(err)
-		}
-		what := fmt.Sprintf("%d->%d shift %d %s hidden %v", in, out, shift, pattern, hidden)
-		for _, k := range z80Kinds {
-			if e := stageEngine(t, m, k, what); e != nil {
-				for _, kind := range inputKinds {
-					checkLayer(t, e, li, layerInput(rng, in, kind), what+", input "+kind, stats[k])
-				}
-			}
-		}
+		add(in, out, uint8(rng.IntN(16)), weightPatterns[rng.IntN(len(weightPatterns))], hidden)
 	}
-	for _, k := range z80Kinds {
-		st := stats[k]
-		t.Logf("%v engine: %d layer runs compared, %d accumulators wrapped, %d negative sums floored", k, st.compared, st.wrapped, st.floored)
-		if st.wrapped == 0 {
-			t.Errorf("%v engine: no accumulator wrapped in the cases compared", k)
-		}
-		if st.floored == 0 {
-			t.Errorf("%v engine: no odd negative accumulator was shifted (the floor was never exercised)", k)
-		}
+	return cases
+}
+
+// TestLayerAlone runs every layer of layerCases alone, on every Z80
+// engine on every platform, and compares the outputs with
+// infer.DenseLayer. It checks that accumulators really wrap and that
+// negative sums really floor in the cases each engine compared.
+func TestLayerAlone(t *testing.T) {
+	cases := layerCases(t, rand.New(rand.NewPCG(11, 11)))
+	for _, tg := range targets() {
+		t.Run(tg.String(), func(t *testing.T) {
+			st := &layerStats{}
+			for _, c := range cases {
+				t.Run(c.what, func(t *testing.T) {
+					e := buildEngine(t, c.m, tg, c.what)
+					for k, x := range c.xs {
+						checkLayer(t, e, c.li, x, c.what+", input "+inputKinds[k], st)
+					}
+				})
+			}
+			t.Logf("%v engine: %d layer runs compared, %d accumulators wrapped, %d negative sums floored",
+				tg, st.compared, st.wrapped, st.floored)
+			if st.wrapped == 0 {
+				t.Errorf("%v engine: no accumulator wrapped in the cases compared", tg)
+			}
+			if st.floored == 0 {
+				t.Errorf("%v engine: no odd negative accumulator was shifted (the floor was never exercised)", tg)
+			}
+		})
 	}
 }
 
@@ -349,32 +335,35 @@ func TestEncoderStages(t *testing.T) {
 		}
 		recents = append(recents, b)
 	}
-	for _, k := range z80Kinds {
-		e := stageEngine(t, m, k, "encoders")
-		if e == nil {
-			continue
+	for _, tg := range targets() {
+		t.Run(tg.String(), func(t *testing.T) {
+			testEncoderStages(t, buildEngine(t, m, tg, "the encoder model"), queries, recents)
+		})
+	}
+}
+
+func testEncoderStages(t *testing.T, e *z80ref.Engine, queries []string, recents [][]byte) {
+	k := e.Image().Kind
+	for _, q := range queries {
+		got, _, err := e.EncodeQuery(q)
+		if err != nil {
+			t.Fatal(err)
 		}
-		for _, q := range queries {
-			got, _, err := e.EncodeQuery(q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var want [trigram.Buckets]int16
-			trigram.EncodeQuery(&want, q)
-			if d := vecDiff(want[:], got); d != "" {
-				t.Fatalf("%v engine, EncodeQuery(%q): bucket %s", k, q, d)
-			}
+		var want [trigram.Buckets]int16
+		trigram.EncodeQuery(&want, q)
+		if d := vecDiff(want[:], got); d != "" {
+			t.Fatalf("%v engine, EncodeQuery(%q): bucket %s", k, q, d)
 		}
-		for _, r := range recents {
-			got, _, err := e.EncodeContext(r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var want [trigram.Buckets]int16
-			trigram.EncodeContext(&want, r)
-			if d := vecDiff(want[:], got); d != "" {
-				t.Fatalf("%v engine, EncodeContext(%q): bucket %s", k, r, d)
-			}
+	}
+	for _, r := range recents {
+		got, _, err := e.EncodeContext(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want [trigram.Buckets]int16
+		trigram.EncodeContext(&want, r)
+		if d := vecDiff(want[:], got); d != "" {
+			t.Fatalf("%v engine, EncodeContext(%q): bucket %s", k, r, d)
 		}
 	}
 }

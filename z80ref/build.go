@@ -12,7 +12,6 @@ import (
 	"mulm/quant"
 	"mulm/trigram"
 	"mulm/z80ref/asm"
-	"mulm/z80ref/cpm"
 )
 
 // The embedded assembler sources. chat.asm is the CP/M user interface and
@@ -29,85 +28,6 @@ var (
 	//go:embed bufs.asm
 	compactBufsAsm []byte
 )
-
-// Memory limits of a 64 KB CP/M 2.2 system as the engine uses it.
-const (
-	// TPAStart is where CP/M loads a .COM.
-	TPAStart = 0x0100
-	// TPAEnd is the first address the program may not use: the CCP's base.
-	// The image, its buffers and its stack must all lie below it.
-	TPAEnd = 0xE400
-)
-
-// EngineKind selects an engine: the Z80 code and the data layout it reads.
-type EngineKind int
-
-const (
-	// Auto lets Build choose: the fastest engine whose .COM fits the size
-	// limit (BuildOptions.MaxCOMSize) and the TPA.
-	Auto EngineKind = iota
-	// Compact is the packed-weight engine: column-major 2-bit weights,
-	// input-stationary loops that skip zero inputs (engine.asm).
-	Compact
-	// Fast carries the same packed weights but expands them at start-up,
-	// in place, into per-input lists of output indices, and walks only the
-	// non-zero inputs and weights with SP-driven unrolled loops (fast.asm).
-	Fast
-)
-
-// autoOrder lists the engine kinds Auto tries, fastest first.
-var autoOrder = []EngineKind{Fast, Compact}
-
-func (k EngineKind) String() string {
-	if k == Auto {
-		return "auto"
-	}
-	if s := engines[k]; s != nil {
-		return s.name
-	}
-	return fmt.Sprintf("EngineKind(%d)", int(k))
-}
-
-// ParseEngineKind returns the kind named s: "auto", "compact" or "fast".
-func ParseEngineKind(s string) (EngineKind, error) {
-	for _, k := range []EngineKind{Auto, Compact, Fast} {
-		if k.String() == s {
-			return k, nil
-		}
-	}
-	return Auto, fmt.Errorf("z80ref: unknown engine %q (want auto, compact or fast)", s)
-}
-
-// engineSpec is everything that differs between engine kinds. A new kind
-// adds a spec to engines: its sources (engine code, generated data, buffer
-// layout), in the order they follow chat.asm, readers for the input vector
-// at the STEPX hook and the layer outputs at the STEPL hook, and the sizes
-// its memory map needs.
-type engineSpec struct {
-	name string
-	// sources returns the engine's sources for model m: code, data and
-	// buffer layout, in assembly order after chat.asm.
-	sources func(m *infer.Model) ([]asm.Source, error)
-	// input is called at the STEPX hook and returns the input vector
-	// (trigram.InputSize values).
-	input func(mem memReader, im *Image) []int16
-	// layerOut is called at the STEPL hook and returns the index (0-based)
-	// of the layer just finished and its outputs, or an error when they
-	// cannot be read.
-	layerOut func(mem memReader, im *Image) (int, []int16, error)
-	// layer runs layer li (0-based) alone on input vector x on a machine
-	// fresh from INIT and returns its outputs and the T-states of the
-	// routines that computed them (Engine.Layer checks li and len(x) and
-	// names the stage in errors).
-	layer func(m *cpm.Machine, im *Image, li int, x []int16) ([]int16, uint64, error)
-	// layout returns the exact sizes the memory map of m's image needs,
-	// so that Build can predict it before assembling; it fails when the
-	// engine cannot run m.
-	layout func(m *infer.Model) (layout, error)
-	// weightsName and gapName name the weights region and the run-time
-	// region between ENDIMG and BUFS.
-	weightsName, gapName string
-}
 
 // layout holds the model-dependent sizes of a memory map.
 type layout struct {
@@ -139,36 +59,30 @@ func xvInput(mem memReader, im *Image) []int16 {
 	return x
 }
 
-// memReader is the slice of the CP/M machine the readers need.
-type memReader interface {
-	Read(addr uint16) byte
-	ReadWord(addr uint16) uint16
-}
-
-var engines = map[EngineKind]*engineSpec{
-	Compact: {name: "compact", sources: compactSources, input: xvInput, layerOut: compactLayerOut,
-		layer: compactLayer, layout: compactLayout, weightsName: "weights (packed 2-bit)", gapName: "(alignment)"},
-	Fast: {name: "fast", sources: fastSources, input: fastInput, layerOut: fastLayerOut,
-		layer: fastLayer, layout: fastLayout, weightsName: "weights (packed 2-bit; expanded into index lists at start-up)",
-		gapName: "room for the index lists (they grow down from BUFS over the packed weights)"},
-}
-
-// shape is the model-independent part of an engine's layout: its code size
-// and the size of its buffers and stack, taken from a build of a tiny model.
+// shape is the model-independent part of an engine's layout on a
+// platform: its code size (user interface and engine) and the size of its
+// buffers and stack, taken from a build of a tiny model.
 type shape struct {
 	code, bufs, stack int
 }
 
+type shapeKey struct {
+	k EngineKind
+	p Platform
+}
+
 var (
 	shapeMu sync.Mutex
-	shapes  = map[EngineKind]shape{}
+	shapes  = map[shapeKey]shape{}
 )
 
-// engineShape returns (and caches) the shape of engine kind k.
-func engineShape(k EngineKind) (shape, error) {
+// engineShape returns (and caches) the shape of engine kind k on platform
+// ps.
+func engineShape(k EngineKind, ps *platformSpec) (shape, error) {
 	shapeMu.Lock()
 	defer shapeMu.Unlock()
-	if s, ok := shapes[k]; ok {
+	key := shapeKey{k, ps.platform}
+	if s, ok := shapes[key]; ok {
 		return s, nil
 	}
 	tiny, err := infer.New([]byte("a\x00"), []quant.Layer{{In: trigram.InputSize, Out: 2,
@@ -176,28 +90,28 @@ func engineShape(k EngineKind) (shape, error) {
 	if err != nil {
 		return shape{}, err
 	}
-	im, err := assemble(tiny, k)
+	im, err := assemble(tiny, k, ps)
 	if err != nil {
 		return shape{}, err
 	}
 	sy := im.Symbols
 	s := shape{
-		code:  int(sy["DATA"]) - TPAStart,
+		code:  int(sy["DATA"]) - ps.origin,
 		bufs:  int(sy["STKBOT"]) - int(sy["BUFS"]),
 		stack: int(sy["STACK"]) - int(sy["STKBOT"]),
 	}
-	shapes[k] = s
+	shapes[key] = s
 	return s, nil
 }
 
-// predictMap returns the memory map m's image will have, without
-// assembling it.
-func predictMap(m *infer.Model, k EngineKind) (MemoryMap, error) {
-	s, err := engineShape(k)
+// predictMap returns the memory map m's image will have for engine kind k
+// on platform ps, without assembling it.
+func predictMap(m *infer.Model, k EngineKind, ps *platformSpec) (MemoryMap, error) {
+	s, err := engineShape(k, ps)
 	if err != nil {
 		return nil, err
 	}
-	spec := engines[k]
+	spec := k.spec()
 	lay, err := spec.layout(m)
 	if err != nil {
 		return nil, err
@@ -205,10 +119,10 @@ func predictMap(m *infer.Model, k EngineKind) (MemoryMap, error) {
 	if lay.bufs == 0 {
 		lay.bufs = s.bufs
 	}
-	at := TPAStart
+	at := ps.origin
 	var mm MemoryMap
-	add := func(name string, size int, inCOM bool) {
-		mm = append(mm, Region{Name: name, Start: at, Size: size, InCOM: inCOM})
+	add := func(name string, size int, inFile bool) {
+		mm = append(mm, Region{Name: name, Start: at, Size: size, InFile: inFile})
 		at += size
 	}
 	add(regionNames[0], s.code, true)
@@ -225,35 +139,25 @@ func predictMap(m *infer.Model, k EngineKind) (MemoryMap, error) {
 // regionNames name the regions of a memory map that every engine has
 // (the weights and the gap after them are named by the engine's spec).
 var regionNames = []string{
-	"code (chat UI and engine)",
+	"code (user interface and engine)",
 	"tables (sizes, charset, layer descriptors, biases)",
 	"buffers (input vector, accumulators, activations, console)",
 	"stack",
 }
 
-// DefaultMaxCOMSize is the .COM size limit Build uses by default: 40 KB.
-const DefaultMaxCOMSize = 40960
-
-// BuildOptions configures Build.
+// BuildOptions configures Build. The zero value builds the fastest engine
+// that fits for CP/M.
 type BuildOptions struct {
 	// Kind is the engine. The zero value, Auto, picks the fastest engine
-	// (Fast, then Compact) whose .COM is at most MaxCOMSize bytes and whose
-	// program fits the TPA.
+	// (the first of Engines) that holds the model on the platform and
+	// whose file is at most MaxFileSize bytes.
 	Kind EngineKind
-	// MaxCOMSize limits the .COM's size in bytes: 0 means
-	// DefaultMaxCOMSize for Auto and no limit for an explicit Kind;
-	// negative means no limit.
-	MaxCOMSize int
-}
-
-// COMSizeError reports a .COM larger than BuildOptions.MaxCOMSize.
-type COMSizeError struct {
-	Kind        EngineKind
-	Size, Limit int
-}
-
-func (e *COMSizeError) Error() string {
-	return fmt.Sprintf("z80ref: the %s engine's .COM is %d bytes, over the limit of %d", e.Kind, e.Size, e.Limit)
+	// Platform is the machine to build for; the zero value is CPM.
+	Platform Platform
+	// MaxFileSize limits the program file's size in bytes: 0 means the
+	// platform's DefaultMaxFileSize for Auto and no limit for an explicit
+	// Kind; negative means no limit.
+	MaxFileSize int
 }
 
 // Region is one part of the memory map: [Start, Start+Size).
@@ -261,9 +165,10 @@ type Region struct {
 	Name  string
 	Start int // an address; a predicted map that does not fit may pass FFFFh
 	Size  int
-	// InCOM reports whether the region is part of the .COM file (code and
-	// data) rather than memory the program uses at run time.
-	InCOM bool
+	// InFile reports whether the region is part of the program file (code
+	// and data, loaded at the platform's origin) rather than memory the
+	// program uses at run time.
+	InFile bool
 }
 
 // End is the first address after the region.
@@ -277,36 +182,25 @@ func (mm MemoryMap) String() string {
 	var b strings.Builder
 	for _, r := range mm {
 		where := "run time"
-		if r.InCOM {
-			where = ".COM"
+		if r.InFile {
+			where = "file"
 		}
 		fmt.Fprintf(&b, "%04Xh-%04Xh %6d bytes  %-8s %s\n", r.Start, r.End()-1, r.Size, where, r.Name)
 	}
 	return b.String()
 }
 
-// TPAError reports a program that does not fit the TPA of a 64 KB CP/M 2.2
-// system: its image, buffers and stack would reach End but must stay below
-// Limit (TPAEnd).
-type TPAError struct {
-	Kind       EngineKind
-	End, Limit int
-	Map        MemoryMap
-}
-
-func (e *TPAError) Error() string {
-	return fmt.Sprintf("z80ref: the %s program needs %04Xh-%04Xh (%d bytes with buffers and stack) "+
-		"but the CP/M TPA ends at %04Xh: %d bytes too many\n%s",
-		e.Kind, TPAStart, e.End-1, e.End-TPAStart, e.Limit-1, e.End-e.Limit, e.Map)
-}
-
-// Image is a built CP/M program for one model.
+// Image is a built program for one model, engine and platform.
 type Image struct {
-	Kind EngineKind
+	Kind     EngineKind
+	Platform Platform
 	// Reason says why Build chose Kind.
 	Reason string
-	// COM is the .COM file: the bytes to load at 0100h.
+	// COM is the program's bytes as loaded at the platform's origin (on
+	// CPM, the .COM file).
 	COM []byte
+	// File is the platform's program file (on CPM the same bytes as COM).
+	File []byte
 	// Symbols holds every label and equ of the program.
 	Symbols map[string]uint16
 	// Map is the memory map: code, tables, weights, buffers, stack.
@@ -318,38 +212,44 @@ type Image struct {
 }
 
 // Build generates the data part for m, assembles it with the engine and
-// the chat UI, and checks that the program fits the TPA and the .COM the
-// size limit. A program that does not fit the TPA returns a *TPAError, a
-// .COM over the limit a *COMSizeError (and no image). With Kind Auto,
-// Build tries the engines fastest first and returns the first that fits,
-// or the compact engine's error when none does; Image.Reason says why.
+// the platform's user interface, and checks that the program fits the
+// platform's memory and its file the size limit. A program that does not
+// fit returns a *MemoryError (or a *ModelError when the engine cannot run
+// m at all; both match ErrDoesNotFit), a file over the limit a
+// *FileSizeError (and no image). With Kind Auto, Build tries Engines in
+// order and returns the first that fits, or the last one's error when
+// none does; Image.Reason says why.
 func Build(m *infer.Model, opt BuildOptions) (*Image, error) {
-	limit := opt.MaxCOMSize
+	ps := opt.Platform.spec()
+	if ps == nil {
+		return nil, fmt.Errorf("z80ref: %v is not a platform (want %s)", opt.Platform, orList(platformNames()))
+	}
+	limit := opt.MaxFileSize
 	if opt.Kind != Auto {
 		if limit == 0 {
 			limit = -1
 		}
-		im, err := buildKind(m, opt.Kind, limit)
+		im, err := buildKind(m, opt.Kind, ps, limit)
 		if err != nil {
 			return nil, err
 		}
-		im.Reason = fmt.Sprintf("%s engine selected explicitly (%s .COM)", im.Kind, byteCount(len(im.COM)))
+		im.Reason = fmt.Sprintf("%s engine selected explicitly (%s %s)", im.Kind, byteCount(len(im.File)), ps.fileExt)
 		return im, nil
 	}
 	if limit == 0 {
-		limit = DefaultMaxCOMSize
+		limit = ps.defaultMaxFile
 	}
 	var why []string
 	var err error
-	for _, k := range autoOrder {
+	for _, k := range Engines() {
 		var im *Image
-		im, err = buildKind(m, k, limit)
+		im, err = buildKind(m, k, ps, limit)
 		if err == nil {
 			lim := "no size limit"
 			if limit > 0 {
 				lim = "the limit is " + byteCount(limit)
 			}
-			im.Reason = fmt.Sprintf("%s engine: the fastest whose .COM fits (%s; %s)", k, byteCount(len(im.COM)), lim)
+			im.Reason = fmt.Sprintf("%s engine: the fastest that fits (%s %s; %s)", k, byteCount(len(im.File)), ps.fileExt, lim)
 			if len(why) > 0 {
 				im.Reason += "; " + strings.Join(why, "; ")
 			}
@@ -378,64 +278,63 @@ func byteCount(n int) string {
 	return s + " bytes"
 }
 
-// buildKind builds m's image for engine kind k; limit < 0 means no .COM
-// size limit.
-func buildKind(m *infer.Model, k EngineKind, limit int) (*Image, error) {
-	if engines[k] == nil {
-		return nil, fmt.Errorf("z80ref: unknown engine kind %d", int(k))
-	}
-	mm, err := predictMap(m, k)
+// buildKind builds m's image for engine kind k on platform ps; limit < 0
+// means no file size limit.
+func buildKind(m *infer.Model, k EngineKind, ps *platformSpec, limit int) (*Image, error) {
+	mm, err := k.fit(m, ps.platform)
 	if err != nil {
 		return nil, err
 	}
-	com := 0
+	code := 0
 	for _, r := range mm {
-		if r.InCOM {
-			com += r.Size
+		if r.InFile {
+			code += r.Size
 		}
 	}
-	if limit >= 0 && com > limit {
-		return nil, &COMSizeError{Kind: k, Size: com, Limit: limit}
+	if size := ps.fileSize(code); limit >= 0 && size > limit {
+		return nil, &FileSizeError{Kind: k, Platform: ps.platform, Size: size, Limit: limit}
 	}
-	if end := mm[len(mm)-1].End(); end > TPAEnd {
-		return nil, &TPAError{Kind: k, End: end, Limit: TPAEnd, Map: mm}
-	}
-	im, err := assemble(m, k)
+	im, err := assemble(m, k, ps)
 	if err != nil {
 		return nil, err
 	}
 	if !slices.Equal(im.Map, mm) {
 		return nil, fmt.Errorf("z80ref: the %s image's memory map\n%sdiffers from the predicted one\n%s", k, im.Map, mm)
 	}
-	if end := int(im.Symbols["BUFEND"]); end > TPAEnd {
-		return nil, &TPAError{Kind: k, End: end, Limit: TPAEnd, Map: im.Map}
+	if end := int(im.Symbols["BUFEND"]); end > ps.memEnd {
+		return nil, &MemoryError{Kind: k, Platform: ps.platform, End: end, Limit: ps.memEnd, Map: im.Map}
+	}
+	if im.File, err = ps.file(im.COM); err != nil {
+		return nil, fmt.Errorf("z80ref: the %s file: %w", ps.fileExt, err)
 	}
 	return im, nil
 }
 
-// assemble generates and assembles m's program for engine kind k and
-// derives its memory map; it does not check the TPA limit.
-func assemble(m *infer.Model, k EngineKind) (*Image, error) {
-	spec := engines[k]
+// assemble generates and assembles m's program for engine kind k on
+// platform ps and derives its memory map; it does not check the memory
+// limit.
+func assemble(m *infer.Model, k EngineKind, ps *platformSpec) (*Image, error) {
+	spec := k.spec()
 	srcs, err := spec.sources(m)
 	if err != nil {
 		return nil, err
 	}
-	srcs = append([]asm.Source{{Name: "chat.asm", Text: chatAsm}}, srcs...)
+	srcs = append([]asm.Source{ps.ui}, srcs...)
 	prog, err := asm.Assemble(srcs...)
 	if err != nil {
-		return nil, fmt.Errorf("z80ref: assembling the %s engine: %w", spec.name, err)
+		return nil, fmt.Errorf("z80ref: assembling the %s engine for %s: %w", spec.name, ps.name, err)
 	}
-	if prog.Org != TPAStart {
-		return nil, fmt.Errorf("z80ref: program origin %04Xh, want %04Xh", prog.Org, TPAStart)
+	if int(prog.Org) != ps.origin {
+		return nil, fmt.Errorf("z80ref: program origin %04Xh, want %04Xh", prog.Org, ps.origin)
 	}
 	im := &Image{
-		Kind:    k,
-		COM:     prog.Bytes,
-		Symbols: make(map[string]uint16, len(prog.Symbols)),
-		model:   m,
-		sources: srcs,
-		prog:    prog,
+		Kind:     k,
+		Platform: ps.platform,
+		COM:      prog.Bytes,
+		Symbols:  make(map[string]uint16, len(prog.Symbols)),
+		model:    m,
+		sources:  srcs,
+		prog:     prog,
 	}
 	for k, v := range prog.Symbols {
 		im.Symbols[k] = uint16(v)
@@ -445,19 +344,19 @@ func assemble(m *infer.Model, k EngineKind) (*Image, error) {
 			return nil, fmt.Errorf("z80ref: the %s engine does not define %s", spec.name, name)
 		}
 	}
-	if end := TPAStart + len(im.COM); end != int(im.Symbols["ENDIMG"]) {
+	if end := ps.origin + len(im.COM); end != int(im.Symbols["ENDIMG"]) {
 		return nil, fmt.Errorf("z80ref: image ends at %04Xh but ENDIMG is %04Xh", end, im.Symbols["ENDIMG"])
 	}
-	if int(im.Symbols["BUFEND"]) < TPAStart+len(im.COM) {
+	if int(im.Symbols["BUFEND"]) < ps.origin+len(im.COM) {
 		return nil, fmt.Errorf("z80ref: BUFEND %04Xh lies inside the image", im.Symbols["BUFEND"])
 	}
-	im.Map = im.memoryMap()
+	im.Map = im.memoryMap(ps)
 	return im, nil
 }
 
 // requiredSymbols are the labels every engine kind defines: the entry
-// points and hooks the driver and the chat UI use, and the layout labels
-// of the memory map.
+// points and hooks the driver and the user interface use, and the layout
+// labels of the memory map.
 var requiredSymbols = []string{
 	"START", "INIT", "GENERATE", "ENCQ", "ENCCTX", "BEGIN", "STEP", "LAYER", "ARGMAX",
 	"GENQ", "STEPX", "STEPL", "STEPA", "PUSHW",
@@ -466,14 +365,14 @@ var requiredSymbols = []string{
 }
 
 // memoryMap derives the regions from the layout labels.
-func (im *Image) memoryMap() MemoryMap {
+func (im *Image) memoryMap(ps *platformSpec) MemoryMap {
 	s := im.Symbols
-	spec := engines[im.Kind]
-	span := func(name string, a, b uint16, inCOM bool) Region {
-		return Region{Name: name, Start: int(a), Size: int(b) - int(a), InCOM: inCOM}
+	spec := im.Kind.spec()
+	span := func(name string, a, b uint16, inFile bool) Region {
+		return Region{Name: name, Start: int(a), Size: int(b) - int(a), InFile: inFile}
 	}
 	mm := MemoryMap{
-		span(regionNames[0], TPAStart, s["DATA"], true),
+		span(regionNames[0], uint16(ps.origin), s["DATA"], true),
 		span(regionNames[1], s["DATA"], s["WEIGHTS"], true),
 		span(spec.weightsName, s["WEIGHTS"], s["ENDIMG"], true),
 	}
@@ -499,13 +398,14 @@ func (im *Image) sym(name string) uint16 { return im.Symbols[name] }
 // Model returns the model the image was built from.
 func (im *Image) Model() *infer.Model { return im.model }
 
-// Source returns the whole program as one assembler file: the chat UI, the
-// engine, the generated data and the buffer layout. pasmo (pasmo --bin)
-// assembles it to COM.
+// Source returns the whole program as one assembler file: the user
+// interface, the engine, the generated data and the buffer layout. pasmo
+// (pasmo --bin) assembles it to COM.
 func (im *Image) Source() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "; CHAT.COM for a mulm model %s, %s engine, generated by mulm/z80ref.\n", joinInts(im.model.Sizes(), "->"), im.Kind)
-	b.WriteString("; Assemble with: pasmo --bin chat.asm CHAT.COM\n\n")
+	fmt.Fprintf(&b, "; %s for a mulm model %s, %s engine, generated by mulm/z80ref.\n",
+		im.Platform.Title(), joinInts(im.model.Sizes(), "->"), im.Kind)
+	fmt.Fprintf(&b, "; Assemble with: pasmo --bin chat.asm CHAT%s\n\n", im.Platform.FileExt())
 	for _, s := range im.sources {
 		fmt.Fprintf(&b, "; ======================== %s ========================\n", s.Name)
 		b.Write(s.Text)

@@ -60,7 +60,7 @@ func TestPasmo(t *testing.T) {
 		"tinychat": randomModel(t, r, []int{256, 192, 128}, 40, 50, 0.27),
 	}
 	for mname, m := range models {
-		for _, k := range allKinds {
+		for _, k := range Engines() {
 			name := mname + "-" + k.String()
 			im := mustBuildKind(t, m, k)
 			dir := t.TempDir()
@@ -89,29 +89,38 @@ func TestPasmo(t *testing.T) {
 	}
 }
 
-func TestTPAError(t *testing.T) {
+func TestMemoryError(t *testing.T) {
 	r := rand.New(rand.NewPCG(15, 16))
 	// Five 256-wide layers: 80 KB of weights.
 	m := randomModel(t, r, []int{256, 256, 256, 256}, 40, 50, 0.27)
-	for _, k := range allKinds {
+	for _, k := range Engines() {
 		_, err := Build(m, BuildOptions{Kind: k})
-		var te *TPAError
+		var te *MemoryError
 		if !errors.As(err, &te) {
-			t.Fatalf("%s: Build: %v, want a *TPAError", k, err)
+			t.Fatalf("%s: Build: %v, want a *MemoryError", k, err)
 		}
 		if te.Limit != TPAEnd || te.End <= TPAEnd {
-			t.Fatalf("TPAError %+v", te)
+			t.Fatalf("MemoryError %+v", te)
 		}
 		if !strings.Contains(err.Error(), "TPA ends at E3FFh") {
 			t.Fatalf("message: %v", err)
 		}
 		t.Log(err)
 	}
-	// Auto: no engine fits the size limit.
+	// Auto: no engine holds it.
 	_, err := Build(m, BuildOptions{})
-	var ce *COMSizeError
-	if !errors.As(err, &ce) {
-		t.Fatalf("Build: %v, want a *COMSizeError", err)
+	if !errors.Is(err, ErrDoesNotFit) {
+		t.Fatalf("Build: %v, want an error matching ErrDoesNotFit", err)
+	}
+	// A file size limit below what the compact engine needs.
+	small := randomModel(t, r, []int{8}, 5, 5, 0.27)
+	_, err = Build(small, BuildOptions{MaxFileSize: 100})
+	var ce *FileSizeError
+	if !errors.As(err, &ce) || ce.Limit != 100 || ce.Kind != Engines()[len(Engines())-1] {
+		t.Fatalf("Build with a 100-byte limit: %v, want a *FileSizeError", err)
+	}
+	if errors.Is(err, ErrDoesNotFit) {
+		t.Fatalf("a *FileSizeError matches ErrDoesNotFit: %v", err)
 	}
 
 	// Models that just fit.
@@ -147,7 +156,7 @@ func TestAutoChoice(t *testing.T) {
 	// else nothing.
 	limit := len(im.COM) - 1
 	cim := mustBuild(t, m)
-	im, err = Build(m, BuildOptions{MaxCOMSize: limit})
+	im, err = Build(m, BuildOptions{MaxFileSize: limit})
 	switch {
 	case len(cim.COM) <= limit && (err != nil || im.Kind != Compact || !strings.Contains(im.Reason, "not fast: the fast engine's .COM is")):
 		t.Fatalf("limit %d: %v, %v", limit, im, err)
@@ -159,7 +168,7 @@ func TestAutoChoice(t *testing.T) {
 	}
 	// Index lists too big for the TPA, no size limit: compact.
 	m = randomModel(t, r, []int{256, 256, 160, 128}, 40, 50, 0.27)
-	im, err = Build(m, BuildOptions{MaxCOMSize: -1})
+	im, err = Build(m, BuildOptions{MaxFileSize: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +204,7 @@ func TestAutoChoice(t *testing.T) {
 func TestMemoryMap(t *testing.T) {
 	r := rand.New(rand.NewPCG(17, 18))
 	m := randomModel(t, r, []int{256, 192, 128}, 40, 50, 0.27)
-	for _, k := range allKinds {
+	for _, k := range Engines() {
 		t.Run(k.String(), func(t *testing.T) { testMemoryMap(t, mustBuildKind(t, m, k)) })
 	}
 }
@@ -212,7 +221,7 @@ func testMemoryMap(t *testing.T, im *Image) {
 			t.Fatalf("region %q starts at %04Xh, want %04Xh", reg.Name, reg.Start, at)
 		}
 		at = reg.End()
-		if reg.InCOM {
+		if reg.InFile {
 			com += reg.Size
 		}
 	}

@@ -7,7 +7,7 @@ import (
 )
 
 func TestChatUI(t *testing.T) {
-	for _, k := range allKinds {
+	for _, k := range Engines() {
 		t.Run(k.String(), func(t *testing.T) { testChatUI(t, k) })
 	}
 }

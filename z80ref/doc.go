@@ -1,22 +1,33 @@
 // Package z80ref runs mulm models as real Z80 machine code: it generates and
-// assembles a CP/M 2.2 program (CHAT.COM) for a model, and drives that code
-// on the emulated Z80 of package mulm/z80ref/cpm to check it against
-// mulm/infer bit for bit and to count its T-states.
+// assembles a program for a model and a platform (a CP/M 2.2 CHAT.COM by
+// default), and drives that code on the platform's emulated Z80 (package
+// mulm/z80ref/cpm for CP/M) to check it against mulm/infer bit for bit and
+// to count its T-states.
 //
 // # Building
 //
 //	im, err := z80ref.Build(model, z80ref.BuildOptions{}) // Auto: fastest that fits
 //	fmt.Println(im.Kind, im.Reason)
-//	os.WriteFile("CHAT.COM", im.COM, 0o644)
+//	os.WriteFile("CHAT.COM", im.File, 0o644)
 //	fmt.Print(im.Map)          // code, tables, weights, buffers, stack
 //	src := im.Source()         // one .asm file; pasmo --bin gives im.COM
 //	addr, _ := im.Symbol("STEP")
 //
-// There are two engines (EngineKind): Compact and Fast. With Kind Auto (the
-// zero value) Build picks the fastest whose .COM is at most
-// BuildOptions.MaxCOMSize bytes (DefaultMaxCOMSize, 40,960, unless set)
-// and whose program fits the TPA: Fast, else Compact; Image.Reason says
-// which and why. An explicit Kind builds that engine (or fails).
+// # Engines and platforms
+//
+// Engines lists the engines (EngineKind), fastest first: today Fast, then
+// Compact. Platforms lists the platforms (Platform), the default first:
+// today CPM (the zero value). Every engine runs on every platform; each
+// engine's capacity rule, EngineKind.Fits, says whether it can hold a
+// model on a platform and, when not, why: a *ModelError (a limit of the
+// engine) or a *MemoryError (past the platform's MemoryEnd), both
+// matching ErrDoesNotFit. With Kind Auto (the zero value) Build tries
+// Engines in order and takes the first that fits and whose file is at
+// most BuildOptions.MaxFileSize bytes (the platform's DefaultMaxFileSize,
+// 40,960 for CP/M, unless set; a *FileSizeError otherwise); Image.Reason
+// says which and why. An explicit Kind builds that engine (or fails).
+// The tests, mulm/parity, "mulm build -engine E -platform P", "mulm
+// bench" and the examples iterate these lists.
 //
 // The program is assembled (with mulm/z80ref/asm) from embedded sources:
 // chat.asm (the CP/M user interface) and common.asm (the generation loop
@@ -25,8 +36,8 @@
 // from the model (sizes, charset, layer descriptors, biases, packed
 // weights) and the engine's buffer layout (bufs.asm; generated for Fast). The image, its buffers and its stack
 // must lie in 0100h..E3FFh, below the CCP of a 64 KB CP/M 2.2 system;
-// Build predicts the memory map before assembling and returns a *TPAError
-// naming the overflow when they would not. cmd/mulm's "mulm build" writes
+// Build predicts the memory map before assembling and returns a
+// *MemoryError naming the overflow when they would not. cmd/mulm's "mulm build" writes
 // the .COM, and with -asm the source, with -map the memory map.
 //
 // # The chat program
@@ -63,8 +74,8 @@
 // LISTTOP over the packed weights, last column first; the builder places
 // LISTTOP (the start of the buffers) so that no block ever overwrites
 // packed bytes not yet read, and refuses a model with 256 weights of one
-// value from one input (a ModelError) or whose lists do not fit the TPA (a
-// *TPAError): the lists take about one byte per non-zero weight, so a
+// value from one input (a *ModelError) or whose lists do not fit the TPA (a
+// *MemoryError): the lists take about one byte per non-zero weight, so a
 // tinychat-shaped model fits up to about 32 % non-zero weights. Inputs are
 // walked from activation lists (block address, value) of the non-zero
 // inputs only, with SP reading the index lists two at a time in unrolled
@@ -133,14 +144,22 @@
 // path for layer 1). Package mulm/parity compares them with mulm/trigram
 // and infer.DenseLayer.
 //
-// # Adding an engine
+// # Adding an engine or a platform
 //
-// An EngineKind names an engineSpec: its sources (code, generated data,
-// buffer layout), the sizes its memory map needs (for the prediction),
-// readers for the input vector at STEPX and the layer outputs at STEPL,
-// a driver that runs one layer alone (Engine.Layer), and the names of its
-// weights region and of the gap after it. A new
-// engine defines the same entry points, hooks and layout labels
-// (requiredSymbols in build.go) so that chat.asm, Build and Engine work
-// unchanged, and joins autoOrder by speed.
+// An engine is one entry in the engines list (engines.go), fastest first:
+// an engineSpec with its sources (code, generated data, buffer layout),
+// the sizes its memory map needs (for the prediction and Fits), readers
+// for the input vector at STEPX and the layer outputs at STEPL, a driver
+// that runs one layer alone (Engine.Layer), and the names of its weights
+// region and of the gap after it. It defines the same entry points, hooks
+// and layout labels (requiredSymbols in build.go) so that every user
+// interface, Build and Engine work unchanged; mulm/parity's capacity table
+// (mustHold) states which models it must hold.
+//
+// A platform is one entry in the platforms list (platform.go): a
+// platformSpec with its name, load address, memory end, default file size
+// limit, user interface source (chat.asm for CP/M), file container (the
+// raw bytes for a .COM), the emulated machine Engine runs on (anything
+// satisfying the machine interface, as *cpm.Machine does), where GENERATE
+// prints, and how a whole chat session runs.
 package z80ref

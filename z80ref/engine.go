@@ -1,10 +1,8 @@
 package z80ref
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"sync"
 
 	"mulm/infer"
@@ -12,13 +10,14 @@ import (
 	"mulm/z80ref/cpm"
 )
 
-// Engine runs a model's image on the emulated Z80 one reply at a time,
-// calling GENERATE directly (no chat UI) and watching it through PC hooks.
-// An Engine is immutable; every call uses a fresh CP/M machine, so it is
-// safe for concurrent use.
+// Engine runs a model's image on the platform's emulated machine one reply
+// at a time, calling GENERATE directly (no user interface) and watching it
+// through PC hooks. An Engine is immutable; every call uses a fresh
+// machine, so it is safe for concurrent use.
 type Engine struct {
 	img  *Image
 	spec *engineSpec
+	plat *platformSpec
 
 	// The memory after INIT (the engine's one-time start-up work, which
 	// the fast engine spends expanding its weights), made once and copied
@@ -29,10 +28,16 @@ type Engine struct {
 	initErr  error
 }
 
-// NewEngine builds the image of m for the given engine kind (Auto: the
-// fastest that fits, as Build chooses).
+// NewEngine builds the CP/M image of m for the given engine kind (Auto:
+// the fastest that fits, as Build chooses).
 func NewEngine(m *infer.Model, kind EngineKind) (*Engine, error) {
-	img, err := Build(m, BuildOptions{Kind: kind})
+	return NewEngineFor(m, kind, CPM)
+}
+
+// NewEngineFor builds the image of m for the given engine kind and
+// platform.
+func NewEngineFor(m *infer.Model, kind EngineKind, p Platform) (*Engine, error) {
+	img, err := Build(m, BuildOptions{Kind: kind, Platform: p})
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +45,9 @@ func NewEngine(m *infer.Model, kind EngineKind) (*Engine, error) {
 }
 
 // NewEngineFromImage returns an Engine running an already built image.
-func NewEngineFromImage(img *Image) *Engine { return &Engine{img: img, spec: engines[img.Kind]} }
+func NewEngineFromImage(img *Image) *Engine {
+	return &Engine{img: img, spec: img.Kind.spec(), plat: img.Platform.spec()}
+}
 
 // Startup returns the T-states of the engine's one-time start-up work
 // (INIT, which chat.asm calls before anything else): expanding the weights
@@ -53,7 +60,7 @@ func (e *Engine) Startup() (uint64, error) {
 // init runs INIT once on a fresh machine and keeps the memory it leaves.
 func (e *Engine) init() {
 	e.initOnce.Do(func() {
-		m, err := cpm.New(e.img.COM, cpm.Options{})
+		m, err := e.plat.newMachine(e.img.COM, nil)
 		if err != nil {
 			e.initErr = err
 			return
@@ -108,14 +115,14 @@ func stepBudget(m *infer.Model) uint64 {
 	return 2_000_000 + perStep*uint64(m.MaxLen()+1)*2
 }
 
-// newMachine returns a CP/M machine loaded with the image as INIT left
-// it, SP at the image's own stack.
-func (e *Engine) newMachine(out io.Writer) (*cpm.Machine, error) {
+// newMachine returns a machine of the image's platform loaded with the
+// image as INIT left it, SP at the image's own stack.
+func (e *Engine) newMachine(out io.Writer) (machine, error) {
 	e.init()
 	if e.initErr != nil {
 		return nil, e.initErr
 	}
-	m, err := cpm.New(e.img.COM, cpm.Options{Stdout: out})
+	m, err := e.plat.newMachine(e.img.COM, out)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +134,7 @@ func (e *Engine) newMachine(out io.Writer) (*cpm.Machine, error) {
 // putQuery puts q, cut to trigram.MaxQueryLen bytes as the console buffer
 // holds no more, in CONBUF as BDOS 10 leaves it and points HL at its
 // length byte, as GENERATE and ENCQ take it.
-func putQuery(m *cpm.Machine, im *Image, q string) {
+func putQuery(m machine, im *Image, q string) {
 	if len(q) > trigram.MaxQueryLen {
 		q = q[:trigram.MaxQueryLen]
 	}
@@ -142,7 +149,7 @@ func putQuery(m *cpm.Machine, im *Image, q string) {
 // Trace answers query on the emulated Z80 and records every step as
 // infer.Model.Trace does: the input vector (at STEPX), every layer's
 // outputs (at STEPL), the argmax (at STEPA). Reply is the text GENERATE
-// printed through BDOS 2. The query is cut to trigram.MaxQueryLen bytes,
+// printed (on CPM through BDOS 2). The query is cut to trigram.MaxQueryLen bytes,
 // as the console buffer holds no more.
 func (e *Engine) Trace(query string) (infer.Trace, Stats, error) {
 	tr := infer.Trace{Query: query}
@@ -166,8 +173,8 @@ func (e *Engine) Trace(query string) (infer.Trace, Stats, error) {
 		}
 		m.Stop()
 	}
-	m.SetHook(img.sym("GENQ"), func(m *cpm.Machine) { st.Begin = m.TStates() - t0 })
-	m.SetHook(img.sym("STEP"), func(m *cpm.Machine) {
+	m.SetHook(img.sym("GENQ"), func() { st.Begin = m.TStates() - t0 })
+	m.SetHook(img.sym("STEP"), func() {
 		now := m.TStates()
 		if cur != nil {
 			st.Steps = append(st.Steps, now-stepStart)
@@ -176,10 +183,10 @@ func (e *Engine) Trace(query string) (infer.Trace, Stats, error) {
 		tr.Steps = append(tr.Steps, infer.Step{Next: -1})
 		cur = &tr.Steps[len(tr.Steps)-1]
 	})
-	m.SetHook(img.sym("STEPX"), func(m *cpm.Machine) {
+	m.SetHook(img.sym("STEPX"), func() {
 		cur.Input = e.spec.input(m, img)
 	})
-	m.SetHook(img.sym("STEPL"), func(m *cpm.Machine) {
+	m.SetHook(img.sym("STEPL"), func() {
 		li, y, err := e.spec.layerOut(m, img)
 		if err != nil {
 			fail("STEPL: the outputs of layer %d: %v", len(cur.Layers)+1, err)
@@ -191,13 +198,14 @@ func (e *Engine) Trace(query string) (infer.Trace, Stats, error) {
 		}
 		cur.Layers = append(cur.Layers, y)
 	})
-	m.SetHook(img.sym("STEPA"), func(m *cpm.Machine) { cur.Next = int(m.CPU().AF.Hi) })
-	m.SetHook(0x0005, func(m *cpm.Machine) {
-		if c := m.CPU().BC.Lo; c == 2 {
-			printed = append(printed, m.CPU().DE.Lo)
-		} else {
-			fail("GENERATE called BDOS function %d", c)
+	m.SetHook(img.sym("STEPA"), func() { cur.Next = int(m.CPU().AF.Hi) })
+	m.SetHook(e.plat.printHook, func() {
+		c, err := e.plat.printed(m)
+		if err != nil {
+			fail("%v", err)
+			return
 		}
+		printed = append(printed, c)
 	})
 	t0 = m.TStates()
 	total, err := m.Call(img.sym("GENERATE"), stepBudget(img.model))
@@ -222,11 +230,16 @@ func (e *Engine) Reply(query string) (string, Stats, error) {
 }
 
 // Machine returns a CP/M machine with the whole .COM loaded, ready to Run,
-// for callers that want full control (hooks, budgets, raw output). Run
-// starts at 0100h and so calls INIT; a caller that calls the engine's
-// routines directly must call INIT once first (the fast engine's weights
-// are packed until then).
-func (im *Image) Machine(opt cpm.Options) (*cpm.Machine, error) { return cpm.New(im.COM, opt) }
+// for callers that want full control (hooks, budgets, raw output); it
+// fails for an image of another platform. Run starts at 0100h and so
+// calls INIT; a caller that calls the engine's routines directly must
+// call INIT once first (the fast engine's weights are packed until then).
+func (im *Image) Machine(opt cpm.Options) (*cpm.Machine, error) {
+	if im.Platform != CPM {
+		return nil, fmt.Errorf("z80ref: Image.Machine: a %s image, not CP/M", im.Platform)
+	}
+	return cpm.New(im.COM, opt)
+}
 
 // ChatResult is what a chat session printed and how long it took.
 type ChatResult struct {
@@ -240,28 +253,10 @@ type ChatResult struct {
 	TStates uint64
 }
 
-// Chat runs the whole .COM in a CP/M machine: tail is the command tail
-// ("" for none), input the console input, one query a line. It returns
-// when the program warm boots or the input is exhausted (both are
-// normal ends and return a nil error).
+// Chat runs the whole program on its platform's machine (on CPM the .COM
+// in a CP/M machine): tail is the command tail ("" for none), input the
+// console input, one query a line. It returns when the program ends or the
+// input is exhausted (both are normal ends and return a nil error).
 func (im *Image) Chat(tail string, input io.Reader) (ChatResult, error) {
-	var res ChatResult
-	out := &byteSink{}
-	m, err := cpm.New(im.COM, cpm.Options{Tail: tail, Stdin: input, Stdout: out, TextOutput: true,
-		MaxTStates: cpm.DefaultMaxTStates})
-	if err != nil {
-		return res, err
-	}
-	err = m.Run()
-	if errors.Is(err, cpm.ErrInputExhausted) {
-		err = nil
-	}
-	res.Output = string(out.b)
-	res.Responses = slices.Clone(m.Responses())
-	res.TStates = m.TStates()
-	return res, err
+	return im.Platform.spec().chat(im.COM, tail, input)
 }
-
-type byteSink struct{ b []byte }
-
-func (s *byteSink) Write(p []byte) (int, error) { s.b = append(s.b, p...); return len(p), nil }

@@ -21,7 +21,7 @@ var replyQueries = []string{
 // every engine kind.
 func checkReplies(t *testing.T, name string, m *infer.Model, queries []string) {
 	t.Helper()
-	for _, k := range allKinds {
+	for _, k := range Engines() {
 		checkRepliesKind(t, name+" ("+k.String()+")", m, queries, k)
 	}
 }
@@ -108,7 +108,7 @@ func TestReplyWrap(t *testing.T) {
 func TestTinychatShape(t *testing.T) {
 	r := rand.New(rand.NewPCG(23, 24))
 	m := randomModel(t, r, []int{256, 192, 128}, 40, 50, 0.27)
-	for _, k := range allKinds {
+	for _, k := range Engines() {
 		e, err := NewEngine(m, k)
 		if err != nil {
 			t.Fatal(err)

@@ -26,15 +26,6 @@ const (
 	fastStackLen = 128
 )
 
-// ModelError reports a model an engine cannot run for a reason other than
-// its size (which is a *TPAError or a *COMSizeError).
-type ModelError struct {
-	Kind EngineKind
-	Msg  string
-}
-
-func (e *ModelError) Error() string { return "z80ref: " + e.Msg }
-
 // fastPlan is the result of planning the in-place expansion of a model's
 // packed weights into index-list blocks.
 type fastPlan struct {

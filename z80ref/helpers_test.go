@@ -8,9 +8,6 @@ import (
 	"mulm/quant"
 )
 
-// allKinds are the engine kinds every whole-program test runs against.
-var allKinds = []EngineKind{Compact, Fast}
-
 // randomLayer returns a layer with weights in −2..1 where each weight is
 // non-zero with probability nz, and biases in −bmax..bmax.
 func randomLayer(r *rand.Rand, in, out int, shift uint8, nz float64, bmax int) quant.Layer {

@@ -104,7 +104,7 @@ func TestENCQ(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	m := randomModel(t, r, []int{4}, 3, 5, 0.3)
 	qs := queryCases(r)
-	for _, k := range allKinds {
+	for _, k := range Engines() {
 		g := newRig(t, mustBuildKind(t, m, k))
 		g.call("INIT")
 		buf := g.im.sym("CONBUF") + 1

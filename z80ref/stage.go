@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"mulm/trigram"
-	"mulm/z80ref/cpm"
 )
 
 // The stage API: each stage of the engine run alone on the emulated Z80,
@@ -25,7 +24,7 @@ func (e *Engine) stageErr(stage string, err error) error {
 // callRoutine calls the routine at label on m with the given T-state
 // budget and checks that it returned with the stack pointer it was given
 // (the fast engine borrows SP). Its errors name the routine.
-func callRoutine(m *cpm.Machine, im *Image, label string, budget uint64) (uint64, error) {
+func callRoutine(m machine, im *Image, label string, budget uint64) (uint64, error) {
 	sp := m.CPU().SP
 	t, err := m.Call(im.sym(label), budget)
 	if err != nil {
@@ -160,7 +159,7 @@ func layerBudget(nin, nout int) uint64 {
 
 // compactLayer is the compact engine's engineSpec.layer: x into the
 // descriptor's input vector, LAYER, the outputs from its output vector.
-func compactLayer(m *cpm.Machine, im *Image, li int, x []int16) ([]int16, uint64, error) {
+func compactLayer(m machine, im *Image, li int, x []int16) ([]int16, uint64, error) {
 	d := im.sym("LAYERS") + uint16(li*compactLDSize)
 	din := m.ReadWord(d + 4)
 	for i, v := range x {
@@ -187,7 +186,7 @@ func compactLayer(m *cpm.Machine, im *Image, li int, x []int16) ([]int16, uint64
 // non-zero x[i], ascending i, followed by the 0000h end mark just below
 // ACTTOP, as QACT, CTXACT and FINISH leave their lists. It returns the
 // list's address.
-func fastWriteList(m *cpm.Machine, im *Image, li int, x []int16, from, to int) uint16 {
+func fastWriteList(m machine, im *Image, li int, x []int16, from, to int) uint16 {
 	blocks := fastBlocks(m, im, li)
 	n := 0
 	for i := from; i < to; i++ {
@@ -211,7 +210,7 @@ func fastWriteList(m *cpm.Machine, im *Image, li int, x []int16, from, to int) u
 }
 
 // fastLayer is the fast engine's engineSpec.layer (see Engine.Layer).
-func fastLayer(m *cpm.Machine, im *Image, li int, x []int16) ([]int16, uint64, error) {
+func fastLayer(m machine, im *Image, li int, x []int16) ([]int16, uint64, error) {
 	d := readFastDesc(m, im, li)
 	budget := layerBudget(d.nin, d.nout)
 	var total uint64

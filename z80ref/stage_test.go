@@ -19,7 +19,7 @@ import (
 func TestStagesMatchTrace(t *testing.T) {
 	r := rand.New(rand.NewPCG(51, 52))
 	m := randomModel(t, r, []int{33, 7}, 12, 6, 0.3)
-	for _, k := range allKinds {
+	for _, k := range Engines() {
 		e, err := NewEngine(m, k)
 		if err != nil {
 			t.Fatal(err)
@@ -68,7 +68,7 @@ func TestStagesMatchTrace(t *testing.T) {
 func TestLayerStageErrors(t *testing.T) {
 	r := rand.New(rand.NewPCG(53, 54))
 	m := randomModel(t, r, []int{5}, 3, 2, 0.3)
-	for _, k := range allKinds {
+	for _, k := range Engines() {
 		e, err := NewEngine(m, k)
 		if err != nil {
 			t.Fatal(err)

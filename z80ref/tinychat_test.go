@@ -32,7 +32,7 @@ func TestTinychat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range allKinds {
+	for _, k := range Engines() {
 		t.Run(k.String(), func(t *testing.T) { testTinychat(t, m, k) })
 	}
 }
@@ -44,7 +44,7 @@ func TestOwnTinychat(t *testing.T) {
 	if err != nil {
 		t.Skip("own tinychat model absent:", err)
 	}
-	for _, k := range allKinds {
+	for _, k := range Engines() {
 		t.Run(k.String(), func(t *testing.T) { testTinychat(t, m, k) })
 	}
 }
@@ -55,7 +55,7 @@ func TestOwnTinychat(t *testing.T) {
 // T-states (compact) or at most 0.5 million (fast).
 func testTinychat(t *testing.T, m *infer.Model, k EngineKind) {
 	e, err := NewEngine(m, k)
-	var te *TPAError
+	var te *MemoryError
 	if k == Fast && errors.As(err, &te) {
 		// The index lists need about one byte per non-zero weight: a
 		// tinychat-shaped model must have at most about 32 % of its

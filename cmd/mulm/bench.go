@@ -35,7 +35,7 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("bench", stderr)
 	model := fs.String("model", "", `the model (.mulm, the original's .npz, or "random" for a random tinychat-shaped model with 27 % non-zero weights)`)
 	qfile := fs.String("queries", "", "a file of queries, one a line (default: 20 typical chat queries)")
-	maxCOM := fs.Int("max-com", z80ref.DefaultMaxCOMSize, ".COM size limit for the automatic engine choice")
+	maxSize := fs.Int("max-size", 0, "the program file's size limit for the automatic engine choice (0: the platform's default)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -76,40 +76,42 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		*model, strings.Trim(strings.ReplaceAll(fmt.Sprint(m.Sizes()), " ", "->"), "[]"), 100*float64(nz)/float64(total), total, len(queries))
 
 	tw := tabwriter.NewWriter(stdout, 2, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "engine\t.COM bytes\tstart-up T\tper reply T (median)\tT/char median\tT/char worst\ts/char at 4 MHz\tchars\t")
-	for _, k := range []z80ref.EngineKind{z80ref.Compact, z80ref.Fast} {
-		im, err := z80ref.Build(m, z80ref.BuildOptions{Kind: k})
-		if err != nil {
-			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\t-\t (%s)\n", k, firstLine(err))
-			continue
-		}
-		e := z80ref.NewEngineFromImage(im)
-		startup, err := e.Startup()
-		if err != nil {
-			return err
-		}
-		var per, begin []uint64
-		chars := 0
-		for _, q := range queries {
-			tr, st, err := e.Trace(q)
+	fmt.Fprintln(tw, "platform\tengine\tfile bytes\tstart-up T\tper reply T (median)\tT/char median\tT/char worst\ts/char at 4 MHz\tchars\t")
+	for _, p := range z80ref.Platforms() {
+		for _, k := range z80ref.Engines() {
+			im, err := z80ref.Build(m, z80ref.BuildOptions{Kind: k, Platform: p})
+			if err != nil {
+				fmt.Fprintf(tw, "%s\t%s\t-\t-\t-\t-\t-\t-\t-\t (%s)\n", p, k, firstLine(err))
+				continue
+			}
+			e := z80ref.NewEngineFromImage(im)
+			startup, err := e.Startup()
 			if err != nil {
 				return err
 			}
-			if want := m.Reply(q); tr.Reply != want {
-				return fmt.Errorf("%s engine: query %q answered %q, want %q (parity failure)", k, q, tr.Reply, want)
+			var per, begin []uint64
+			chars := 0
+			for _, q := range queries {
+				tr, st, err := e.Trace(q)
+				if err != nil {
+					return err
+				}
+				if want := m.Reply(q); tr.Reply != want {
+					return fmt.Errorf("%s engine: query %q answered %q, want %q (parity failure)", k, q, tr.Reply, want)
+				}
+				chars += len(tr.Reply)
+				begin = append(begin, st.Begin)
+				per = append(per, st.PerChar())
 			}
-			chars += len(tr.Reply)
-			begin = append(begin, st.Begin)
-			per = append(per, st.PerChar())
+			slices.Sort(per)
+			slices.Sort(begin)
+			med := per[len(per)/2]
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.3f\t%d\t\n", p, k, group(len(im.File)), group(int(startup)),
+				group(int(begin[len(begin)/2])), group(int(med)), group(int(per[len(per)-1])), float64(med)/benchClock, chars)
 		}
-		slices.Sort(per)
-		slices.Sort(begin)
-		med := per[len(per)/2]
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%.3f\t%d\t\n", k, group(len(im.COM)), group(int(startup)),
-			group(int(begin[len(begin)/2])), group(int(med)), group(int(per[len(per)-1])), float64(med)/benchClock, chars)
 	}
-	fmt.Fprintln(tw, "original packed build (tinychat)\t39,992\t-\t-\t27,600,000\t-\t6.900\t-\t")
-	fmt.Fprintln(tw, "original index-list build (tinychat)\t45,056\t-\t-\t2,100,000\t-\t0.525\t-\t")
+	fmt.Fprintln(tw, "cpm\toriginal packed build (tinychat)\t39,992\t-\t-\t27,600,000\t-\t6.900\t-\t")
+	fmt.Fprintln(tw, "cpm\toriginal index-list build (tinychat)\t45,056\t-\t-\t2,100,000\t-\t0.525\t-\t")
 	if err := tw.Flush(); err != nil {
 		return err
 	}
@@ -117,7 +119,7 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fmt.Fprintln(stdout, "counts as one), mean per reply, then median and worst over the queries.")
 	fmt.Fprintln(stdout, "Per reply: the query encoder and the query's share of layer 1, once per reply.")
 	fmt.Fprintln(stdout, "Start-up: once per program run (the fast engine expands its weights).")
-	im, err := z80ref.Build(m, z80ref.BuildOptions{MaxCOMSize: *maxCOM})
+	im, err := z80ref.Build(m, z80ref.BuildOptions{MaxFileSize: *maxSize})
 	if err != nil {
 		fmt.Fprintf(stdout, "mulm build would fail: %v\n", firstLine(err))
 		return nil

@@ -5,20 +5,23 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"mulm/z80ref"
 )
 
-// runBuild builds a CP/M CHAT.COM for a model with the Z80 engine.
+// runBuild builds the Z80 program for a model (a CP/M CHAT.COM by
+// default).
 func runBuild(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("build", stderr)
 	model := fs.String("model", "", "the model (.mulm, or the original's .npz)")
-	out := fs.String("o", "CHAT.COM", "the .COM file to write")
+	out := fs.String("o", "", "the program file to write (default CHAT plus the platform's extension, e.g. CHAT.COM)")
 	asmOut := fs.String("asm", "", "also write the full generated assembler source here (pasmo --bin assembles it to the same bytes)")
 	lst := fs.String("lst", "", "also write the assembler listing here")
 	showMap := fs.Bool("map", false, "print the memory map")
-	engine := fs.String("engine", "auto", "the Z80 engine: auto (the fastest whose .COM fits -max-com), fast or compact")
-	maxCOM := fs.Int("max-com", z80ref.DefaultMaxCOMSize, "the .COM size limit in bytes (0 or less: none)")
+	engine := fs.String("engine", "auto", "the Z80 engine: auto (the fastest that fits the platform and -max-size) or one of "+engineNames())
+	platform := fs.String("platform", z80ref.CPM.String(), "the machine to build for: "+platformNames())
+	maxSize := fs.Int("max-size", 0, "the program file's size limit in bytes for -engine auto (0: the platform's default, 40,960 for cpm; negative: none)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -32,17 +35,20 @@ func runBuild(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	}
 	kind, err := z80ref.ParseEngineKind(*engine)
 	if err != nil {
-		return err
+		return fmt.Errorf("-engine: %w", err)
 	}
-	limit := *maxCOM
-	if limit <= 0 {
-		limit = -1
+	plat, err := z80ref.ParsePlatform(*platform)
+	if err != nil {
+		return fmt.Errorf("-platform: %w", err)
 	}
-	im, err := z80ref.Build(m, z80ref.BuildOptions{Kind: kind, MaxCOMSize: limit})
+	if *out == "" {
+		*out = "CHAT" + plat.FileExt()
+	}
+	im, err := z80ref.Build(m, z80ref.BuildOptions{Kind: kind, Platform: plat, MaxFileSize: *maxSize})
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(*out, im.COM, 0o644); err != nil {
+	if err := os.WriteFile(*out, im.File, 0o644); err != nil {
 		return err
 	}
 	if *asmOut != "" {
@@ -64,11 +70,29 @@ func runBuild(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		}
 	}
 	end := im.Map[len(im.Map)-1].End()
-	fmt.Fprintf(stdout, "wrote %s: %d bytes, %s engine, model %v; uses %04Xh-%04Xh, %d bytes of the TPA free\n",
-		*out, len(im.COM), im.Kind, m.Sizes(), z80ref.TPAStart, end-1, z80ref.TPAEnd-end)
+	fmt.Fprintf(stdout, "wrote %s: %d bytes, %s, %s engine, model %v; uses %04Xh-%04Xh, %d bytes below %04Xh free\n",
+		*out, len(im.File), plat.Title(), im.Kind, m.Sizes(), plat.Origin(), end-1, plat.MemoryEnd()-end, plat.MemoryEnd())
 	fmt.Fprintf(stdout, "engine choice: %s\n", im.Reason)
 	if *showMap {
 		fmt.Fprint(stdout, im.Map)
 	}
 	return nil
+}
+
+// engineNames lists the Z80 engines for flag help, fastest first.
+func engineNames() string {
+	var names []string
+	for _, k := range z80ref.Engines() {
+		names = append(names, k.String())
+	}
+	return strings.Join(names, ", ")
+}
+
+// platformNames lists the platforms for flag help, the default first.
+func platformNames() string {
+	var names []string
+	for _, p := range z80ref.Platforms() {
+		names = append(names, fmt.Sprintf("%s (%s)", p, p.Title()))
+	}
+	return strings.Join(names, ", ")
 }

@@ -8,7 +8,7 @@
 //	mulm train  -data D [-heldout H] -o M      quantization-aware training
 //	mulm eval   -model M -data D               sequence exact-match, per class
 //	mulm data   stats|balance -data D          class counts, ceiling, resampling
-//	mulm build  -model M -o CHAT.COM [-asm F]  the CP/M program (fastest engine that fits)
+//	mulm build  -model M -o CHAT.COM [-asm F] [-engine E] [-platform P]  the Z80 program (fastest engine that fits)
 //	mulm cpm    [-stats] FILE.COM [tail]       run any CP/M 2.2 console program
 //	mulm bench  -model M                       T-states per character of every Z80 engine
 //

@@ -30,34 +30,40 @@ func Run(name string, model []byte, intro string, args []string, stdin io.Reader
 	fs.SetOutput(stderr)
 	z80 := fs.Bool("z80", false, "answer on the emulated Z80 (the CP/M program) and print seconds per reply at 4 MHz")
 	com := fs.String("com", "", "write the CP/M program to this file (e.g. CHAT.COM) and exit")
+	engine := fs.String("engine", "auto", "the Z80 engine for -z80 and -com: auto (the fastest that fits) or one of "+engineNames())
 	query := fs.String("q", "", "answer this one query and exit")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if err := run(model, intro, *z80, *com, *query, stdin, stdout, stderr); err != nil {
+	kind, err := z80ref.ParseEngineKind(*engine)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: -engine: %v\n", name, err)
+		return 2
+	}
+	if err := run(model, intro, *z80, kind, *com, *query, stdin, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 1
 	}
 	return 0
 }
 
-func run(model []byte, intro string, z80 bool, com, query string, stdin io.Reader, stdout, stderr io.Writer) error {
+func run(model []byte, intro string, z80 bool, kind z80ref.EngineKind, com, query string, stdin io.Reader, stdout, stderr io.Writer) error {
 	m, err := infer.Load(bytes.NewReader(model))
 	if err != nil {
 		return fmt.Errorf("embedded model: %w", err)
 	}
 	if com != "" {
-		img, err := z80ref.Build(m, z80ref.BuildOptions{})
+		img, err := z80ref.Build(m, z80ref.BuildOptions{Kind: kind, Platform: z80ref.CPM})
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(com, img.COM, 0o644); err != nil {
+		if err := os.WriteFile(com, img.File, 0o644); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "wrote %s: %d bytes (%s engine)\n", com, len(img.COM), img.Kind)
+		fmt.Fprintf(stdout, "wrote %s: %d bytes (%s, %s engine)\n", com, len(img.File), img.Platform.Title(), img.Kind)
 		return nil
 	}
-	return Chat(m, Options{Z80: z80, Query: query, Intro: intro}, stdin, stdout)
+	return Chat(m, Options{Z80: z80, Engine: kind, Query: query, Intro: intro}, stdin, stdout)
 }
 
 // Options configure Chat.
@@ -66,6 +72,8 @@ type Options struct {
 	// model's CP/M program, and the reply is followed by its time at
 	// 4 MHz.
 	Z80 bool
+	// Engine is the Z80 engine (Auto: the fastest that fits).
+	Engine z80ref.EngineKind
 	// Query, when set, is answered once instead of reading queries.
 	Query string
 	// Intro is printed before the first prompt.
@@ -78,7 +86,7 @@ type Options struct {
 func Chat(m *infer.Model, opt Options, stdin io.Reader, stdout io.Writer) error {
 	answer := func(q string) (string, error) { return m.Reply(q), nil }
 	if opt.Z80 {
-		img, err := z80ref.Build(m, z80ref.BuildOptions{})
+		img, err := z80ref.Build(m, z80ref.BuildOptions{Kind: opt.Engine})
 		if err != nil {
 			return err
 		}
@@ -131,4 +139,13 @@ func z80Reply(img *z80ref.Image, q string) (string, error) {
 	out = strings.TrimSuffix(out, "> ")
 	out = strings.Trim(out, "\n")
 	return fmt.Sprintf("%s   [%.2f s at 4 MHz, %d T-states]", out, float64(r.TStates)/ClockHz, r.TStates), nil
+}
+
+// engineNames lists the Z80 engines, fastest first.
+func engineNames() string {
+	var names []string
+	for _, k := range z80ref.Engines() {
+		names = append(names, k.String())
+	}
+	return strings.Join(names, ", ")
 }

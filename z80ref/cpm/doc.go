@@ -127,7 +127,7 @@
 //
 // # Hooks
 //
-// SetHook (or Options.OnPC) registers a function called when PC reaches an
+// SetHook registers a function called when PC reaches an
 // address, before the instruction executes; Stop called from a hook ends
 // Run/Call with ErrStopped. Without hooks the step loop pays one integer
 // test per instruction.

@@ -97,8 +97,6 @@ type Options struct {
 	// MaxTStates is the T-state budget of one Run; 0 means
 	// DefaultMaxTStates.
 	MaxTStates uint64
-	// OnPC installs hooks, as by SetHook.
-	OnPC map[uint16]func(m *Machine)
 }
 
 // Response is the work done by the program for one console input: from the
@@ -144,7 +142,7 @@ type Machine struct {
 	// hooks
 	nhooks  int
 	hookBit [65536 / 64]uint64
-	hooks   map[uint16]func(*Machine)
+	hooks   map[uint16]func()
 	stopReq bool
 }
 
@@ -201,9 +199,6 @@ func New(com []byte, opt Options) (*Machine, error) {
 		w = io.Discard
 	}
 	m.out = bufio.NewWriter(w)
-	for a, fn := range opt.OnPC {
-		m.SetHook(a, fn)
-	}
 	return m, nil
 }
 
@@ -243,7 +238,7 @@ func (m *Machine) Responses() []Response { return m.responses }
 // instruction there executes (also before BDOS/BIOS traps). A nil fn removes
 // the hook. If the hook changes PC, execution continues at the new PC
 // (whose hook, if any, is called too). Hooks cost nothing when none is set.
-func (m *Machine) SetHook(addr uint16, fn func(m *Machine)) {
+func (m *Machine) SetHook(addr uint16, fn func()) {
 	_, had := m.hooks[addr]
 	if fn == nil {
 		if had {
@@ -254,7 +249,7 @@ func (m *Machine) SetHook(addr uint16, fn func(m *Machine)) {
 		return
 	}
 	if m.hooks == nil {
-		m.hooks = make(map[uint16]func(*Machine))
+		m.hooks = make(map[uint16]func())
 	}
 	m.hooks[addr] = fn
 	if !had {
@@ -336,7 +331,7 @@ func (m *Machine) exec(limit, budget uint64, inCall bool) error {
 		pc := cpu.PC
 		if hooked && m.hookBit[pc>>6]&(1<<(pc&63)) != 0 {
 			m.t, m.steps = t, steps
-			m.hooks[pc](m)
+			m.hooks[pc]()
 			hooked = m.nhooks != 0
 			if m.stopReq {
 				m.stopReq = false

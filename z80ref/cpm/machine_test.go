@@ -580,7 +580,7 @@ func TestHooks(t *testing.T) {
 		t.Fatal(err)
 	}
 	var seen []uint16
-	m.SetHook(0x0109, func(m *Machine) { seen = append(seen, m.CPU().HL.U16()) })
+	m.SetHook(0x0109, func() { seen = append(seen, m.CPU().HL.U16()) })
 	m.CPU().BC.SetU16(0x0305)
 	if _, err := m.Call(0x0100, 0); err != nil {
 		t.Fatal(err)
@@ -590,16 +590,20 @@ func TestHooks(t *testing.T) {
 	}
 	// Stop from a hook, before the instruction executes.
 	m.SetHook(0x0109, nil)
-	m.SetHook(0x010C, func(m *Machine) { m.Stop() })
+	m.SetHook(0x010C, func() { m.Stop() })
 	m.CPU().BC.SetU16(0x0305)
 	if _, err := m.Call(0x0100, 0); err != ErrStopped || m.CPU().PC != 0x010C || m.CPU().HL.U16() != 15 {
 		t.Errorf("stop: %v PC=%04X HL=%d", err, m.CPU().PC, m.CPU().HL.U16())
 	}
-	// Options.OnPC and hooks on a BDOS call.
+	// A hook on a BDOS call.
 	n := 0
-	_, out, err := run(t, []byte{0x0E, 0x02, 0x1E, 0x21, 0xCD, 0x05, 0x00, 0xC9}, "",
-		Options{OnPC: map[uint16]func(*Machine){5: func(m *Machine) { n++; m.CPU().DE.Lo = '?' }}})
-	if err != nil || n != 1 || out != "?" {
-		t.Errorf("OnPC: err %v n %d out %q", err, n, out)
+	var out bytes.Buffer
+	m, err = New([]byte{0x0E, 0x02, 0x1E, 0x21, 0xCD, 0x05, 0x00, 0xC9}, Options{Stdout: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.SetHook(5, func() { n++; m.CPU().DE.Lo = '?' })
+	if err := m.Run(); err != nil || n != 1 || out.String() != "?" {
+		t.Errorf("hook on the BDOS entry: err %v n %d out %q", err, n, out.String())
 	}
 }
