@@ -1,16 +1,22 @@
 package cpm
 
 import (
+	"errors"
 	"fmt"
 	"io"
 )
 
 const (
 	chCtlC = 0x03
+	chCtlE = 0x05
 	chBS   = 0x08
 	chTab  = 0x09
 	chLF   = 0x0A
 	chCR   = 0x0D
+	chCtlP = 0x10
+	chCtlR = 0x12
+	chCtlU = 0x15
+	chCtlX = 0x18
 	chDEL  = 0x7F
 )
 
@@ -144,8 +150,10 @@ func (m *Machine) bios(pc uint16, inCall bool) (int, error) {
 	return actContinue, nil
 }
 
-// readBuffer implements BDOS 10 at de. The response in progress ends at the
-// request; a new one starts when the line has been delivered.
+// readBuffer implements BDOS 10 at de as the "read" routine of Digital
+// Research's CP/M 2.2 BDOS does, one typed character at a time (see the
+// package documentation for each rule). The response in progress ends at
+// the request; a new one starts when the line has been delivered.
 func (m *Machine) readBuffer(de uint16, inCall bool) (int, error) {
 	if !inCall {
 		m.closeResponse()
@@ -153,30 +161,122 @@ func (m *Machine) readBuffer(de uint16, inCall bool) (int, error) {
 	if err := m.out.Flush(); err != nil {
 		return actStop, err
 	}
-	line, err := m.readLine()
-	if err != nil {
-		return actStop, err
-	}
 	max := int(m.mem[de])
-	n := 0
-	for _, c := range line {
-		if n >= max {
-			break // the rest of the line is dropped
+	buf := de + 2
+	n := 0 // characters in the buffer (DRI's B)
+	m.strtcol = m.column
+	for {
+		c, err := m.readChar()
+		if err != nil {
+			if errors.Is(err, ErrInputExhausted) && n > 0 {
+				break // a last line without a line end is delivered
+			}
+			return actStop, err
 		}
-		c &= 0x7F
-		m.mem[de+2+uint16(n)] = c
-		n++
-		m.ctlout(c)
-		if c == chCtlC && n == 1 {
-			return m.warmBoot(inCall)
+		c &= 0x7F // mask the parity bit
+		switch c {
+		case chCR, chLF:
+		case chBS: // back over the last character
+			if n == 0 {
+				continue
+			}
+			n--
+			m.compcol = m.column
+			m.retype(buf, n)
+			continue
+		case chDEL: // rub out: echo the character removed
+			if n == 0 {
+				continue
+			}
+			n--
+			m.ctlout(m.mem[buf+uint16(n)])
+			continue
+		case chCtlE: // physical end of line, the line goes on
+			m.conout(chCR)
+			m.conout(chLF)
+			m.strtcol = 0
+			continue
+		case chCtlP: // printer echo on/off
+			m.listcp = !m.listcp
+			continue
+		case chCtlX: // erase the line on screen, start again
+			for m.strtcol < m.column {
+				m.column--
+				m.backup()
+			}
+			n = 0
+			m.strtcol = m.column
+			continue
+		case chCtlU: // "#", a new line, start again
+			m.crlfp()
+			n = 0
+			m.strtcol = m.column
+			continue
+		case chCtlR: // retype the line
+			m.retype(buf, n)
+			continue
+		default:
+			m.mem[buf+uint16(n)] = c
+			n++
+			m.ctlout(c)
+			if c == chCtlC && n == 1 {
+				return m.warmBoot(inCall)
+			}
+			if n < max {
+				continue
+			}
+			// The buffer is full: the read ends here, and what is typed
+			// next (the line end included) is the next read's.
 		}
+		break
 	}
 	m.mem[de+1] = byte(n)
 	m.conout(chCR)
 	if !inCall {
-		m.openResponse(string(m.mem[de+2 : de+2+uint16(n)]))
+		m.openResponse(string(m.mem[buf : buf+uint16(n)]))
 	}
 	return actContinue, nil
+}
+
+// retype is DRI's linelen/^R code: "#", CR LF and spaces to the starting
+// column, then the n buffered characters again. With compcol set (^H) it
+// prints nothing, only computes where the shortened line ends, and then
+// backs up from compcol to there.
+func (m *Machine) retype(buf uint16, n int) {
+	m.crlfp()
+	for i := range n {
+		m.ctlout(m.mem[buf+uint16(i)])
+	}
+	if m.compcol == 0 {
+		return
+	}
+	d := m.compcol - m.column // byte arithmetic, as DRI's SUB M
+	m.compcol = 0
+	for {
+		m.backup()
+		d--
+		if d == 0 {
+			return
+		}
+	}
+}
+
+// crlfp prints "#", CR LF and spaces up to the starting column.
+func (m *Machine) crlfp() {
+	m.conout('#')
+	m.conout(chCR)
+	m.conout(chLF)
+	for m.column < m.strtcol {
+		m.conout(' ')
+	}
+}
+
+// backup moves the cursor back one position: BS, space, BS, raw (the
+// column is the caller's business).
+func (m *Machine) backup() {
+	m.conoutf(chBS)
+	m.conoutf(' ')
+	m.conoutf(chBS)
 }
 
 // echoable reports whether BDOS 1 echoes c (graphic, CR, LF, TAB, BS).
@@ -196,9 +296,16 @@ func (m *Machine) conoutf(c byte) {
 	}
 }
 
-// conout writes c and tracks the column like the CP/M 2.2 BDOS.
+// conout writes c and tracks the column like the CP/M 2.2 BDOS; while
+// compcol is set (^H computing a column) it only tracks the column. With
+// the printer echo on (^P) the character also goes to Options.List.
 func (m *Machine) conout(c byte) {
-	m.conoutf(c)
+	if m.compcol == 0 {
+		m.conoutf(c)
+		if m.listcp && m.opt.List != nil {
+			m.opt.List.Write([]byte{c})
+		}
+	}
 	switch {
 	case c == chDEL:
 	case c >= ' ':
@@ -257,34 +364,6 @@ func (m *Machine) readChar() (byte, error) {
 		}
 	}
 	return c, nil
-}
-
-// readLine reads one input line for BDOS 10, without its "\n", "\r\n" or
-// "\r". A last line without a newline is delivered as is.
-func (m *Machine) readLine() ([]byte, error) {
-	if m.in == nil {
-		return nil, ErrInputExhausted
-	}
-	var line []byte
-	for {
-		c, err := m.in.ReadByte()
-		if err != nil {
-			if err == io.EOF && len(line) > 0 {
-				return line, nil
-			}
-			return nil, inErr(err)
-		}
-		switch c {
-		case '\n':
-			return line, nil
-		case '\r':
-			if b, err := m.in.Peek(1); err == nil && b[0] == '\n' {
-				m.in.ReadByte()
-			}
-			return line, nil
-		}
-		line = append(line, c)
-	}
 }
 
 // poll reports whether a console character is ready. It may block until

@@ -66,16 +66,44 @@
 // Any other function stops Run with *UnsupportedError naming the function
 // number and the caller's address.
 //
-// Console input comes from Options.Stdin. BDOS 1, 6 and BIOS CONIN deliver
-// a line end ("\n", "\r\n" or "\r") as CR (0Dh). BDOS 10 reads a whole
-// line without its line end, masks bit 7 of each character, stores at most
-// max characters (the rest of that input line is dropped and not echoed;
-// real CP/M would end the read and leave them for the next call), echoes
-// each stored character (control characters as ^X, TAB expanded) and ends
-// with the echo of a CR only (no LF), exactly as the CP/M 2.2 BDOS does
-// (readen: "mvi c,cr! jmp conout"). A ^C as first character warm boots.
-// Line-editing keys (BS, DEL, ^E, ^P, ^R, ^U, ^X) are not interpreted; they
-// are stored like other characters. When the input is exhausted and the
+// Console input comes from Options.Stdin. A line end ("\n", "\r\n" or
+// "\r") arrives as one CR (0Dh) for BDOS 1, 6, 10 and BIOS CONIN.
+//
+// BDOS 10 reads one typed character at a time and edits the line as the
+// "read" routine of Digital Research's CP/M 2.2 BDOS does, echo included:
+//
+//   - Every character has bit 7 cleared first (so a byte 88h is ^H, 8Dh
+//     a CR, E1h an "a").
+//   - CR or LF ends the line; only a CR is echoed (no LF), as DRI's
+//     readen does ("mvi c,cr! jmp conout").
+//   - ^H (08h) removes the last character and backs the cursor over it
+//     (BS, space, BS for each column it used: a TAB, or a control
+//     character shown as ^X, is backed over whole); nothing on an empty
+//     line. As in DRI's code the column is found by retyping the line
+//     silently from its start column, so after a ^E it can back up wrongly.
+//   - DEL (7Fh, rub out) removes the last character and echoes the removed
+//     character; nothing on an empty line.
+//   - ^U (15h) discards the line: "#", CR LF, spaces up to the column where
+//     the line began, and the line starts again.
+//   - ^X (18h) discards the line and backs the cursor up to where it began.
+//   - ^R (12h) retypes the line: "#", CR LF, spaces to the start column,
+//     then the characters kept so far.
+//   - ^E (05h) prints CR LF (a physical end of line); the line goes on.
+//   - ^P (10h) toggles the printer echo: while on, everything the console
+//     prints also goes to Options.List (nil discards it).
+//   - ^C (03h) as the first character of the line (also after ^U, ^X, ^H
+//     or DEL emptied it) echoes "^C" and warm boots: Run returns nil.
+//     Anywhere else it is an ordinary character.
+//   - Every other character is stored and echoed (control characters as
+//     ^X, TAB expanded to columns of 8).
+//   - When the buffer is full (count = max) the read ends at once, before
+//     the line end: what is typed next, the line end included, is the next
+//     read's. So an over-long line continues as the next read, and a line
+//     that exactly fills the buffer leaves its CR behind (the next read
+//     returns an empty line). Nothing typed is dropped.
+//   - A last line without a line end is delivered when the input ends.
+//
+// When the input is exhausted and the
 // program asks for a character or a line, Run returns ErrInputExhausted.
 // Console status polls (BDOS 11, BDOS 6 with FEh/FFh, BIOS CONST) may block
 // until the reader has data or EOF; after EOF they answer "not ready", and

@@ -94,6 +94,9 @@ type Options struct {
 	// TextOutput drops every CR (0Dh) byte written to Stdout and recorded
 	// in Response.Output, so that CR LF becomes "\n".
 	TextOutput bool
+	// List receives the printer echo that ^P turns on in BDOS 10; nil
+	// discards it.
+	List io.Writer
 	// MaxTStates is the T-state budget of one Run; 0 means
 	// DefaultMaxTStates.
 	MaxTStates uint64
@@ -130,6 +133,9 @@ type Machine struct {
 	out *bufio.Writer
 
 	column   uint8 // BDOS console column (for tab expansion)
+	strtcol  uint8 // BDOS 10: the column where the line started
+	compcol  uint8 // BDOS 10: non-zero while ^H computes a column
+	listcp   bool  // BDOS 10: ^P printer echo on
 	eofPolls int
 
 	// response bookkeeping

@@ -191,11 +191,12 @@ func TestFn10Overlong(t *testing.T) {
 	if got := m.Mem()[0x201:0x206]; string(got) != "\x03abc\x00" {
 		t.Errorf("buffer 1 %q", got)
 	}
-	// the rest of the first line ("def") is dropped
-	if got := m.Mem()[0x301:0x304]; string(got) != "\x02zz" {
+	// As in CP/M 2.2 the full buffer ends the read: the rest of the typed
+	// line ("def") is the next read's, and its line end too.
+	if got := m.Mem()[0x301:0x305]; string(got) != "\x03def" {
 		t.Errorf("buffer 2 %q", got)
 	}
-	if out != "abc\rzz\r" {
+	if out != "abc\rdef\r" {
 		t.Errorf("echo %q", out)
 	}
 }
@@ -474,11 +475,13 @@ var respProg = []byte{
 }
 
 func TestResponses(t *testing.T) {
-	m, out, err := run(t, respProg, "hi\nlonger line\n", Options{})
+	m, out, err := run(t, respProg, "hi\nlonger\n", Options{})
 	if err != ErrInputExhausted {
 		t.Fatalf("err %v", err)
 	}
-	if want := "> hi\r\nok\r\n> long\r\nok\r\n> "; out != want {
+	// "longer" fills the 4-byte buffer: "er" and the line end are the
+	// next read's.
+	if want := "> hi\r\nok\r\n> long\r\nok\r\n> er\r\nok\r\n> "; out != want {
 		t.Errorf("output %q, want %q", out, want)
 	}
 	// From start: LD DE,LD C,CALL (prompt) + LD DE,LD C,CALL (request).
@@ -489,6 +492,7 @@ func TestResponses(t *testing.T) {
 		{"", []byte("> "), first},
 		{"hi", []byte("\nok\r\n> "), loop},
 		{"long", []byte("\nok\r\n> "), loop},
+		{"er", []byte("\nok\r\n> "), loop},
 	}
 	got := m.Responses()
 	if len(got) != len(want) {
@@ -499,7 +503,7 @@ func TestResponses(t *testing.T) {
 			t.Errorf("response %d = %q %q %d, want %q %q %d", i, got[i].Input, got[i].Output, got[i].TStates, want[i].Input, want[i].Output, want[i].TStates)
 		}
 	}
-	if m.TStates() != first+2*loop {
+	if m.TStates() != first+3*loop {
 		t.Errorf("total %d", m.TStates())
 	}
 }
