@@ -21,5 +21,10 @@
 // add 32 to context bucket h mod 128. That is 21 windows, so the context
 // buckets always sum to 21*32 = 672.
 //
+// What a person types becomes a query under the console rules of package
+// mulm/console, which every chat program follows (CP/M line editing, bit 7
+// cleared, lines of at most 254 bytes, '!' quits); the query encoder then
+// sees the line unchanged.
+//
 // Both encoders work on caller-owned arrays and never allocate.
 package trigram

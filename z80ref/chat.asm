@@ -6,12 +6,17 @@
 ; its leading space; the query encoder lower-cases and trims, so that is
 ; fine.
 ;
-; Otherwise loop: print "> ", read a line with BDOS 10 (which echoes the
-; line and a CR), print LF; an
-; empty or all-space line prompts again; a line whose first non-space
+; Otherwise loop: print "> ", read a line of at most CONMAX bytes with
+; BDOS 10 (which edits and echoes the line and ends with a CR), print LF;
+; an empty or all-space line prompts again; a line whose first non-space
 ; character is "!" warm boots; any other line is answered (the reply, then
-; CR LF) and the loop prompts again.
+; CR LF) and the loop prompts again.  These are the console rules of
+; package mulm/console, which mulm chat follows too.
 ; ===========================================================================
+
+CONMAX  equ 254                 ; the longest line read: 254, not 255, as
+                                ; RunCPM hangs when a line fills 255 bytes
+                                ; (console.MaxLine; a test checks they agree)
 
         org 0100h
 
@@ -29,7 +34,7 @@ chat:   ld de,PROMPT
         ld c,9                  ; BDOS 9: print "$"-terminated string
         call BDOS
         ld hl,CONBUF
-        ld (hl),255             ; longest line
+        ld (hl),CONMAX          ; longest line
         ex de,hl
         ld c,10                 ; BDOS 10: read console buffer
         call BDOS

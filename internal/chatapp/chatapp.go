@@ -1,7 +1,6 @@
 package chatapp
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"flag"
@@ -10,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"mulm/console"
 	"mulm/infer"
 	"mulm/z80ref"
 )
@@ -80,9 +80,14 @@ type Options struct {
 	Intro string
 }
 
-// Chat answers queries read from stdin, one a line, after a "> " prompt,
-// until the end of input or a line starting with '!'; empty lines
-// re-prompt, as the CP/M program does.
+// Chat answers the lines typed on stdin, each after a "> " prompt, with
+// the console rules of package mulm/console (the CP/M line editing, lines
+// of at most console.MaxLine bytes, bit 7 cleared): an empty or all-space
+// line prompts again, a line whose first non-space character is '!' (or
+// ^C typed first) ends the chat, as in the CP/M program. Options.Query is
+// typed as one line followed by the end of input, under the same rules,
+// without prompts: "   " and "!hi" print nothing, and a query longer
+// than console.MaxLine bytes gets one reply per line it is read as.
 func Chat(m *infer.Model, opt Options, stdin io.Reader, stdout io.Writer) error {
 	answer := func(q string) (string, error) { return m.Reply(q), nil }
 	if opt.Z80 {
@@ -92,39 +97,43 @@ func Chat(m *infer.Model, opt Options, stdin io.Reader, stdout io.Writer) error 
 		}
 		answer = func(q string) (string, error) { return z80Reply(img, q) }
 	}
+	prompt := "> "
 	if opt.Query != "" {
-		r, err := answer(opt.Query)
-		if err == nil {
-			_, err = fmt.Fprintln(stdout, r)
-		}
-		return err
-	}
-	if opt.Intro != "" {
+		stdin, prompt = strings.NewReader(opt.Query+"\n"), ""
+	} else if opt.Intro != "" {
 		fmt.Fprintln(stdout, opt.Intro)
 	}
-	sc := bufio.NewScanner(stdin)
+	rd := console.NewReader(stdin)
 	for {
-		fmt.Fprint(stdout, "> ")
-		if !sc.Scan() {
-			fmt.Fprintln(stdout)
-			return sc.Err()
-		}
-		line := strings.TrimRight(sc.Text(), "\r")
-		if strings.HasPrefix(line, "!") {
+		fmt.Fprint(stdout, prompt)
+		l, err := rd.Next()
+		if err == io.EOF {
+			if prompt != "" {
+				fmt.Fprintln(stdout)
+			}
 			return nil
 		}
-		if strings.Trim(line, " ") == "" {
-			continue
-		}
-		r, err := answer(line)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintln(stdout, r)
+		switch l.Action {
+		case console.Quit:
+			return nil
+		case console.Skip:
+			continue
+		}
+		r, err := answer(l.Text)
+		if err != nil {
+			return err
+		}
+		if _, err := fmt.Fprintln(stdout, r); err != nil {
+			return err
+		}
 	}
 }
 
-// z80Reply runs the CP/M program with one input line and returns what it
+// z80Reply runs the CP/M program with one line as read by the console
+// rules (so typing it again gives the same line) and returns what it
 // printed in reply, followed by the reply's time at 4 MHz.
 func z80Reply(img *z80ref.Image, q string) (string, error) {
 	res, err := img.Chat("", strings.NewReader(q+"\n!\n"))

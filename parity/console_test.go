@@ -1,0 +1,114 @@
+package parity
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"mulm/console"
+	"mulm/infer"
+	"mulm/internal/chatapp"
+	"mulm/z80ref"
+)
+
+// typedSessions are byte streams as a person types them at the prompt,
+// editing keys included.
+var typedSessions = []string{
+	"whzt\b\bat is your name\nhello\n",
+	"caf\xc3\xa9\ncafe\n",
+	"   \n  hello  \n   !\nnever answered\n",
+	"hello\x15hi\nab\x18how are you\n",
+	"how\x12 are\x05 you\x10\n\x10x\x7f\x7fhello\n",
+	"!hi\n",
+	"\x03hello\n",
+	"hi\x03\n",
+	"a\x01b\n\ttab\n\x80\x81hi\n",
+	"\xe8\xe9\n\xa1\xa1\n",
+	strings.Repeat("what is your name ", 17) + "\nhi\n",
+	strings.Repeat("x", console.MaxLine) + "\nhi\n",
+	"no line end",
+}
+
+// TestConsoleRules types the same bytes into the Go chat (package
+// console and infer, through chatapp.Chat) and into the real CHAT.COM on
+// the CP/M machine, whose BDOS 10 edits the line as DRI's does: the lines
+// read, what is done with each and every reply must agree.
+func TestConsoleRules(t *testing.T) {
+	m, err := infer.ReadFile("../examples/tinychat/model.mulm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := z80ref.Build(m, z80ref.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := img.Symbol("CONMAX"); !ok || int(v) != console.MaxLine {
+		t.Fatalf("chat.asm CONMAX = %d (%v), console.MaxLine = %d", v, ok, console.MaxLine)
+	}
+	for _, typed := range typedSessions {
+		res, err := img.Chat("", strings.NewReader(typed))
+		if err != nil {
+			t.Fatalf("%q: %v", typed, err)
+		}
+		// What the Go side reads and answers, in the form of the CP/M
+		// machine's per-line records: the line read and what the program
+		// printed after it (LF, reply, CR LF, the next prompt).
+		var want []string
+		var chat strings.Builder // what chatapp.Chat must print
+		r := console.NewReader(strings.NewReader(typed))
+		for {
+			chat.WriteString("> ")
+			b, err := r.ReadLine()
+			if err == console.ErrInterrupt {
+				break // warm boot inside BDOS 10: no line, no output
+			}
+			if err != nil {
+				chat.WriteString("\n")
+				break
+			}
+			out := "\n"
+			switch console.Classify(b) {
+			case console.Ask:
+				reply := m.Reply(string(b))
+				out += reply + "\n> "
+				chat.WriteString(reply + "\n")
+			case console.Skip:
+				out += "> "
+			}
+			want = append(want, string(b)+" → "+out)
+			if console.Classify(b) == console.Quit {
+				break
+			}
+		}
+		var got []string
+		for _, rsp := range res.Responses[1:] {
+			got = append(got, rsp.Input+" → "+string(rsp.Output))
+		}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("typed %q:\nCHAT.COM read and printed\n  %q\nthe Go console rules give\n  %q", typed, got, want)
+		}
+		var gochat bytes.Buffer
+		if err := chatapp.Chat(m, chatapp.Options{}, strings.NewReader(typed), &gochat); err != nil {
+			t.Fatal(err)
+		}
+		if gochat.String() != chat.String() {
+			t.Errorf("typed %q: mulm chat printed %q, want %q", typed, gochat.String(), chat.String())
+		}
+	}
+}
+
+// TestConsoleCafe is the case that made the rule: "café" typed in UTF-8.
+// The CP/M console clears bit 7, so both sides answer "cafC)".
+func TestConsoleCafe(t *testing.T) {
+	m, err := infer.ReadFile("../examples/tinychat/model.mulm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := chatapp.Chat(m, chatapp.Options{Query: "caf\xc3\xa9"}, nil, &out); err != nil {
+		t.Fatal(err)
+	}
+	if want := m.Reply("cafC)") + "\n"; out.String() != want {
+		t.Errorf("chat -q café printed %q, want %q (the reply to \"cafC)\")", out.String(), want)
+	}
+}
