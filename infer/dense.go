@@ -42,6 +42,9 @@ func Argmax(v []int16) int {
 // path, recording every step. It is the reference the other engines are
 // checked against; it allocates freely.
 func (m *Model) DenseTrace(query string) Trace {
+	if m.empty() {
+		return Trace{Query: query}
+	}
 	tr := Trace{Query: query}
 	var generated []byte
 	for len(tr.Steps) < m.maxLen {

@@ -288,6 +288,9 @@ func (s *state) push(c byte) {
 // AppendReply appends the reply to query to dst and returns the extended
 // slice. With enough capacity in dst it does not allocate.
 func (m *Model) AppendReply(dst []byte, query string) []byte {
+	if m.empty() {
+		return dst
+	}
 	s := m.pool.Get().(*state)
 	m.begin(s, query)
 	for range m.maxLen {
@@ -312,6 +315,9 @@ func (m *Model) Reply(query string) string {
 // Trace generates the reply to query with the fast path and records every
 // step. It gives the same result as DenseTrace.
 func (m *Model) Trace(query string) Trace {
+	if m.empty() {
+		return Trace{Query: query}
+	}
 	s := new(state)
 	m.begin(s, query)
 	tr := Trace{Query: query}
@@ -336,6 +342,9 @@ func (m *Model) Trace(query string) Trace {
 // generated. Stopping the iteration early stops the generation.
 func (m *Model) Chars(query string) iter.Seq[byte] {
 	return func(yield func(byte) bool) {
+		if m.empty() {
+			return
+		}
 		s := m.pool.Get().(*state)
 		defer m.pool.Put(s)
 		m.begin(s, query)

@@ -21,8 +21,10 @@ import (
 //	8       1     number of layers L, 1..MaxLayers
 //	9       1     generation limit (most characters in a reply), 1..255
 //	10      1     context length, 8 (reserved for other encoders; must be 8)
-//	11      1     charset size C, 2..255, EOS included
-//	12      C     charset, in output index order; the last byte stands for EOS
+//	11      1     charset size C, 2..96, EOS included
+//	12      C     charset, in output index order: C−1 distinct printable
+//	              ASCII bytes (20h..7Eh), then the byte that stands for
+//	              EOS (any value, never printed)
 //	then, for each of the L layers:
 //	        2     inputs In, 1..256 (the first layer's must be 256)
 //	        2     outputs Out, 1..256 (the last layer's must be C)
@@ -47,6 +49,31 @@ const (
 	contextLen  = 8
 )
 
+// ValidCharset reports why charset cannot be the charset of a model file,
+// or nil. Every entry but the last must be printable ASCII (20h..7Eh, the
+// bytes a console prints as they are), and no two of them equal (an
+// output character is one index); the last entry stands for EOS and may
+// be any byte, as it is never printed. So a charset has at most 96
+// entries. New accepts any bytes (layers of any width can be built and
+// tested); Load and MarshalBinary require this rule, so that a model file
+// never makes a console print control bytes.
+func ValidCharset(charset []byte) error {
+	if len(charset) < 2 {
+		return fmt.Errorf("infer: charset has %d entries, want at least 2 (EOS included)", len(charset))
+	}
+	var seen [256]bool
+	for i, c := range charset[:len(charset)-1] {
+		switch {
+		case c < 0x20 || c > 0x7E:
+			return fmt.Errorf("infer: charset entry %d is byte %#02x, want printable ASCII (20h..7Eh)", i, c)
+		case seen[c]:
+			return fmt.Errorf("infer: charset entry %d %q is a duplicate", i, c)
+		}
+		seen[c] = true
+	}
+	return nil
+}
+
 // ErrFormat is wrapped by every error Load returns for a malformed file.
 var ErrFormat = errors.New("malformed .mulm file")
 
@@ -66,6 +93,12 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 
 // MarshalBinary returns m in the .mulm format.
 func (m *Model) MarshalBinary() ([]byte, error) {
+	if m.empty() {
+		return nil, ErrEmpty
+	}
+	if err := ValidCharset(m.charset); err != nil {
+		return nil, err
+	}
 	var b bytes.Buffer
 	b.WriteString(fileMagic)
 	le := binary.LittleEndian
@@ -119,6 +152,9 @@ func ReadFile(path string) (*Model, error) {
 // Load reads a model in the .mulm format, checking it strictly. Every error
 // for a malformed file wraps ErrFormat and names the field at fault.
 func Load(r io.Reader) (*Model, error) {
+	if r == nil {
+		return nil, errors.New("infer: Load of a nil io.Reader")
+	}
 	b, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
 	if err != nil {
 		return nil, err
@@ -184,6 +220,9 @@ func Unmarshal(b []byte) (*Model, error) {
 	charset, err := r.take(nc, "charset")
 	if err != nil {
 		return nil, err
+	}
+	if err := ValidCharset(charset); err != nil {
+		return nil, formatErr("%v", err)
 	}
 	layers := make([]quant.Layer, nl)
 	want := 256

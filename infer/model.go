@@ -22,6 +22,11 @@ const (
 
 // Model is a quantized mulm model ready to answer. It is immutable after
 // New and safe for concurrent use by any number of goroutines.
+//
+// The zero Model, and a nil *Model, is the empty model: no layers, no
+// charset, every reply empty (Reply returns "", Chars yields nothing,
+// Sizes is nil, EOS is −1). It cannot be written: MarshalBinary and
+// WriteTo return ErrEmpty. Build a real one with New, Load or ReadFile.
 type Model struct {
 	charset []byte
 	layers  []quant.Layer
@@ -79,23 +84,53 @@ func validate(charset []byte, layers []quant.Layer, maxLen int) error {
 	return nil
 }
 
+// ErrEmpty is returned when the empty model (the zero Model or a nil
+// *Model) is written.
+var ErrEmpty = errors.New("infer: the model is empty (the zero Model): build one with New, Load or ReadFile")
+
+// empty reports whether m is the empty model.
+func (m *Model) empty() bool { return m == nil || len(m.layers) == 0 }
+
 // Charset returns a copy of the output characters; the last is EOS.
-func (m *Model) Charset() []byte { return append([]byte(nil), m.charset...) }
+func (m *Model) Charset() []byte {
+	if m.empty() {
+		return nil
+	}
+	return append([]byte(nil), m.charset...)
+}
 
 // EOS is the index of the end-of-sequence entry (the last one).
-func (m *Model) EOS() int { return len(m.charset) - 1 }
+func (m *Model) EOS() int {
+	if m.empty() {
+		return -1
+	}
+	return len(m.charset) - 1
+}
 
 // MaxLen is the most characters one reply may have.
-func (m *Model) MaxLen() int { return m.maxLen }
+func (m *Model) MaxLen() int {
+	if m.empty() {
+		return 0
+	}
+	return m.maxLen
+}
 
 // NumLayers is the number of layers.
-func (m *Model) NumLayers() int { return len(m.layers) }
+func (m *Model) NumLayers() int {
+	if m.empty() {
+		return 0
+	}
+	return len(m.layers)
+}
 
 // Layer returns a deep copy of layer i (0-based).
 func (m *Model) Layer(i int) quant.Layer { return m.layers[i].Clone() }
 
 // Layers returns deep copies of all layers.
 func (m *Model) Layers() []quant.Layer {
+	if m.empty() {
+		return nil
+	}
 	out := make([]quant.Layer, len(m.layers))
 	for i := range m.layers {
 		out[i] = m.layers[i].Clone()
@@ -106,6 +141,9 @@ func (m *Model) Layers() []quant.Layer {
 // Sizes returns the widths: the input size followed by every layer's output
 // size, e.g. [256 256 192 128 40].
 func (m *Model) Sizes() []int {
+	if m.empty() {
+		return nil
+	}
 	s := []int{m.layers[0].In}
 	for _, l := range m.layers {
 		s = append(s, l.Out)

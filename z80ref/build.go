@@ -220,6 +220,9 @@ type Image struct {
 // order and returns the first that fits, or the last one's error when
 // none does; Image.Reason says why.
 func Build(m *infer.Model, opt BuildOptions) (*Image, error) {
+	if m.NumLayers() == 0 {
+		return nil, infer.ErrEmpty
+	}
 	ps := opt.Platform.spec()
 	if ps == nil {
 		return nil, fmt.Errorf("z80ref: %v is not a platform (want %s)", opt.Platform, orList(platformNames()))

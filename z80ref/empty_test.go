@@ -1,0 +1,20 @@
+package z80ref
+
+import (
+	"errors"
+	"testing"
+
+	"mulm/infer"
+)
+
+// TestEmptyModel: building the empty model is an error, not a panic.
+func TestEmptyModel(t *testing.T) {
+	for _, m := range []*infer.Model{nil, {}} {
+		if _, err := Build(m, BuildOptions{}); !errors.Is(err, infer.ErrEmpty) {
+			t.Errorf("Build(%v): %v, want infer.ErrEmpty", m, err)
+		}
+		if _, err := NewEngine(m, Fast); !errors.Is(err, infer.ErrEmpty) {
+			t.Errorf("NewEngine(%v): %v, want infer.ErrEmpty", m, err)
+		}
+	}
+}
