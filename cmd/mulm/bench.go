@@ -49,7 +49,7 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 			Charset: []byte(" abcdefghijklmnopqrstuvwxyz0123456789.?\x00"), Density: 0.27})
 	} else {
 		var err error
-		if m, err = loadModel(*model); err != nil {
+		if m, err = loadModelWarn(*model, stderr); err != nil {
 			return err
 		}
 	}

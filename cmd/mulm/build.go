@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"mulm/z80ref"
@@ -29,7 +31,7 @@ func runBuild(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return errors.New("-model is required and there are no arguments")
 	}
-	m, err := loadModel(*model)
+	m, err := loadModelWarn(*model, stderr)
 	if err != nil {
 		return err
 	}
@@ -48,26 +50,19 @@ func runBuild(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(*out, im.File, 0o644); err != nil {
-		return err
-	}
+	outputs := []output{{*out, im.File}}
 	if *asmOut != "" {
-		if err := os.WriteFile(*asmOut, []byte(im.Source()), 0o644); err != nil {
-			return err
-		}
+		outputs = append(outputs, output{*asmOut, []byte(im.Source())})
 	}
 	if *lst != "" {
-		f, err := os.Create(*lst)
-		if err != nil {
+		var b bytes.Buffer
+		if err := im.WriteListing(&b); err != nil {
 			return err
 		}
-		err = im.WriteListing(f)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return err
-		}
+		outputs = append(outputs, output{*lst, b.Bytes()})
+	}
+	if err := writeAll(outputs); err != nil {
+		return err
 	}
 	end := im.Map[len(im.Map)-1].End()
 	fmt.Fprintf(stdout, "wrote %s: %d bytes, %s, %s engine, model %v; uses %04Xh-%04Xh, %d bytes below %04Xh free\n",
@@ -95,4 +90,48 @@ func platformNames() string {
 		names = append(names, fmt.Sprintf("%s (%s)", p, p.Title()))
 	}
 	return strings.Join(names, ", ")
+}
+
+// output is one file a command writes.
+type output struct {
+	path string
+	data []byte
+}
+
+// writeAll writes every output or none: each goes to a temporary file
+// beside its destination first, and only when all are written are they
+// renamed into place. On an error no temporary file is left behind.
+func writeAll(outs []output) error {
+	var tmps []string
+	cleanup := func() {
+		for _, t := range tmps {
+			os.Remove(t)
+		}
+	}
+	for _, o := range outs {
+		f, err := os.CreateTemp(filepath.Dir(o.path), "."+filepath.Base(o.path)+".*.tmp")
+		if err != nil {
+			cleanup()
+			return fmt.Errorf("cannot write %s: %w", o.path, err)
+		}
+		tmps = append(tmps, f.Name())
+		_, err = f.Write(o.data)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Chmod(f.Name(), 0o644)
+		}
+		if err != nil {
+			cleanup()
+			return fmt.Errorf("writing %s: %w", o.path, err)
+		}
+	}
+	for i, o := range outs {
+		if err := os.Rename(tmps[i], o.path); err != nil {
+			cleanup()
+			return fmt.Errorf("writing %s: %w", o.path, err)
+		}
+	}
+	return nil
 }

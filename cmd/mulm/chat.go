@@ -3,13 +3,16 @@ package main
 import (
 	"errors"
 	"io"
+	"strings"
 
 	"mulm/internal/chatapp"
 )
 
 // runChat chats with a model: in pure Go, or with -z80 on the emulated
-// Z80 with the time of every reply at 4 MHz. A line starting with '!' ends
-// the chat, as on the Z80; -q answers one query and exits.
+// Z80 with the time of every reply at 4 MHz, under the console rules of
+// package mulm/console. -q QUERY, or the words after the flags (joined by
+// spaces, as CHAT.COM takes its command tail), answer one typed line and
+// exit.
 func runChat(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("chat", stderr)
 	model := fs.String("model", "", "model file (.mulm or the original's .npz)")
@@ -22,7 +25,13 @@ func runChat(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return errors.New("-model is required")
 	}
-	m, err := loadModel(*model)
+	if fs.NArg() > 0 {
+		if *query != "" {
+			return errors.New("give the query with -q or as words after the flags, not both")
+		}
+		*query = strings.Join(fs.Args(), " ")
+	}
+	m, err := loadModelWarn(*model, stderr)
 	if err != nil {
 		return err
 	}

@@ -3,25 +3,48 @@ package main
 import (
 	"bytes"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"slices"
+	"strings"
 
 	"mulm/quant/qat/dataset"
 )
 
+const dataUsage = `usage: mulm data stats|balance [flags]
+
+  stats    class counts, query lengths, charset, contradictions and ceiling
+  balance  resample to the same number of pairs per class
+
+Run "mulm data stats -h" or "mulm data balance -h" for their flags.
+`
+
 func runData(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: mulm data stats|balance [flags]")
+		fmt.Fprint(stderr, dataUsage)
+		return errors.New("a data command (stats or balance) is required")
 	}
 	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stderr, dataUsage)
+		return flag.ErrHelp
 	case "stats":
 		return dataStats(args[1:], stdout, stderr)
 	case "balance":
 		return dataBalance(args[1:], stdout, stderr)
 	}
 	return fmt.Errorf("unknown data command %q (want stats or balance)", args[0])
+}
+
+// needPairs is the error for data files without one usable pair: eval,
+// stats and balance have nothing to report on them.
+func needPairs(files []string, pairs []dataset.Pair) error {
+	if len(pairs) > 0 {
+		return nil
+	}
+	return fmt.Errorf("%s: no usable query|response pairs", strings.Join(files, ", "))
 }
 
 func dataStats(args []string, stdout, stderr io.Writer) error {
@@ -33,10 +56,17 @@ func dataStats(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if len(data) == 0 {
+		fs.Usage()
 		return errors.New("-data is required")
+	}
+	if err := noArgs(fs); err != nil {
+		return err
 	}
 	pairs, err := loadDataPairs(data, dataset.Options{MaxResponseLen: *maxLen}, stderr)
 	if err != nil {
+		return err
+	}
+	if err := needPairs(data, pairs); err != nil {
 		return err
 	}
 	queries := map[string]bool{}
@@ -44,10 +74,6 @@ func dataStats(args []string, stdout, stderr io.Writer) error {
 	for _, p := range pairs {
 		queries[p.Query] = true
 		qmin, qmax, qsum = min(qmin, len(p.Query)), max(qmax, len(p.Query)), qsum+len(p.Query)
-	}
-	if len(pairs) == 0 {
-		fmt.Fprintln(stdout, "no pairs")
-		return nil
 	}
 	classes := dataset.Classes(pairs)
 	con := dataset.Contradictions(pairs)
@@ -85,14 +111,18 @@ func dataBalance(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if len(data) == 0 {
+		fs.Usage()
 		return errors.New("-data is required")
+	}
+	if err := noArgs(fs); err != nil {
+		return err
 	}
 	pairs, err := loadDataPairs(data, dataset.Options{}, stderr)
 	if err != nil {
 		return err
 	}
-	if len(pairs) == 0 {
-		return errors.New("no pairs")
+	if err := needPairs(data, pairs); err != nil {
+		return err
 	}
 	classes := dataset.Classes(pairs)
 	if *target <= 0 {

@@ -13,7 +13,7 @@ import (
 
 func runEval(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("eval", stderr)
-	model := fs.String("model", "", "model `file` (.mulm)")
+	model := fs.String("model", "", "model `file` (.mulm, or the original's .npz)")
 	var data dataFilesFlag
 	fs.Var(&data, "data", "data `file`s (query|response lines, gzip ok)")
 	top := fs.Int("top", 8, "show the confusion of the `n` most frequent classes")
@@ -21,14 +21,21 @@ func runEval(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *model == "" || len(data) == 0 {
+		fs.Usage()
 		return errors.New("-model and -data are required")
 	}
-	m, err := loadModel(*model)
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	m, err := loadModelWarn(*model, stderr)
 	if err != nil {
 		return err
 	}
 	pairs, err := loadDataPairs(data, dataset.Options{MaxResponseLen: m.MaxLen()}, stderr)
 	if err != nil {
+		return err
+	}
+	if err := needPairs(data, pairs); err != nil {
 		return err
 	}
 	if err := dataset.CheckCharset(pairs, m.Charset()); err != nil {

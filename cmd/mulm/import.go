@@ -17,11 +17,11 @@ func runImport(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *in == "" || *out == "" {
+	if *in == "" || *out == "" || fs.NArg() > 0 {
 		fs.Usage()
-		return errors.New("-npz and -o are required")
+		return errors.New("-npz and -o are required, and there are no arguments")
 	}
-	m, err := npz.ReadFile(*in)
+	m, err := npz.ReadFileWarn(*in, func(w string) { fmt.Fprintf(stderr, "warning: %s: %s\n", *in, w) })
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,10 @@ func runInfo(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return errors.New("-model is required")
 	}
-	m, err := loadModel(*model)
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	m, err := loadModelWarn(*model, stderr)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"mulm/internal/excerpt"
 )
 
 // command is one subcommand. run gets the arguments after the subcommand's
@@ -49,7 +51,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			case err == nil:
 				return 0
 			case errors.Is(err, flag.ErrHelp):
-				return 2
+				return 0 // -h: the usage was asked for and printed
 			default:
 				fmt.Fprintf(stderr, "mulm %s: %v\n", c.name, err)
 				return 1
@@ -69,9 +71,40 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "\nRun \"mulm <command> -h\" for a command's flags.")
 }
 
-// newFlags returns a FlagSet for a subcommand that reports to stderr.
+// synopses are the argument summaries -h prints after "usage: mulm NAME";
+// a command not listed gets "[flags]".
+var synopses = map[string]string{
+	"chat":         "-model M [-z80] [-q QUERY | QUERY...]",
+	"info":         "-model M",
+	"import":       "-npz X.npz -o X.mulm",
+	"build":        "-model M [-o CHAT.COM] [-asm CHAT.ASM] [-lst CHAT.LST] [-map] [-engine auto|fast|compact]",
+	"bench":        "-model M",
+	"eval":         "-model M -data D[,D2...] [-top N]",
+	"data stats":   "-data D[,D2...] [-max-len N]",
+	"data balance": "-data D[,D2...] [-target N] [-o FILE] [-seed N]",
+	"train":        "-data D [-heldout H] -o M.mulm [flags]",
+}
+
+// newFlags returns a FlagSet for a subcommand that reports to stderr; its
+// -h prints the command's summary, synopsis and flags.
 func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("mulm "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		syn, ok := synopses[name]
+		if !ok {
+			syn = "[flags]"
+		}
+		fmt.Fprintf(stderr, "usage: mulm %s %s\n\nflags:\n", name, syn)
+		fs.PrintDefaults()
+	}
 	return fs
+}
+
+// noArgs is the error for words left after a command's flags.
+func noArgs(fs *flag.FlagSet) error {
+	if fs.NArg() == 0 {
+		return nil
+	}
+	return fmt.Errorf("unexpected argument %s (this command takes only flags; see -h)", excerpt.Quote(fs.Arg(0)))
 }

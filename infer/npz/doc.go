@@ -14,6 +14,12 @@
 // big-endian signed and unsigned integers of 1, 2, 4 and 8 bytes, byte
 // strings (|S), C and Fortran order. Values must fit the contract (weights
 // in −2..1, biases in int16); anything else is an error naming the array
-// and the problem. Imported models get the original's generation limit of
+// and the problem, wrapping ErrFormat, and quoting at most a short excerpt
+// of the file. The charset must follow infer.ValidCharset. Members the
+// model does not use (other arrays the training script saved, notes) are
+// not read at all and are ignored: ReadWarn and ReadFileWarn report each
+// one; an fc(N+1)_weight beyond the layers _architecture lists is an error
+// rather than ignored, as it means the architecture and the arrays
+// disagree. Imported models get the original's generation limit of
 // infer.DefaultMaxLen characters and shift 2 on every layer.
 package npz

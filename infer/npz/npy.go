@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"mulm/internal/excerpt"
 	"strconv"
 	"strings"
 )
@@ -55,34 +56,34 @@ func parseNPY(b []byte) (*array, error) {
 	n := 1
 	for _, d := range hdr.shape {
 		if d < 0 || d > maxElems || n*d > maxElems {
-			return nil, fmt.Errorf("shape %v is too large", hdr.shape)
+			return nil, fmt.Errorf("shape %s is too large", excerpt.Quote(fmt.Sprint(hdr.shape)))
 		}
 		n *= d
 	}
 	a := &array{shape: hdr.shape}
 	d := hdr.descr
 	if len(d) < 3 {
-		return nil, fmt.Errorf("unsupported dtype %q", d)
+		return nil, fmt.Errorf("unsupported dtype %s", excerpt.Quote(d))
 	}
 	order, kind := d[0], d[1]
 	size, err := strconv.Atoi(d[2:])
 	if err != nil || size < 1 || size > maxElems {
-		return nil, fmt.Errorf("unsupported dtype %q", d)
+		return nil, fmt.Errorf("unsupported dtype %s", excerpt.Quote(d))
 	}
 	if len(data) != n*size {
-		return nil, fmt.Errorf("data is %d bytes, want %d for shape %v of %s", len(data), n*size, hdr.shape, d)
+		return nil, fmt.Errorf("data is %d bytes, want %d for shape %v of %s", len(data), n*size, excerpt.Quote(fmt.Sprint(hdr.shape)), excerpt.Quote(d))
 	}
 	switch kind {
 	case 'S':
 		if n != 1 {
-			return nil, fmt.Errorf("byte-string array of shape %v, want a single value", hdr.shape)
+			return nil, fmt.Errorf("byte-string array of shape %s, want a single value", excerpt.Quote(fmt.Sprint(hdr.shape)))
 		}
 		a.isStr = true
 		a.str = bytes.TrimRight(data, "\x00")
 		return a, nil
 	case 'i', 'u':
 	default:
-		return nil, fmt.Errorf("unsupported dtype %q (want integers or |S)", d)
+		return nil, fmt.Errorf("unsupported dtype %s (want integers or |S)", excerpt.Quote(d))
 	}
 	var bo binary.ByteOrder
 	switch {
@@ -91,7 +92,7 @@ func parseNPY(b []byte) (*array, error) {
 	case order == '>':
 		bo = binary.BigEndian
 	default:
-		return nil, fmt.Errorf("unsupported byte order in dtype %q", d)
+		return nil, fmt.Errorf("unsupported byte order in dtype %s", excerpt.Quote(d))
 	}
 	a.ints = make([]int64, n)
 	for i := range a.ints {
@@ -120,7 +121,7 @@ func parseNPY(b []byte) (*array, error) {
 			}
 			v = int64(u)
 		default:
-			return nil, fmt.Errorf("unsupported integer size in dtype %q", d)
+			return nil, fmt.Errorf("unsupported integer size in dtype %s", excerpt.Quote(d))
 		}
 		a.ints[i] = v
 	}
@@ -151,7 +152,7 @@ func parseHeader(h string) (npyHeader, error) {
 	var hdr npyHeader
 	s := strings.TrimSpace(h)
 	if !strings.HasPrefix(s, "{") || !strings.HasSuffix(s, "}") {
-		return hdr, fmt.Errorf("not a dict: %q", h)
+		return hdr, fmt.Errorf("not a dict: %s", excerpt.Quote(h))
 	}
 	s = s[1 : len(s)-1]
 	seen := map[string]bool{}
@@ -162,18 +163,18 @@ func parseHeader(h string) (npyHeader, error) {
 		}
 		key, rest, ok := quoted(s)
 		if !ok {
-			return hdr, fmt.Errorf("bad key at %q", s)
+			return hdr, fmt.Errorf("bad key at %s", excerpt.Quote(s))
 		}
 		rest = strings.TrimSpace(rest)
 		if !strings.HasPrefix(rest, ":") {
-			return hdr, fmt.Errorf("missing ':' after %q", key)
+			return hdr, fmt.Errorf("missing ':' after %s", excerpt.Quote(key))
 		}
 		rest = strings.TrimSpace(rest[1:])
 		switch key {
 		case "descr":
 			v, r, ok := quoted(rest)
 			if !ok {
-				return hdr, fmt.Errorf("bad descr at %q", rest)
+				return hdr, fmt.Errorf("bad descr at %s", excerpt.Quote(rest))
 			}
 			hdr.descr, rest = v, r
 		case "fortran_order":
@@ -183,15 +184,15 @@ func parseHeader(h string) (npyHeader, error) {
 			case strings.HasPrefix(rest, "True"):
 				hdr.fortran, rest = true, rest[4:]
 			default:
-				return hdr, fmt.Errorf("bad fortran_order at %q", rest)
+				return hdr, fmt.Errorf("bad fortran_order at %s", excerpt.Quote(rest))
 			}
 		case "shape":
 			if !strings.HasPrefix(rest, "(") {
-				return hdr, fmt.Errorf("bad shape at %q", rest)
+				return hdr, fmt.Errorf("bad shape at %s", excerpt.Quote(rest))
 			}
 			end := strings.IndexByte(rest, ')')
 			if end < 0 {
-				return hdr, fmt.Errorf("unterminated shape %q", rest)
+				return hdr, fmt.Errorf("unterminated shape %s", excerpt.Quote(rest))
 			}
 			hdr.shape = []int{}
 			for _, f := range strings.Split(rest[1:end], ",") {
@@ -201,20 +202,20 @@ func parseHeader(h string) (npyHeader, error) {
 				}
 				d, err := strconv.Atoi(f)
 				if err != nil || d < 0 {
-					return hdr, fmt.Errorf("bad dimension %q", f)
+					return hdr, fmt.Errorf("bad dimension %s", excerpt.Quote(f))
 				}
 				hdr.shape = append(hdr.shape, d)
 			}
 			rest = rest[end+1:]
 		default:
-			return hdr, fmt.Errorf("unknown key %q", key)
+			return hdr, fmt.Errorf("unknown key %s", excerpt.Quote(key))
 		}
 		seen[key] = true
 		s = rest
 	}
 	for _, k := range []string{"descr", "fortran_order", "shape"} {
 		if !seen[k] {
-			return hdr, fmt.Errorf("missing %q", k)
+			return hdr, fmt.Errorf("missing %s", excerpt.Quote(k))
 		}
 	}
 	return hdr, nil

@@ -4,7 +4,10 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -128,7 +131,7 @@ func TestReadRejects(t *testing.T) {
 		{"bias range", func(f map[string][]byte) {
 			f["fc2_bias.npy"] = npyFile("<i4", "(3,)", []byte{0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0})
 		}, "fc2_bias[1] = 65536"},
-		{"shape", func(f map[string][]byte) { f["fc2_weight.npy"] = npyFile("|i1", "(2, 3)", int8s(1, 0, 1, 0, 0, 1)) }, "fc2_weight has shape [2 3], want (3, 2)"},
+		{"shape", func(f map[string][]byte) { f["fc2_weight.npy"] = npyFile("|i1", "(2, 3)", int8s(1, 0, 1, 0, 0, 1)) }, "fc2_weight has shape \"[2 3]\", want (3, 2)"},
 		{"missing", func(f map[string][]byte) { delete(f, "fc2_bias.npy") }, "missing fc2_weight or fc2_bias"},
 		{"charset", func(f map[string][]byte) { f["_charset.npy"] = npyFile("|S1", "()", []byte("A")) }, "_charset has 1 entries but num_classes is 3"},
 		{"data size", func(f map[string][]byte) { f["fc1_bias.npy"] = npyFile("<i2", "(2,)", int16s(1)) }, "data is 2 bytes, want 4"},
@@ -136,15 +139,14 @@ func TestReadRejects(t *testing.T) {
 		{"magic", func(f map[string][]byte) { f["fc1_bias.npy"] = []byte("garbage!!!!") }, "bad magic"},
 		{"json", func(f map[string][]byte) { f["_architecture.npy"] = npyFile("|S3", "()", []byte("{x}")) }, "_architecture"},
 		{"extra layer", func(f map[string][]byte) { f["fc3_weight.npy"] = npyFile("|i1", "(1, 1)", int8s(0)) }, "fc3_weight present"},
-		{"member", func(f map[string][]byte) { f["readme.txt"] = []byte("hi") }, "not a .npy file"},
 	}
 	for _, c := range cases {
 		f := tinyModel()
 		c.mod(f)
 		b := zipOf(t, f)
 		_, err := Read(bytes.NewReader(b), int64(len(b)))
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: err = %v, want one containing %q", c.name, err, c.want)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !errors.Is(err, ErrFormat) {
+			t.Errorf("%s: err = %v, want ErrFormat and %q", c.name, err, c.want)
 		}
 	}
 	if _, err := Read(bytes.NewReader([]byte("nope")), 4); err == nil || !strings.Contains(err.Error(), "not a zip") {
@@ -171,7 +173,69 @@ func FuzzParseNPY(f *testing.F) {
 	})
 }
 
+// TestUnknownMembers: members the model does not use are ignored with a
+// warning, even when they are not arrays mulm can read (float32 here).
+func TestUnknownMembers(t *testing.T) {
+	f := tinyModel()
+	f["readme.txt"] = []byte("hi")
+	f["loss_history.npy"] = npyFile("<f4", "(2,)", make([]byte, 8))
+	b := zipOf(t, f)
+	var warnings []string
+	m, err := ReadWarn(bytes.NewReader(b), int64(len(b)), func(w string) { warnings = append(warnings, w) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(warnings)
+	want := []string{`ignored member "loss_history.npy" (not part of the model)`, `ignored member "readme.txt" (not part of the model)`}
+	if !slices.Equal(warnings, want) || m.NumLayers() != 2 {
+		t.Errorf("warnings %q, want %q", warnings, want)
+	}
+}
+
+// TestLongInputShortErrors: an error quotes at most a short excerpt of the
+// file, however long the header it complains about.
+func TestLongInputShortErrors(t *testing.T) {
+	f := tinyModel()
+	hdr := "{" + strings.Repeat("x", 0xFFFF-2) + "}"
+	f["fc1_bias.npy"] = append(append([]byte("\x93NUMPY\x01\x00\xff\xff"), hdr...), 0, 0, 0, 0)
+	b := zipOf(t, f)
+	_, err := Read(bytes.NewReader(b), int64(len(b)))
+	if err == nil || !errors.Is(err, ErrFormat) || len(err.Error()) > 200 {
+		t.Errorf("error of %d bytes: %.300v", len(err.Error()), err)
+	}
+}
+
+// FuzzRead builds a valid archive in the harness and replaces one member's
+// .npy bytes (or adds one) with the fuzzer's: the zip CRC is always right,
+// so mutations reach the .npy and model parsers.
 func FuzzRead(f *testing.F) {
+	names := slices.Sorted(maps.Keys(tinyModel()))
+	for i, n := range names {
+		f.Add(uint8(i), tinyModel()[n])
+	}
+	f.Add(uint8(len(names)), npyFile("|i1", "(1, 1)", int8s(0)))
+	f.Add(uint8(0), npyFile("|S9", "()", []byte(`{"a": 1}`)))
+	f.Fuzz(func(t *testing.T, which uint8, member []byte) {
+		files := tinyModel()
+		name := "fc3_weight.npy"
+		if int(which) < len(names) {
+			name = names[which]
+		}
+		files[name] = member
+		b := zipOf(t, files)
+		m, err := Read(bytes.NewReader(b), int64(len(b)))
+		if err != nil {
+			if !errors.Is(err, ErrFormat) || len(err.Error()) > 400 {
+				t.Fatalf("error without ErrFormat or too long: %.500v", err)
+			}
+			return
+		}
+		m.Reply("hi")
+	})
+}
+
+// FuzzReadArchive fuzzes the whole archive bytes (mostly the zip reader).
+func FuzzReadArchive(f *testing.F) {
 	f.Add(zipOf(f, tinyModel()))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := Read(bytes.NewReader(b), int64(len(b)))

@@ -31,14 +31,28 @@ func Run(name string, model []byte, intro string, args []string, stdin io.Reader
 	z80 := fs.Bool("z80", false, "answer on the emulated Z80 (the CP/M program) and print seconds per reply at 4 MHz")
 	com := fs.String("com", "", "write the CP/M program to this file (e.g. CHAT.COM) and exit")
 	engine := fs.String("engine", "auto", "the Z80 engine for -z80 and -com: auto (the fastest that fits) or one of "+engineNames())
-	query := fs.String("q", "", "answer this one query and exit")
+	query := fs.String("q", "", "answer this one typed line and exit (or give it as words after the flags)")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: %s [-z80] [-com FILE] [-engine E] [-q QUERY | QUERY...]\n\n%s\n\nflags:\n", name, intro)
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
 	kind, err := z80ref.ParseEngineKind(*engine)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: -engine: %v\n", name, err)
 		return 2
+	}
+	if fs.NArg() > 0 {
+		if *query != "" {
+			fmt.Fprintf(stderr, "%s: give the query with -q or as words after the flags, not both\n", name)
+			return 2
+		}
+		*query = strings.Join(fs.Args(), " ")
 	}
 	if err := run(model, intro, *z80, kind, *com, *query, stdin, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
