@@ -1,7 +1,6 @@
 package phrase
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -9,6 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"mulm/internal/excerpt"
+	"mulm/quant/qat/dataset"
 )
 
 // Limits of the training format (the same as the original Z80-μLM tools).
@@ -24,15 +26,15 @@ const (
 func ValidQuery(q string) error {
 	switch {
 	case len(q) < MinQueryLen || len(q) > MaxQueryLen:
-		return fmt.Errorf("query %q: length %d not in [%d,%d]", q, len(q), MinQueryLen, MaxQueryLen)
+		return fmt.Errorf("query %s: length %d not in [%d,%d]", excerpt.Quote(q), len(q), MinQueryLen, MaxQueryLen)
 	case strings.TrimSpace(q) != q:
-		return fmt.Errorf("query %q: leading or trailing space", q)
+		return fmt.Errorf("query %s: leading or trailing space", excerpt.Quote(q))
 	case strings.HasPrefix(q, "#"):
-		return fmt.Errorf("query %q: starts with #", q)
+		return fmt.Errorf("query %s: starts with #", excerpt.Quote(q))
 	}
 	for i := 0; i < len(q); i++ {
 		if c := q[i]; c < ' ' || c > '~' || c == '|' || c >= 'A' && c <= 'Z' {
-			return fmt.Errorf("query %q: byte %q not allowed", q, c)
+			return fmt.Errorf("query %s: byte %q not allowed", excerpt.Quote(q), c)
 		}
 	}
 	return nil
@@ -42,14 +44,14 @@ func ValidQuery(q string) error {
 // in alphabet, without leading or trailing space.
 func ValidResponse(a, alphabet string) error {
 	if len(a) < 1 || len(a) > MaxRespLen {
-		return fmt.Errorf("response %q: length %d not in [1,%d]", a, len(a), MaxRespLen)
+		return fmt.Errorf("response %s: length %d not in [1,%d]", excerpt.Quote(a), len(a), MaxRespLen)
 	}
 	if strings.TrimSpace(a) != a {
-		return fmt.Errorf("response %q: leading or trailing space", a)
+		return fmt.Errorf("response %s: leading or trailing space", excerpt.Quote(a))
 	}
 	for i := 0; i < len(a); i++ {
 		if !strings.Contains(alphabet, a[i:i+1]) {
-			return fmt.Errorf("response %q: byte %q not in alphabet %q", a, a[i], alphabet)
+			return fmt.Errorf("response %s: byte %q not in alphabet %q", excerpt.Quote(a), a[i], alphabet)
 		}
 	}
 	return nil
@@ -84,27 +86,28 @@ func WriteFile(path string, header []string, pairs []Pair, alphabet string) erro
 	return os.WriteFile(path, data, 0o644)
 }
 
-// Parse reads a data file strictly: blank lines and '#' comments are
-// skipped, every other line must be exactly "query|RESPONSE" with a valid
-// query and a response in alphabet.
+// Parse reads a data file strictly, with the lines and the split of the
+// one parser of the format (dataset.Lines and dataset.SplitPair: blank
+// lines and '#' comments skipped, a byte-order mark and "\r\n" handled);
+// every other line must be exactly "query|RESPONSE" with a valid query and
+// a response in alphabet.
 func Parse(r io.Reader, alphabet string) ([]Pair, error) {
 	var out []Pair
-	sc := bufio.NewScanner(r)
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		q, a, ok := strings.Cut(line, "|")
+	err := dataset.Lines(r, "", func(n int, line string) error {
+		q, a, ok := dataset.SplitPair(line)
 		if !ok || strings.Contains(a, "|") {
-			return nil, fmt.Errorf("line %d %q: want exactly one '|'", n, line)
+			return fmt.Errorf("line %d %s: want exactly one '|'", n, excerpt.Quote(line))
 		}
 		if err := errors.Join(ValidQuery(q), ValidResponse(a, alphabet)); err != nil {
-			return nil, fmt.Errorf("line %d: %w", n, err)
+			return fmt.Errorf("line %d: %w", n, err)
 		}
 		out = append(out, Pair{Q: q, A: a})
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, sc.Err()
+	return out, nil
 }
 
 // ParseFile is [Parse] on a file.

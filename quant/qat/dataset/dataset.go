@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"strings"
 
 	"mulm/infer"
+	"mulm/internal/excerpt"
 	"mulm/trigram"
 )
 
@@ -50,8 +52,10 @@ type Rejection struct {
 	Text   string
 }
 
+// String is "file:line: reason: text", the text cut to a short, escaped
+// excerpt.
 func (r Rejection) String() string {
-	return fmt.Sprintf("%s:%d: %s: %q", r.File, r.Line, r.Reason, r.Text)
+	return fmt.Sprintf("%s:%d: %s: %s", r.File, r.Line, r.Reason, excerpt.Quote(r.Text))
 }
 
 // Options control parsing. The zero value means the defaults.
@@ -86,6 +90,10 @@ func ReadFiles(paths []string, opt Options) (*Set, error) {
 		if err != nil {
 			return nil, err
 		}
+		if fi, err := f.Stat(); err == nil && fi.IsDir() {
+			f.Close()
+			return nil, fmt.Errorf("%s is a directory, not a data file", p)
+		}
 		err = s.parse(f, p, opt)
 		f.Close()
 		if err != nil {
@@ -104,32 +112,14 @@ func (s *Set) parse(r io.Reader, name string, opt Options) error {
 	for _, c := range opt.Charset {
 		allowed[upper(c)] = true
 	}
-	br := bufio.NewReader(r)
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		defer zr.Close()
-		br = bufio.NewReader(zr)
-	}
-	sc := bufio.NewScanner(br)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		raw := strings.TrimRight(sc.Text(), "\r")
+	return Lines(r, name, func(line int, raw string) error {
 		reject := func(format string, args ...any) {
 			s.Rejected = append(s.Rejected, Rejection{name, line, fmt.Sprintf(format, args...), raw})
 		}
-		t := strings.TrimSpace(raw)
-		if t == "" || t[0] == '#' {
-			continue
-		}
-		q, resp, ok := strings.Cut(t, "|")
+		q, resp, ok := SplitPair(raw)
 		if !ok {
 			reject("no '|' between query and response")
-			continue
+			return nil
 		}
 		// ASCII-only upper-casing, as the trigram encoder folds case:
 		// strings.ToUpper would rewrite non-ASCII and invalid UTF-8 bytes,
@@ -139,20 +129,20 @@ func (s *Set) parse(r io.Reader, name string, opt Options) error {
 		switch {
 		case len(q) < MinQueryLen:
 			reject("query shorter than %d characters", MinQueryLen)
-			continue
+			return nil
 		case len(q) > MaxQueryLen:
 			reject("query longer than %d bytes", MaxQueryLen)
-			continue
+			return nil
 		case resp == "":
 			reject("empty response")
-			continue
+			return nil
 		case len(resp) > maxResp:
 			reject("response longer than %d characters", maxResp)
-			continue
+			return nil
 		}
 		if i := strings.IndexFunc(resp, func(r rune) bool { return r < 0x20 || r > 0x7e }); i >= 0 {
 			reject("response byte %#02x at column %d is not printable ASCII", resp[i], i+1)
-			continue
+			return nil
 		}
 		if len(opt.Charset) > 0 {
 			for i := 0; i < len(resp); i++ {
@@ -162,11 +152,64 @@ func (s *Set) parse(r io.Reader, name string, opt Options) error {
 			}
 		}
 		s.Pairs = append(s.Pairs, Pair{q, resp, name, line})
+		return nil
+	})
+}
+
+// MaxLineBytes is the longest data line Lines reads (1 MiB, line end
+// excluded); a longer line is an error naming the file, the line and the
+// limit.
+const MaxLineBytes = 1 << 20
+
+// Lines is the one reader of the query|response format's lines, used by
+// every parser of it. It reads r (gzip-compressed input is detected by its
+// magic bytes), drops a UTF-8 byte-order mark at the start, and calls fn
+// with the number (from 1) and the text of every line that is neither
+// blank nor a comment (its first non-blank character '#'), without its
+// line end ("\n" or "\r\n"). An error from fn stops the reading and is
+// returned as it is; read errors are returned as "name:line: problem".
+func Lines(r io.Reader, name string, fn func(line int, text string) error) error {
+	br := bufio.NewReader(r)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		defer zr.Close()
+		br = bufio.NewReader(zr)
+	}
+	if bom, _ := br.Peek(3); string(bom) == "\xEF\xBB\xBF" {
+		br.Discard(3)
+	}
+	sc := bufio.NewScanner(br)
+	sc.Buffer(make([]byte, 64*1024), MaxLineBytes+2) // room for "\r\n"
+	line := 0
+	for sc.Scan() {
+		line++
+		text := strings.TrimSuffix(sc.Text(), "\r")
+		if len(text) > MaxLineBytes {
+			return fmt.Errorf("%s:%d: line longer than %d bytes (1 MiB), the longest a data line may be", name, line, MaxLineBytes)
+		}
+		if t := strings.TrimSpace(text); t == "" || t[0] == '#' {
+			continue
+		}
+		if err := fn(line, text); err != nil {
+			return err
+		}
 	}
 	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return fmt.Errorf("%s:%d: line longer than %d bytes (1 MiB), the longest a data line may be", name, line+1, MaxLineBytes)
+		}
 		return fmt.Errorf("%s:%d: %w", name, line+1, err)
 	}
 	return nil
+}
+
+// SplitPair splits a data line at its first '|' into the query and the
+// response, untrimmed; ok is false when there is no '|'.
+func SplitPair(text string) (query, response string, ok bool) {
+	return strings.Cut(text, "|")
 }
 
 // upperASCII upper-cases ASCII letters and leaves every other byte alone.

@@ -6,9 +6,15 @@
 //
 // One pair per line, split at the first '|'; both sides are trimmed and
 // upper-cased (ASCII). Blank lines and lines starting with '#' are ignored.
-// Input may be gzip-compressed (detected by its magic bytes, not its name).
+// Input may be gzip-compressed (detected by its magic bytes, not its name);
+// a UTF-8 byte-order mark at the start is dropped; lines end in "\n" or
+// "\r\n" and may be up to MaxLineBytes (1 MiB) long, a longer one is an
+// error naming file:line and the limit. A directory given as a file is an
+// error. Lines and SplitPair are the one reader of this format: Parse uses
+// them, and so does the examples' strict parser (examples/internal/phrase).
 // Unlike the original, which silently drops or truncates, every line that
-// is not used is reported with file:line and the reason:
+// is not used is reported with file:line and the reason (Rejection.String
+// quotes at most a short excerpt of the line):
 //
 //   - no '|' separator;
 //   - query shorter than 2 characters (as the original);
