@@ -17,9 +17,12 @@ func runImport(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *in == "" || *out == "" || fs.NArg() > 0 {
+	if *in == "" || *out == "" {
 		fs.Usage()
-		return errors.New("-npz and -o are required, and there are no arguments")
+		return errors.New("-npz and -o are required")
+	}
+	if err := noArgs(fs); err != nil {
+		return err
 	}
 	m, err := npz.ReadFileWarn(*in, func(w string) { fmt.Fprintf(stderr, "warning: %s: %s\n", *in, w) })
 	if err != nil {

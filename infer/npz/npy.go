@@ -56,7 +56,7 @@ func parseNPY(b []byte) (*array, error) {
 	n := 1
 	for _, d := range hdr.shape {
 		if d < 0 || d > maxElems || n*d > maxElems {
-			return nil, fmt.Errorf("shape %s is too large", excerpt.Quote(fmt.Sprint(hdr.shape)))
+			return nil, fmt.Errorf("shape %s is too large", shapeString(hdr.shape))
 		}
 		n *= d
 	}
@@ -71,12 +71,12 @@ func parseNPY(b []byte) (*array, error) {
 		return nil, fmt.Errorf("unsupported dtype %s", excerpt.Quote(d))
 	}
 	if len(data) != n*size {
-		return nil, fmt.Errorf("data is %d bytes, want %d for shape %v of %s", len(data), n*size, excerpt.Quote(fmt.Sprint(hdr.shape)), excerpt.Quote(d))
+		return nil, fmt.Errorf("data is %d bytes, want %d for shape %v of %s", len(data), n*size, shapeString(hdr.shape), excerpt.Quote(d))
 	}
 	switch kind {
 	case 'S':
 		if n != 1 {
-			return nil, fmt.Errorf("byte-string array of shape %s, want a single value", excerpt.Quote(fmt.Sprint(hdr.shape)))
+			return nil, fmt.Errorf("byte-string array of shape %s, want a single value", shapeString(hdr.shape))
 		}
 		a.isStr = true
 		a.str = bytes.TrimRight(data, "\x00")
@@ -232,4 +232,26 @@ func quoted(s string) (val, rest string, ok bool) {
 		return "", s, false
 	}
 	return s[1 : 1+end], s[2+end:], true
+}
+
+// shapeString writes a shape as NumPy does, "(3, 256)", cut to a short
+// excerpt when a header lists very many dimensions.
+func shapeString(shape []int) string {
+	var b strings.Builder
+	b.WriteByte('(')
+	for i, d := range shape {
+		if b.Len() > 40 {
+			fmt.Fprintf(&b, "… %d dimensions", len(shape))
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Itoa(d))
+	}
+	if len(shape) == 1 {
+		b.WriteByte(',')
+	}
+	b.WriteByte(')')
+	return b.String()
 }

@@ -162,10 +162,10 @@ func build(get func(name string) (*array, error), has func(name string) bool) (*
 			return nil, fmt.Errorf("missing %s or %s for layer %d of %v", wn, bn, k, sizes)
 		}
 		if w.isStr || len(w.shape) != 2 || w.shape[0] != out || w.shape[1] != in {
-			return nil, fmt.Errorf("%s has shape %s, want (%d, %d)", wn, excerpt.Quote(fmt.Sprint(w.shape)), out, in)
+			return nil, fmt.Errorf("%s has shape %s, want (%d, %d)", wn, shapeString(w.shape), out, in)
 		}
 		if b.isStr || len(b.shape) != 1 || b.shape[0] != out {
-			return nil, fmt.Errorf("%s has shape %s, want (%d,)", bn, excerpt.Quote(fmt.Sprint(b.shape)), out)
+			return nil, fmt.Errorf("%s has shape %s, want (%d,)", bn, shapeString(b.shape), out)
 		}
 		l := quant.Layer{In: in, Out: out, Shift: quant.DefaultShift, W: make([]int8, in*out), Bias: make([]int16, out)}
 		for i, v := range w.ints {

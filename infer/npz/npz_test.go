@@ -131,7 +131,7 @@ func TestReadRejects(t *testing.T) {
 		{"bias range", func(f map[string][]byte) {
 			f["fc2_bias.npy"] = npyFile("<i4", "(3,)", []byte{0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0})
 		}, "fc2_bias[1] = 65536"},
-		{"shape", func(f map[string][]byte) { f["fc2_weight.npy"] = npyFile("|i1", "(2, 3)", int8s(1, 0, 1, 0, 0, 1)) }, "fc2_weight has shape \"[2 3]\", want (3, 2)"},
+		{"shape", func(f map[string][]byte) { f["fc2_weight.npy"] = npyFile("|i1", "(2, 3)", int8s(1, 0, 1, 0, 0, 1)) }, "fc2_weight has shape (2, 3), want (3, 2)"},
 		{"missing", func(f map[string][]byte) { delete(f, "fc2_bias.npy") }, "missing fc2_weight or fc2_bias"},
 		{"charset", func(f map[string][]byte) { f["_charset.npy"] = npyFile("|S1", "()", []byte("A")) }, "_charset has 1 entries but num_classes is 3"},
 		{"data size", func(f map[string][]byte) { f["fc1_bias.npy"] = npyFile("<i2", "(2,)", int16s(1)) }, "data is 2 bytes, want 4"},
