@@ -165,3 +165,13 @@ func ExampleReader_Next() {
 	// ask "cafC)"
 	// quit "  !bye"
 }
+
+func ExampleClassify() {
+	for _, line := range []string{"  ", "   !bye", "hello"} {
+		fmt.Println(console.Classify([]byte(line)))
+	}
+	// Output:
+	// skip
+	// quit
+	// ask
+}

@@ -39,7 +39,8 @@
 //
 // # Model files
 //
-// Models are stored in the .mulm format (see Load and Model.WriteTo) and
-// can be imported from the original project's .npz files with package
+// Models are stored in the .mulm format (see Load and Model.WriteTo),
+// whose charset holds distinct printable ASCII characters and the EOS
+// byte (ValidCharset), and can be imported from the original project's .npz files with package
 // mulm/infer/npz.
 package infer

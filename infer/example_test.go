@@ -65,3 +65,13 @@ func ExampleModel_Trace() {
 	fmt.Println(len(tr.Steps), len(st.Input), st.Layers[0], st.Next == m.EOS())
 	// Output: 1 256 [-1 2] true
 }
+
+func ExampleValidCharset() {
+	fmt.Println(infer.ValidCharset([]byte("HI \x00")))
+	fmt.Println(infer.ValidCharset([]byte("H\aI\x00")))
+	fmt.Println(infer.ValidCharset([]byte("HIH\x00")))
+	// Output:
+	// <nil>
+	// infer: charset entry 1 is byte 0x07, want printable ASCII (20h..7Eh)
+	// infer: charset entry 2 'H' is a duplicate
+}

@@ -44,11 +44,13 @@
 //
 // With a command tail that is not all spaces (CHAT HELLO) the program
 // answers it, prints CR LF and warm boots. Otherwise it loops: it prints
-// "> ", reads a line with BDOS 10 (which echoes it and a CR), prints LF;
-// an empty or all-space line prompts again, a line whose first non-space
-// character is "!" warm boots, and any other line is answered through
-// BDOS 2 followed by CR LF. Image.Chat runs the whole .COM in a CP/M
-// machine.
+// "> ", reads a line of at most 254 bytes (CONMAX; not 255, on which
+// RunCPM's BDOS 10 hangs) with BDOS 10 (which edits and echoes it and
+// ends with a CR), prints LF; an empty or all-space line prompts again, a
+// line whose first non-space character is "!" warm boots, and any other
+// line is answered through BDOS 2 followed by CR LF. These are the
+// console rules of package mulm/console, which mulm chat follows too.
+// Image.Chat runs the whole .COM in a CP/M machine.
 //
 // # The compact engine
 //
