@@ -26,7 +26,7 @@ func TestRunInput(t *testing.T) {
 	if _, errs, code := runApp("", "-h"); code != 0 || !strings.Contains(errs, "usage: app") {
 		t.Errorf("-h: exit %d, %q", code, errs)
 	}
-	out, errs, code := runApp(strings.Repeat("y", 70_000)+"\nhello\n!\n")
+	out, errs, code := runApp(strings.Repeat("y", 70_000) + "\nhello\n!\n")
 	lines := strings.Split(out, "\n")
 	n := 70_000/254 + 1 // lines the long one is read as, then "hello"
 	if code != 0 || len(lines) < n+2 || lines[n+1] != "> "+m.Reply("hello") {
