@@ -64,55 +64,89 @@ func checkConsole(t *testing.T, m *infer.Model, img *z80ref.Image) {
 		t.Fatalf("chat.asm CONMAX = %d (%v), console.MaxLine = %d", v, ok, console.MaxLine)
 	}
 	for _, typed := range typedSessions {
-		res, err := img.Chat("", strings.NewReader(typed))
+		checkTyped(t, m, img, typed)
+	}
+}
+
+// checkTyped types the bytes into the CP/M program and into chatapp.Chat.
+func checkTyped(t *testing.T, m *infer.Model, img *z80ref.Image, typed string) {
+	t.Helper()
+	res, err := img.Chat("", strings.NewReader(typed))
+	if err != nil {
+		t.Fatalf("%q: %v", typed, err)
+	}
+	// What the Go side reads and answers, in the form of the CP/M
+	// machine's per-line records: the line read and what the program
+	// printed after it (LF, reply, CR LF, the next prompt).
+	var want []string
+	var chat strings.Builder // what chatapp.Chat must print
+	r := console.NewReader(strings.NewReader(typed))
+	for {
+		chat.WriteString("> ")
+		b, err := r.ReadLine()
+		if err == console.ErrInterrupt {
+			break // warm boot inside BDOS 10: no line, no output
+		}
 		if err != nil {
-			t.Fatalf("%q: %v", typed, err)
+			chat.WriteString("\n")
+			break
 		}
-		// What the Go side reads and answers, in the form of the CP/M
-		// machine's per-line records: the line read and what the program
-		// printed after it (LF, reply, CR LF, the next prompt).
-		var want []string
-		var chat strings.Builder // what chatapp.Chat must print
-		r := console.NewReader(strings.NewReader(typed))
-		for {
-			chat.WriteString("> ")
-			b, err := r.ReadLine()
-			if err == console.ErrInterrupt {
-				break // warm boot inside BDOS 10: no line, no output
-			}
-			if err != nil {
-				chat.WriteString("\n")
-				break
-			}
-			out := "\n"
-			switch console.Classify(b) {
-			case console.Ask:
-				reply := m.Reply(string(b))
-				out += reply + "\n> "
-				chat.WriteString(reply + "\n")
-			case console.Skip:
-				out += "> "
-			}
-			want = append(want, string(b)+" → "+out)
-			if console.Classify(b) == console.Quit {
-				break
-			}
+		out := "\n"
+		switch console.Classify(b) {
+		case console.Ask:
+			reply := m.Reply(string(b))
+			out += reply + "\n> "
+			chat.WriteString(reply + "\n")
+		case console.Skip:
+			out += "> "
 		}
-		var got []string
-		for _, rsp := range res.Responses[1:] {
-			got = append(got, rsp.Input+" → "+string(rsp.Output))
-		}
-		if strings.Join(got, "|") != strings.Join(want, "|") {
-			t.Errorf("typed %q:\nCHAT.COM read and printed\n  %q\nthe Go console rules give\n  %q", typed, got, want)
-		}
-		var gochat bytes.Buffer
-		if err := chatapp.Chat(m, chatapp.Options{}, strings.NewReader(typed), &gochat); err != nil {
-			t.Fatal(err)
-		}
-		if gochat.String() != chat.String() {
-			t.Errorf("typed %q: mulm chat printed %q, want %q", typed, gochat.String(), chat.String())
+		want = append(want, string(b)+" → "+out)
+		if console.Classify(b) == console.Quit {
+			break
 		}
 	}
+	var got []string
+	for _, rsp := range res.Responses[1:] {
+		got = append(got, rsp.Input+" → "+string(rsp.Output))
+	}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("typed %q:\nCHAT.COM read and printed\n  %q\nthe Go console rules give\n  %q", typed, got, want)
+	}
+	var gochat bytes.Buffer
+	if err := chatapp.Chat(m, chatapp.Options{}, strings.NewReader(typed), &gochat); err != nil {
+		t.Fatal(err)
+	}
+	if gochat.String() != chat.String() {
+		t.Errorf("typed %q: mulm chat printed %q, want %q", typed, gochat.String(), chat.String())
+	}
+}
+
+// FuzzConsole types arbitrary bytes into the example model's CHAT.COM
+// (fast engine) and into the Go chat: checkTyped must hold.
+func FuzzConsole(f *testing.F) {
+	for _, s := range typedSessions {
+		f.Add([]byte(s))
+	}
+	m, err := infer.ReadFile("../examples/tinychat/model.mulm")
+	if err != nil {
+		f.Fatal(err)
+	}
+	img, err := z80ref.Build(m, z80ref.BuildOptions{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, typed []byte) {
+		ends := 0
+		for _, c := range typed {
+			if c&0x7F == '\r' || c&0x7F == '\n' {
+				ends++
+			}
+		}
+		if len(typed) > 600 || ends > 4 {
+			return // a few lines are enough; each reply costs emulated time
+		}
+		checkTyped(t, m, img, string(typed))
+	})
 }
 
 // TestConsoleCafe is the case that made the rule: "café" typed in UTF-8.

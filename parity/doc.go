@@ -12,13 +12,17 @@
 // z80ref.Engine stage API: the encoders on edge cases and random strings
 // (TestEncoderStages) and every layer on random weights, biases and
 // inputs of the whole int16 range, with wrapping accumulators and floored
-// negative sums asserted (TestLayerAlone, FuzzLayer).
+// negative sums asserted (TestLayerAlone, FuzzLayer). What a person types
+// is compared too: the same typed bytes, editing keys included, through
+// package console and infer and through the real CHAT.COM, whose BDOS 10
+// edits the line as CP/M 2.2 does, give the same lines and replies
+// (TestConsoleRules, FuzzConsole).
 //
 // Run it with
 //
 //	go test ./parity                       # the default run, a few minutes at most
 //	go test ./parity -run Reference        # the original's models (needs ../shared)
-//	go test ./parity -fuzz FuzzReply       # or FuzzEncoders, FuzzLayer
+//	go test ./parity -fuzz FuzzReply       # or FuzzEncoders, FuzzLayer, FuzzConsole
 //
 // The package has no non-test code beyond this documentation.
 package parity
