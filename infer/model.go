@@ -123,7 +123,8 @@ func (m *Model) NumLayers() int {
 	return len(m.layers)
 }
 
-// Layer returns a deep copy of layer i (0-based).
+// Layer returns a deep copy of layer i (0-based); like a slice index it
+// panics unless 0 ≤ i < NumLayers().
 func (m *Model) Layer(i int) quant.Layer { return m.layers[i].Clone() }
 
 // Layers returns deep copies of all layers.

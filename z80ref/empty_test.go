@@ -16,5 +16,10 @@ func TestEmptyModel(t *testing.T) {
 		if _, err := NewEngine(m, Fast); !errors.Is(err, infer.ErrEmpty) {
 			t.Errorf("NewEngine(%v): %v, want infer.ErrEmpty", m, err)
 		}
+		for _, k := range Engines() {
+			if err := k.Fits(m, CPM); !errors.Is(err, infer.ErrEmpty) {
+				t.Errorf("%v.Fits(%v): %v, want infer.ErrEmpty", k, m, err)
+			}
+		}
 	}
 }

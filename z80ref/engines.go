@@ -100,6 +100,9 @@ func (k EngineKind) Fits(m *infer.Model, p Platform) error {
 
 // fit is Fits returning the predicted memory map as well.
 func (k EngineKind) fit(m *infer.Model, p Platform) (MemoryMap, error) {
+	if m.NumLayers() == 0 {
+		return nil, infer.ErrEmpty
+	}
 	if k.spec() == nil {
 		return nil, fmt.Errorf("z80ref: %v is not an engine (want one of Engines)", k)
 	}
