@@ -39,8 +39,10 @@ type fastLayer struct {
 	// pad[k], for the first layer only (nil elsewhere), is the share of
 	// the context n-grams that lie wholly in the padding when k < 8
 	// characters have been generated: a step then walks only the n-grams
-	// that touch a generated character (at most 3k of the 21).
-	pad []accs
+	// that touch a generated character (at most 3k of the 21). padIn[k]
+	// are the context inputs (bucket counts) pad[k] was computed from.
+	pad   []accs
+	padIn [][trigram.Buckets]int16
 }
 
 func buildFast(layers []quant.Layer) []fastLayer {
@@ -93,6 +95,7 @@ func buildFast(layers []quant.Layer) []fastLayer {
 		trigram.FillWindow(&w, nil)
 		var c context
 		fl[0].pad = make([]accs, trigram.ContextLen)
+		fl[0].padIn = make([][trigram.Buckets]int16, trigram.ContextLen)
 		for k := range trigram.ContextLen {
 			// The padding n-grams are those that do not touch the last k
 			// positions: the complement of what next walks.
@@ -103,6 +106,7 @@ func buildFast(layers []quant.Layer) []fastLayer {
 				}
 			})
 			fl[0].addInputs(&fl[0].pad[k], c.ids[:c.n], &c.x)
+			copy(fl[0].padIn[k][:], c.x[trigram.Buckets:])
 		}
 	}
 	return fl
@@ -110,15 +114,11 @@ func buildFast(layers []quant.Layer) []fastLayer {
 
 // forNGrams calls fn for every context n-gram of window w that ends at
 // position end or later (n = 1, 2, 3; start i; its input index
-// 128 + bucket).
+// 128 + bucket, the bucket trigram.ContextBucket's).
 func forNGrams(w *[trigram.ContextLen]byte, end int, fn func(i, n int, input uint8)) {
 	for n := 1; n <= 3; n++ {
 		for i := max(0, end-n+1); i+n <= trigram.ContextLen; i++ {
-			h := uint16(7 * i)
-			for _, b := range w[i : i+n] {
-				h = h*31 + uint16(b)
-			}
-			fn(i, n, uint8(trigram.Buckets+h%trigram.Buckets))
+			fn(i, n, uint8(trigram.Buckets+trigram.ContextBucket(w, i, n)))
 		}
 	}
 }
@@ -212,7 +212,8 @@ func (f *fastLayer) finish(y *[quant.MaxWidth]int16, acc *accs, nz *[quant.MaxWi
 
 // state is the scratch of one reply in progress.
 type state struct {
-	q1  accs // layer 1 accumulators: bias + query part
+	q   [trigram.Buckets]int16 // the query buckets
+	q1  accs                   // layer 1 accumulators: bias + query part
 	acc accs
 	act [2][quant.MaxWidth]int16
 	nz  [quant.MaxWidth]uint8 // indices of the non-zero entries of the current act
@@ -226,10 +227,9 @@ type state struct {
 // clears the context window.
 func (m *Model) begin(s *state, query string) {
 	f := &m.fast[0]
-	var q [trigram.Buckets]int16
-	trigram.EncodeQuery(&q, query)
+	trigram.EncodeQuery(&s.q, query)
 	n := 0
-	for i, v := range q {
+	for i, v := range s.q {
 		s.act[0][i] = v
 		s.nz[uint8(n)] = uint8(i)
 		n += int(uint16(v|-v) >> 15)
@@ -243,7 +243,9 @@ func (m *Model) begin(s *state, query string) {
 }
 
 // next runs the model once for the current context and returns the argmax
-// index. When st is not nil every layer's output is copied into it.
+// index. When st is not nil the input vector the step used (the query
+// buckets begin counted, the context buckets of the padding share and of
+// the n-grams walked) and every layer's output are recorded in it.
 func (m *Model) next(s *state, st *Step) int {
 	f := &m.fast[0]
 	k := min(s.n, trigram.ContextLen)
@@ -260,6 +262,17 @@ func (m *Model) next(s *state, st *Step) int {
 	s.ctx.reset()
 	forNGrams(&s.win, trigram.ContextLen-k, func(_, _ int, input uint8) { s.ctx.count(input) })
 	f.addInputs(&s.acc, s.ctx.ids[:s.ctx.n], &s.ctx.x)
+	if st != nil {
+		st.Input = make([]int16, trigram.InputSize)
+		copy(st.Input, s.q[:])
+		ctx := st.Input[trigram.Buckets:]
+		copy(ctx, s.ctx.x[trigram.Buckets:])
+		if k < trigram.ContextLen {
+			for i, v := range f.padIn[k] {
+				ctx[i] += v
+			}
+		}
+	}
 	s.nnz = f.finish(&s.act[0], &s.acc, &s.nz)
 	cur := 0
 	for li := 1; ; li++ {
@@ -313,7 +326,8 @@ func (m *Model) Reply(query string) string {
 }
 
 // Trace generates the reply to query with the fast path and records every
-// step. It gives the same result as DenseTrace.
+// step: the input vector the fast path used, every layer's outputs and
+// the argmax. It gives the same result as DenseTrace.
 func (m *Model) Trace(query string) Trace {
 	if m.empty() {
 		return Trace{Query: query}
@@ -323,8 +337,7 @@ func (m *Model) Trace(query string) Trace {
 	tr := Trace{Query: query}
 	var generated []byte
 	for range m.maxLen {
-		st := Step{Input: make([]int16, trigram.InputSize)}
-		trigram.Encode((*[trigram.InputSize]int16)(st.Input), query, generated)
+		var st Step
 		k := m.next(s, &st)
 		st.Next = k
 		tr.Steps = append(tr.Steps, st)

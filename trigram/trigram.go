@@ -93,18 +93,27 @@ func FillWindow(w *[ContextLen]byte, recent []byte) {
 }
 
 // EncodeWindow writes the context buckets of an already lower-cased,
-// padded window into dst, overwriting it.
+// padded window into dst, overwriting it: for n = 1, 2, 3 and every start
+// i, the n-gram w[i:i+n] adds Weight to bucket ContextBucket(w, i, n).
 func EncodeWindow(dst *[Buckets]int16, w *[ContextLen]byte) {
 	*dst = [Buckets]int16{}
 	for n := 1; n <= 3; n++ {
 		for i := 0; i+n <= ContextLen; i++ {
-			h := uint16(7 * i)
-			for _, b := range w[i : i+n] {
-				h = step(h, b)
-			}
-			dst[h%Buckets] += Weight
+			dst[ContextBucket(w, i, n)] += Weight
 		}
 	}
+}
+
+// ContextBucket is the bucket (0..Buckets-1) of the context n-gram
+// w[i:i+n]: the hash h = 7·i, then h = 31·h + b for each byte b, modulo
+// Buckets (16-bit arithmetic). The ContextWindows n-grams of a window are
+// those with n = 1, 2, 3 and 0 ≤ i ≤ ContextLen−n.
+func ContextBucket(w *[ContextLen]byte, i, n int) int {
+	h := uint16(7 * i)
+	for _, b := range w[i : i+n] {
+		h = step(h, b)
+	}
+	return int(h % Buckets)
 }
 
 // Encode writes the whole input vector (query buckets, then context
