@@ -23,19 +23,50 @@ var edgeQueries = []string{
 	strings.Repeat(" ", 300) + "late", "@[`{", "AZaz",
 }
 
+// encoderReply is what the encoder model of TestEncoders prints to
+// every query: bytes of every kind (upper and lower case, space, control,
+// DEL, 80h and above, punctuation).
+const encoderReply = "A z\x01\x7f\x80\xffQ?"
+
+// encoderModel returns a one-layer model that prints encoderReply to any
+// query: its query weights are zero, and output j has +1 weights from the
+// context buckets of the unigram, bigram and trigram that end the window
+// after the reply's first j characters (spaces before the first), so that
+// each step's context picks the next character and, after the last, EOS.
+func encoderModel(t *testing.T) *infer.Model {
+	t.Helper()
+	cs := append([]byte(encoderReply), 0)
+	l := quant.Layer{In: trigram.InputSize, Out: len(cs), Shift: 2,
+		W: make([]int8, trigram.InputSize*len(cs)), Bias: make([]int16, len(cs))}
+	for j := range cs {
+		var w [trigram.ContextLen]byte
+		trigram.FillWindow(&w, []byte(encoderReply[:j]))
+		for n := 1; n <= 3; n++ {
+			l.W[j*l.In+trigram.Buckets+trigram.ContextBucket(&w, trigram.ContextLen-n, n)] = 1
+		}
+	}
+	m, err := infer.New(cs, []quant.Layer{l}, 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 // TestEncoders runs the edge-case and random queries through every
-// implementation on a model whose output is forced to a fixed reply, so
-// that the context encoder sees characters of every kind too.
+// implementation on a model whose output is forced to a fixed reply of
+// bytes of every kind (encoderReply), so that the query encoder sees
+// every kind of query and the context encoder every kind of character.
 func TestEncoders(t *testing.T) {
-	// A one-layer model whose biases spell the charset in turn would need
-	// context; instead make a random model with a charset of odd bytes and
-	// let it talk: the context encoder sees whatever it generates.
 	rng := rand.New(rand.NewPCG(1, 1))
-	cs := []byte("A z\x01\x7f\x80\xffQ?\x00")
-	m := randmodel.Model(rng, randmodel.Options{Hidden: []int{12}, Charset: cs, MaxLen: 12})
+	m := encoderModel(t)
 	queries := append([]string(nil), edgeQueries...)
 	for range 40 {
 		queries = append(queries, randmodel.Query(rng, 80, true))
+	}
+	for _, q := range queries {
+		if got := m.DenseTrace(q).Reply; got != encoderReply {
+			t.Fatalf("the encoder model answers %q with %q, want %q", q, got, encoderReply)
+		}
 	}
 	forEachImpl(t, m, "the encoder model", func(t *testing.T, im impl) {
 		for _, q := range queries {
@@ -44,11 +75,36 @@ func TestEncoders(t *testing.T) {
 	})
 }
 
+// traceStats counts, in the reference trace tr of m (the trace every
+// implementation is compared with), the accumulators that wrap and the
+// negative accumulators whose floor shift drops set bits in a layer
+// whose output no ReLU clamps (the last layer).
+func traceStats(m *infer.Model, tr infer.Trace) (wrapped, floored int) {
+	layers := m.Layers()
+	for _, st := range tr.Steps {
+		x := st.Input
+		for li := range layers {
+			l := &layers[li]
+			last := li == len(layers)-1
+			for o := range l.Out {
+				exact, acc := exactAcc(l, x, o)
+				if exact != int(acc) {
+					wrapped++
+				}
+				if last && l.Shift > 0 && acc < 0 && acc&(1<<l.Shift-1) != 0 {
+					floored++
+				}
+			}
+			x = st.Layers[li]
+		}
+	}
+	return wrapped, floored
+}
+
 // TestRandomModels compares whole replies, step by step, on random models
 // of several shapes, including ones whose accumulators wrap and ones with
 // random shifts.
 func TestRandomModels(t *testing.T) {
-	rng := rand.New(rand.NewPCG(2, 2))
 	cases := []struct {
 		hidden  []int
 		wrap    bool
@@ -66,7 +122,9 @@ func TestRandomModels(t *testing.T) {
 		{[]int{256, 192, 128}, false, false, 0.27, 3},
 		// Wider: more shapes, wrapping and random shifts together, the
 		// extremes of density.
-		{[]int{1, 1}, true, true, 0.5, 8},
+		// One-wide layers carry too little to wrap: random shifts
+		// through bottlenecks.
+		{[]int{1, 1}, false, true, 0.5, 8},
 		{[]int{5}, true, true, 1, 8},
 		{[]int{4, 4, 4, 4}, false, true, 0.6, 8},
 		{[]int{128, 64}, true, true, 0.27, 6},
@@ -74,7 +132,11 @@ func TestRandomModels(t *testing.T) {
 		{[]int{256, 256}, true, false, 0.1, 3},
 		{[]int{17, 3, 200}, true, true, 0.4, 8},
 	}
+	totalWrapped, totalFloored := 0, 0
 	for i, c := range cases {
+		// Each case draws from its own stream, so that editing one case
+		// leaves the others' models as they are.
+		rng := rand.New(rand.NewPCG(4, uint64(i)))
 		m := randmodel.Model(rng, randmodel.Options{Hidden: c.hidden, Wrap: c.wrap, RandomShift: c.shifts,
 			Density: c.density, MaxLen: 1 + rng.IntN(12)})
 		var queries []string
@@ -83,6 +145,20 @@ func TestRandomModels(t *testing.T) {
 		}
 		what := fmt.Sprintf("case %d (hidden %v, wrap %v, shifts %v, density %v)", i, c.hidden, c.wrap, c.shifts, c.density)
 		t.Run(fmt.Sprintf("%d", i), func(t *testing.T) {
+			// What the compared traces exercise: a case meant to wrap
+			// must wrap in them.
+			wrapped, floored := 0, 0
+			for _, q := range queries {
+				w, f := traceStats(m, m.DenseTrace(q))
+				wrapped += w
+				floored += f
+			}
+			t.Logf("%s: %d accumulators wrapped, %d negative sums floored in the traces compared", what, wrapped, floored)
+			if c.wrap && wrapped == 0 {
+				t.Errorf("%s is meant to wrap, but no accumulator wrapped in the traces compared", what)
+			}
+			totalWrapped += wrapped
+			totalFloored += floored
 			forEachImpl(t, m, what, func(t *testing.T, im impl) {
 				for _, q := range queries {
 					checkQuery(t, m, im, q)
@@ -90,40 +166,8 @@ func TestRandomModels(t *testing.T) {
 			})
 		})
 	}
-}
-
-// TestWrapIsExercised makes sure the wrapping models above really wrap
-// somewhere in the traces compared: otherwise the parity on wrapping would
-// be vacuous.
-func TestWrapIsExercised(t *testing.T) {
-	rng := rand.New(rand.NewPCG(2, 2))
-	// Skip the first two cases' models, as TestRandomModels draws them.
-	for range 2 {
-		randmodel.Model(rng, randmodel.Options{Hidden: []int{1}})
-	}
-	m := randmodel.Model(rng, randmodel.Options{Hidden: []int{64}, Wrap: true})
-	wrapped := false
-	for _, q := range []string{"hello", "how are you", "zz"} {
-		tr := m.DenseTrace(q)
-		for _, st := range tr.Steps {
-			x := st.Input
-			for li := range m.NumLayers() {
-				l := m.Layer(li)
-				for o := range l.Out {
-					exact := int(l.Bias[o])
-					for i, w := range l.Row(o) {
-						exact += int(w) * int(x[i])
-					}
-					if exact < -32768 || exact > 32767 {
-						wrapped = true
-					}
-				}
-				x = st.Layers[li]
-			}
-		}
-	}
-	if !wrapped {
-		t.Fatal("no accumulator wrapped")
+	if totalWrapped == 0 || totalFloored == 0 {
+		t.Errorf("the traces compared have %d wrapping accumulators and %d floored negative sums; want both", totalWrapped, totalFloored)
 	}
 }
 
@@ -132,10 +176,11 @@ func TestWrapIsExercised(t *testing.T) {
 // several times and the floor shift sees large negative sums.
 func TestLayerExtremes(t *testing.T) {
 	for _, c := range []struct {
-		name string
-		w    int8
-		bias int16
-	}{{"all -2", -2, -32768}, {"all +1", 1, 32767}, {"all -1", -1, 0}, {"zero", 0, -1}} {
+		name          string
+		w             int8
+		bias          int16
+		wraps, floors bool
+	}{{"all -2", -2, -32768, true, false}, {"all +1", 1, 32767, true, false}, {"all -1", -1, 0, false, true}, {"zero", 0, -1, false, true}} {
 		w := make([]int8, 256*3)
 		for i := range w {
 			w[i] = c.w
@@ -145,9 +190,22 @@ func TestLayerExtremes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		queries := []string{"hello", strings.Repeat("e", 255), "a b c d e f", ""}
 		t.Run(c.name, func(t *testing.T) {
+			wrapped, floored := 0, 0
+			for _, q := range queries {
+				w, f := traceStats(m, m.DenseTrace(q))
+				wrapped, floored = wrapped+w, floored+f
+			}
+			t.Logf("%d accumulators wrapped, %d negative sums floored in the traces compared", wrapped, floored)
+			if c.wraps && wrapped == 0 {
+				t.Errorf("no accumulator wrapped in the traces compared")
+			}
+			if c.floors && floored == 0 {
+				t.Errorf("no negative sum was floored in the traces compared")
+			}
 			forEachImpl(t, m, c.name, func(t *testing.T, im impl) {
-				for _, q := range []string{"hello", strings.Repeat("e", 255), "a b c d e f", ""} {
+				for _, q := range queries {
 					checkQuery(t, m, im, q)
 				}
 			})
