@@ -5,15 +5,14 @@ import (
 	"os"
 	"testing"
 
+	"mulm/bench"
 	"mulm/infer"
 	"mulm/infer/npz"
 	"mulm/internal/randmodel"
 )
 
-var benchQueries = []string{
-	"hello", "how are you", "what is your name", "are you a robot",
-	"do you like music", "tell me a joke", "asdf qwerty", "good night",
-}
+// benchQueries are the benchmark queries of every figure.
+var benchQueries = bench.Queries()
 
 // benchReplies measures the time per generation step (EOS included), per
 // printed character, and allocations per reply (all of them steady state:

@@ -75,3 +75,22 @@ func ExampleValidCharset() {
 	// infer: charset entry 1 is byte 0x07, want printable ASCII (20h..7Eh)
 	// infer: charset entry 2 'H' is a duplicate
 }
+
+// Every Go implementation of the contract answers as the dense reference.
+func ExampleImplementations() {
+	m, err := infer.ReadFile("../examples/tinychat/model.mulm")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, impl := range infer.Implementations() {
+		if impl.Unavailable != "" {
+			fmt.Printf("%s: unavailable (%s)\n", impl.Name, impl.Unavailable)
+			continue
+		}
+		fmt.Printf("%s: %s\n", impl.Name, impl.Trace(m, "hello").Reply)
+	}
+	// Output:
+	// dense: HI
+	// fast: HI
+}

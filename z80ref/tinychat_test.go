@@ -9,17 +9,15 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"mulm/bench"
 	"mulm/infer"
 	"mulm/infer/npz"
 )
 
 const tinychatPath = "../../shared/reference/tinychat-model.npz"
 
-// benchQueries are the queries the T-state figure is measured on.
-var benchQueries = []string{
-	"hello", "are you a robot", "what is your name", "how are you", "hi",
-	"who made you", "do you like music", "tell me a joke", "goodbye", "what can you do",
-}
+// benchQueries are the queries the T-state figures are measured on.
+var benchQueries = bench.Queries()
 
 // ownTinychatPath is our own tinychat model (examples/tinychat).
 const ownTinychatPath = "../examples/tinychat/model.mulm"
