@@ -64,8 +64,8 @@
 // layer 1 (bias plus query buckets) is computed once per reply (BEGIN);
 // each step starts from a copy and adds only the context buckets. On the
 // reference tinychat model (256→256→192→128→40) a generation step costs
-// about 1.67 million T-states (median over ten queries; the original
-// packed build needs 27.6 million) and the .COM is 38,149 bytes.
+// about 1.67 million T-states (median over 20 queries; the original
+// packed build needs 27.6 million) and the .COM is 38,152 bytes.
 //
 // # The fast engine
 //
@@ -87,8 +87,8 @@
 // activation list. On the reference tinychat model a generation step
 // costs about 0.43 million T-states (median over 20 queries, 0.11 s at
 // 4 MHz; the original's index-list build needs 2.1 million and 45,056
-// bytes), the .COM is 38,373 bytes and INIT takes 8.3 million T-states
-// once. "mulm bench" measures both engines on any model.
+// bytes), the .COM is 38,376 bytes and INIT takes 8.3 million T-states
+// once. "mulm bench" measures every engine on any model.
 //
 // # Entry points
 //

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"mulm/bench"
+	"mulm/infer"
+	"mulm/infer/npz"
+	"mulm/internal/chatapp"
+	"mulm/quant/qat"
+	"mulm/quant/qat/dataset"
+	"mulm/z80ref"
+)
+
+// errAbsent marks a figure that needs the original project's files in
+// ../shared/reference, which are absent.
+var errAbsent = errors.New("the original's files in ../shared/reference are absent")
+
+// env computes the measurements figures are made of, each once.
+type env struct {
+	root string // the repository root
+
+	mu      sync.Mutex
+	models  map[string]*infer.Model
+	benches map[string][]z80ref.BenchRow
+	evals   map[string]*qat.Report
+}
+
+func newEnv(root string) *env {
+	return &env{root: root, models: map[string]*infer.Model{}, benches: map[string][]z80ref.BenchRow{},
+		evals: map[string]*qat.Report{}}
+}
+
+// Model files by name: our example models and the original's.
+var modelFiles = map[string]string{
+	"tinychat":      "examples/tinychat/model.mulm",
+	"guess":         "examples/guess/model.mulm",
+	"orig-tinychat": "../shared/reference/tinychat-model.npz",
+	"orig-guess":    "../shared/reference/guess-model.npz",
+}
+
+// shared reports whether path lies in ../shared.
+func shared(path string) bool { return strings.HasPrefix(path, "../shared/") }
+
+// file returns the path of a repository file, or errAbsent for a missing
+// file of ../shared.
+func (e *env) file(path string) (string, error) {
+	p := filepath.Join(e.root, path)
+	if _, err := os.Stat(p); err != nil {
+		if shared(path) {
+			return "", fmt.Errorf("%s: %w", path, errAbsent)
+		}
+		return "", err
+	}
+	return p, nil
+}
+
+func (e *env) model(name string) (*infer.Model, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if m := e.models[name]; m != nil {
+		return m, nil
+	}
+	path, ok := modelFiles[name]
+	if !ok {
+		return nil, fmt.Errorf("no model %q", name)
+	}
+	p, err := e.file(path)
+	if err != nil {
+		return nil, err
+	}
+	var m *infer.Model
+	if strings.HasSuffix(p, ".npz") {
+		m, err = npz.ReadFile(p)
+	} else {
+		m, err = infer.ReadFile(p)
+	}
+	if err != nil {
+		return nil, err
+	}
+	e.models[name] = m
+	return m, nil
+}
+
+// z80 is the CP/M measurement of engine k on model name over the
+// benchmark queries (z80ref.BenchAll, as "mulm bench" prints it).
+func (e *env) z80(name string, k z80ref.EngineKind) (z80ref.BenchResult, error) {
+	m, err := e.model(name)
+	if err != nil {
+		return z80ref.BenchResult{}, err
+	}
+	e.mu.Lock()
+	rows, ok := e.benches[name]
+	e.mu.Unlock()
+	if !ok {
+		if rows, err = z80ref.BenchAll(m, bench.Queries()); err != nil {
+			return z80ref.BenchResult{}, err
+		}
+		e.mu.Lock()
+		e.benches[name] = rows
+		e.mu.Unlock()
+	}
+	for _, r := range rows {
+		if r.Kind == k && r.Platform == z80ref.CPM {
+			if r.Err != nil {
+				return z80ref.BenchResult{}, r.Err
+			}
+			return r.Result, nil
+		}
+	}
+	return z80ref.BenchResult{}, fmt.Errorf("no %v engine on CP/M", k)
+}
+
+// eval is "mulm eval -model M -data D": model name on data file path.
+func (e *env) eval(name, path string) (*qat.Report, error) {
+	key := name + "\x00" + path
+	e.mu.Lock()
+	r := e.evals[key]
+	e.mu.Unlock()
+	if r != nil {
+		return r, nil
+	}
+	m, err := e.model(name)
+	if err != nil {
+		return nil, err
+	}
+	p, err := e.file(path)
+	if err != nil {
+		return nil, err
+	}
+	set, err := dataset.ReadFiles([]string{p}, dataset.Options{MaxResponseLen: m.MaxLen()})
+	if err != nil {
+		return nil, err
+	}
+	r = qat.Evaluate(m, set.Pairs, 0)
+	e.mu.Lock()
+	e.evals[key] = r
+	e.mu.Unlock()
+	return r, nil
+}
+
+// z80Chat is what "go run ./examples/NAME -z80 -q QUERY" prints for
+// model name: the reply and its seconds and T-states at 4 MHz.
+func (e *env) z80Chat(name, query string) (string, error) {
+	m, err := e.model(name)
+	if err != nil {
+		return "", err
+	}
+	var out strings.Builder
+	if err := chatapp.Chat(m, chatapp.Options{Z80: true, Query: query}, strings.NewReader(""), &out); err != nil {
+		return "", err
+	}
+	return out.String(), nil
+}

@@ -1,0 +1,403 @@
+package main
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"mulm/bench"
+	"mulm/infer"
+	"mulm/z80ref"
+)
+
+// Kind says how a figure is reproduced.
+type Kind int
+
+const (
+	// Exact figures are the same on every host: the test checks them.
+	Exact Kind = iota
+	// Host figures depend on the host (time, speed): measured with -host,
+	// never checked or rewritten.
+	Host
+)
+
+// Figure is one quoted figure, or a group of figures on one line.
+type Figure struct {
+	// Doc is the document (a path from the repository root), Pattern
+	// its text around the figures with a {slot} for each number.
+	Doc, Pattern string
+	Kind         Kind
+	// Command is the command that reproduces the figures.
+	Command string
+	// Compute returns the value of every slot it computes, formatted as
+	// the document writes it. Slots it leaves out are in Manual.
+	Compute func(e *env) (map[string]string, error)
+	// Manual maps the slots that are not recomputed (training runs of
+	// many minutes) to how they are reproduced.
+	Manual map[string]string
+}
+
+// group formats n with thousands separators: 38,152.
+func group[T int | uint64](n T) string {
+	s := strconv.FormatUint(uint64(n), 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// seconds formats T-states as seconds at 4 MHz with d decimals.
+func seconds(t uint64, d int) string {
+	return strconv.FormatFloat(float64(t)/bench.ClockHz, 'f', d, 64)
+}
+
+// millions formats n in millions with d decimals: 1.67.
+func millions(n uint64, d int) string { return strconv.FormatFloat(float64(n)/1e6, 'f', d, 64) }
+
+// pct formats a share as a percentage with d decimals, "100" for all.
+func pct(v float64, d int) string {
+	if v == 1 {
+		return "100"
+	}
+	return strconv.FormatFloat(100*v, 'f', d, 64)
+}
+
+// nonZero is the share of m's weights that are not zero.
+func nonZero(m *infer.Model) float64 {
+	nz, n := 0, 0
+	for _, l := range m.Layers() {
+		for _, w := range l.W {
+			n++
+			if w != 0 {
+				nz++
+			}
+		}
+	}
+	return float64(nz) / float64(n)
+}
+
+// benchCmd is the command behind the Z80 figures of a model file.
+func benchCmd(model string) string { return "go run ./cmd/mulm bench -model " + modelFiles[model] }
+
+// z80Row is a row of README's Z80 table: model, engine, .COM bytes,
+// median and worst T-states per character, seconds at 4 MHz; bold marks
+// the row's headline figures as the README does.
+func z80Row(label, model string, k z80ref.EngineKind, bold bool) Figure {
+	b := ""
+	if bold {
+		b = "**"
+	}
+	return Figure{
+		Doc: "README.md",
+		Pattern: fmt.Sprintf("| %s | %smulm %s%s | %s{bytes}%s | %s{median}%s | {worst} | %s{s}%s |",
+			label, b, k, b, b, b, b, b, b, b),
+		Command: benchCmd(model),
+		Compute: func(e *env) (map[string]string, error) {
+			r, err := e.z80(model, k)
+			if err != nil {
+				return nil, err
+			}
+			return map[string]string{"bytes": group(r.FileBytes), "median": group(r.Median()),
+				"worst": group(r.Worst()), "s": seconds(r.Median(), 3)}, nil
+		},
+	}
+}
+
+// originalRow is a row of the original's published figures.
+func originalRow(o bench.Original) Figure {
+	return Figure{
+		Doc:     "README.md",
+		Pattern: "| original tinychat (`.npz`) | " + o.Build + " | {bytes} | {t} | | {s} |",
+		Command: "published by the original project (../shared/reference/README.md); bench.Originals",
+		Compute: func(*env) (map[string]string, error) {
+			return map[string]string{"bytes": group(o.FileBytes), "t": group(o.TPerChar),
+				"s": strings.TrimSuffix(seconds(o.TPerChar, 2), "0")}, nil
+		},
+	}
+}
+
+// guessLine is a line of README's guess transcript: what
+// "go run ./examples/guess -z80" prints for query q.
+func guessLine(q, reply string) Figure {
+	return Figure{
+		Doc:     "README.md",
+		Pattern: "> " + q + "\n" + reply + "   [{s} s at 4 MHz, {t} T-states]",
+		Command: fmt.Sprintf("go run ./examples/guess -z80 -q %q", q),
+		Compute: func(e *env) (map[string]string, error) {
+			out, err := e.z80Chat("guess", q)
+			if err != nil {
+				return nil, err
+			}
+			m := transcriptRE.FindStringSubmatch(out)
+			if m == nil || m[1] != reply {
+				return nil, fmt.Errorf("go run ./examples/guess -z80 -q %q printed %q, want %s and its time", q, out, reply)
+			}
+			return map[string]string{"s": m[2], "t": m[3]}, nil
+		},
+	}
+}
+
+var transcriptRE = regexp.MustCompile(`^(.*?)   \[([0-9.]+) s at 4 MHz, ([0-9]+) T-states\]\n$`)
+
+// evalCmd is the command behind the exact-match of a model on a data file.
+func evalCmd(model, data string) string {
+	return "go run ./cmd/mulm eval -model " + modelFiles[model] + " -data " + data
+}
+
+const (
+	origTinychatData = "../shared/reference/tinychat-training.txt.gz"
+	origGuessData    = "../shared/reference/guess-training.txt.gz"
+	trainCmdOrig     = "the training command of these runs was not recorded; to re-measure: " +
+		"go run ./cmd/mulm train -data %s -o M.mulm (about %s min on a 2-core machine, no -short variant) " +
+		"and go run ./cmd/mulm eval -model M.mulm -data %s"
+)
+
+// figures is every figure the documents quote.
+func figures() []Figure {
+	fs := []Figure{
+		// README.md: the Z80 table.
+		originalRow(bench.Originals()[0]),
+		originalRow(bench.Originals()[1]),
+		z80Row("original tinychat (`.npz`)", "orig-tinychat", z80ref.Compact, false),
+		z80Row("original tinychat (`.npz`)", "orig-tinychat", z80ref.Fast, true),
+		z80Row("original guess (`.npz`)", "orig-guess", z80ref.Fast, false),
+		z80Row("our tinychat", "tinychat", z80ref.Compact, false),
+		z80Row("our tinychat", "tinychat", z80ref.Fast, true),
+		z80Row("our guess", "guess", z80ref.Fast, false),
+		{
+			Doc:     "README.md",
+			Pattern: "median over {n} queries; the fast engine expands its weights once at start-up, about {s} s at 4 MHz",
+			Command: benchCmd("orig-tinychat"),
+			Compute: func(e *env) (map[string]string, error) {
+				r, err := e.z80("orig-tinychat", z80ref.Fast)
+				if err != nil {
+					return nil, err
+				}
+				return map[string]string{"n": strconv.Itoa(len(bench.Queries())), "s": seconds(r.Startup, 0)}, nil
+			},
+		},
+		// README.md: the guess transcript.
+		guessLine("is it alive", "YES"),
+		guessLine("can it fly", "NO"),
+		guessLine("does it swim", "YES"),
+		guessLine("is it bigger than a breadbox", "MAYBE"),
+		guessLine("is it a dog", "NO"),
+		guessLine("is it a penguin", "WIN"),
+		guessLine("what color is it", "IDK"),
+		// README.md: training.
+		{
+			Doc:     "README.md",
+			Pattern: "| original tinychat data | {shipped} % | **{mulm} %** | {minutes} min | {ceiling} % |",
+			Command: evalCmd("orig-tinychat", origTinychatData),
+			Compute: func(e *env) (map[string]string, error) {
+				r, err := e.eval("orig-tinychat", origTinychatData)
+				if err != nil {
+					return nil, err
+				}
+				return map[string]string{"shipped": pct(r.ExactMatch(), 1), "ceiling": pct(r.Ceiling, 1)}, nil
+			},
+			Manual: map[string]string{
+				"mulm":    fmt.Sprintf(trainCmdOrig, origTinychatData, "19", origTinychatData),
+				"minutes": fmt.Sprintf(trainCmdOrig, origTinychatData, "19", origTinychatData),
+			},
+		},
+		{
+			Doc:     "README.md",
+			Pattern: "| original guess data | {shipped} % | **{mulm} %** | {minutes} min | {ceiling} % |",
+			Command: evalCmd("orig-guess", origGuessData),
+			Compute: func(e *env) (map[string]string, error) {
+				r, err := e.eval("orig-guess", origGuessData)
+				if err != nil {
+					return nil, err
+				}
+				return map[string]string{"shipped": pct(r.ExactMatch(), 1), "ceiling": pct(r.Ceiling, 1)}, nil
+			},
+			Manual: map[string]string{
+				"mulm":    fmt.Sprintf(trainCmdOrig, origGuessData, "10", origGuessData),
+				"minutes": fmt.Sprintf(trainCmdOrig, origGuessData, "10", origGuessData),
+			},
+		},
+		ourTraining("tinychat", "4.5"),
+		ourTraining("guess", "3.2"),
+		// README.md: host figures.
+		{
+			Doc:     "README.md",
+			Pattern: "on the original tinychat model, {lo}–{hi} µs per generation step ({clo}–{chi} µs per printed character",
+			Kind:    Host,
+			Command: "go test ./infer -run XXX -bench Reply -cpu 1",
+			Compute: func(e *env) (map[string]string, error) {
+				m, err := e.model("orig-tinychat")
+				if err != nil {
+					return nil, err
+				}
+				r := bench.GoReply(m, bench.Queries(), 2*time.Second)
+				step := strconv.FormatFloat(r.NsPerStep()/1000, 'f', 1, 64)
+				char := strconv.FormatFloat(r.NsPerChar()/1000, 'f', 0, 64)
+				return map[string]string{"lo": step, "hi": step, "clo": char, "chi": char}, nil
+			},
+		},
+		{
+			Doc:     "README.md",
+			Pattern: "The dense reference path takes {lo}–{hi} µs per step",
+			Kind:    Host,
+			Command: "go test ./infer -run XXX -bench DenseReference -cpu 1",
+			Compute: func(e *env) (map[string]string, error) {
+				m, err := e.model("orig-tinychat")
+				if err != nil {
+					return nil, err
+				}
+				r := bench.GoTrace(m, infer.Implementations()[0], bench.Queries(), 2*time.Second)
+				v := strconv.FormatFloat(r.NsPerStep()/1000, 'f', 0, 64)
+				return map[string]string{"lo": v, "hi": v}, nil
+			},
+		},
+		{
+			Doc:     "README.md",
+			Pattern: "The emulator runs about {m} million T-states per second",
+			Kind:    Host,
+			Command: "go run ./cmd/mulm cpm -stats CHAT.COM (a CHAT.COM of the example tinychat model, the benchmark queries typed)",
+			Compute: func(e *env) (map[string]string, error) {
+				m, err := e.model("tinychat")
+				if err != nil {
+					return nil, err
+				}
+				im, err := z80ref.Build(m, z80ref.BuildOptions{})
+				if err != nil {
+					return nil, err
+				}
+				start := time.Now()
+				res, err := im.Chat("", strings.NewReader(strings.Join(bench.Queries(), "\n")+"\n!\n"))
+				if err != nil {
+					return nil, err
+				}
+				rate := float64(res.TStates) / time.Since(start).Seconds()
+				return map[string]string{"m": strconv.FormatFloat(rate/1e6, 'f', 0, 64)}, nil
+			},
+		},
+		{
+			Doc:     "README.md",
+			Pattern: "`go test ./parity` takes about {s} s",
+			Kind:    Host,
+			Command: "time go test -count=1 ./parity",
+			Compute: func(*env) (map[string]string, error) { return map[string]string{}, nil },
+			Manual:  map[string]string{"s": "time go test -count=1 ./parity"},
+		},
+		{
+			Doc:     "README.md",
+			Pattern: "about {n} x86 instructions per step",
+			Kind:    Host,
+			Command: "valgrind --tool=cachegrind on the infer benchmark binary",
+			Compute: func(*env) (map[string]string, error) { return map[string]string{}, nil },
+			Manual: map[string]string{"n": "go test -c -o /tmp/infer.test ./infer && valgrind --tool=cachegrind " +
+				"/tmp/infer.test -test.run XXX -test.bench ReplyReference -test.benchtime 1000x -test.cpu 1 " +
+				"(instructions divided by the steps run)"},
+		},
+		{
+			Doc:     "README.md",
+			Pattern: "the original's Python integer simulation about {ms} ms per character",
+			Kind:    Host,
+			Command: "the original project's code (not in this repository)",
+			Compute: func(*env) (map[string]string, error) { return map[string]string{}, nil },
+			Manual:  map[string]string{"ms": "measured on the original project's Python code, which is not part of this repository"},
+		},
+		// z80ref/doc.go.
+		{
+			Doc: "z80ref/doc.go",
+			Pattern: "a generation step costs about {mt} million T-states (median over {n} queries; the original " +
+				"packed build needs {orig} million) and the .COM is {bytes} bytes.",
+			Command: benchCmd("orig-tinychat"),
+			Compute: func(e *env) (map[string]string, error) {
+				r, err := e.z80("orig-tinychat", z80ref.Compact)
+				if err != nil {
+					return nil, err
+				}
+				return map[string]string{"mt": millions(r.Median(), 2), "n": strconv.Itoa(len(r.Queries)),
+					"orig": millions(bench.Originals()[0].TPerChar, 1), "bytes": group(r.FileBytes)}, nil
+			},
+		},
+		{
+			Doc: "z80ref/doc.go",
+			Pattern: "a generation step costs about {mt} million T-states (median over {n} queries, {s} s at 4 MHz; " +
+				"the original's index-list build needs {orig} million and {obytes} bytes), the .COM is {bytes} bytes " +
+				"and INIT takes {init} million T-states once.",
+			Command: benchCmd("orig-tinychat"),
+			Compute: func(e *env) (map[string]string, error) {
+				r, err := e.z80("orig-tinychat", z80ref.Fast)
+				if err != nil {
+					return nil, err
+				}
+				o := bench.Originals()[1]
+				return map[string]string{"mt": millions(r.Median(), 2), "n": strconv.Itoa(len(r.Queries)),
+					"s": seconds(r.Median(), 2), "orig": millions(o.TPerChar, 1), "obytes": group(o.FileBytes),
+					"bytes": group(r.FileBytes), "init": millions(r.Startup, 1)}, nil
+			},
+		},
+	}
+	fs = append(fs, trainMD("tinychat")...)
+	fs = append(fs, trainMD("guess")...)
+	return fs
+}
+
+// ourTraining is README's training row of an example model: exact-match on
+// its train and held-out data, the training time, the data's ceiling.
+func ourTraining(name, minutes string) Figure {
+	train, heldout := "examples/"+name+"/data/train.txt", "examples/"+name+"/data/heldout.txt"
+	return Figure{
+		Doc:     "README.md",
+		Pattern: "| our " + name + " data (train / held-out phrasings) | | {train} % / {heldout} % | {minutes} min | {ceiling} % |",
+		Command: evalCmd(name, train) + "; " + evalCmd(name, heldout),
+		Compute: func(e *env) (map[string]string, error) {
+			tr, err := e.eval(name, train)
+			if err != nil {
+				return nil, err
+			}
+			ho, err := e.eval(name, heldout)
+			if err != nil {
+				return nil, err
+			}
+			return map[string]string{"train": pct(tr.ExactMatch(), 2), "heldout": pct(ho.ExactMatch(), 1),
+				"ceiling": pct(tr.Ceiling, 0)}, nil
+		},
+		Manual: map[string]string{"minutes": "the training command in examples/" + name + "/TRAIN.md, timed (" +
+			minutes + " min on a 2-core machine; no -short variant reproduces the model)"},
+	}
+}
+
+// trainMD are the figures of examples/NAME/TRAIN.md that the shipped
+// model gives: its share of non-zero weights and its exact-match table.
+func trainMD(name string) []Figure {
+	doc := "examples/" + name + "/TRAIN.md"
+	model := modelFiles[name]
+	var fs []Figure
+	for _, data := range []string{"train.txt", "heldout.txt"} {
+		path := "examples/" + name + "/data/" + data
+		pattern := "| " + data + " | {pairs} | {exact} % |"
+		if data == "heldout.txt" {
+			pattern = "| heldout.txt (phrasings the generator never emits for training) | {pairs} | {exact} % |"
+		}
+		fs = append(fs, Figure{
+			Doc: doc, Pattern: pattern, Command: evalCmd(name, path),
+			Compute: func(e *env) (map[string]string, error) {
+				r, err := e.eval(name, path)
+				if err != nil {
+					return nil, err
+				}
+				return map[string]string{"pairs": group(r.Pairs), "exact": strconv.FormatFloat(100*r.ExactMatch(), 'f', 2, 64)}, nil
+			},
+		})
+	}
+	fs = append(fs, Figure{
+		Doc: doc, Pattern: "| **0.01 (shipped)** | **{nz} %** |",
+		Command: "go run ./cmd/mulm info -model " + model,
+		Compute: func(e *env) (map[string]string, error) {
+			m, err := e.model(name)
+			if err != nil {
+				return nil, err
+			}
+			return map[string]string{"nz": pct(nonZero(m), 1)}, nil
+		},
+	})
+	return fs
+}
