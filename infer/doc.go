@@ -19,7 +19,7 @@
 //     winning a tie. The charset's last entry is EOS: the reply ends there,
 //     or after the model's MaxLen characters (50 for the original models).
 //
-// # Two forward paths
+// # Forward paths
 //
 // DenseTrace (and DenseLayer) read exactly like the contract: every weight
 // of every neuron. Reply, AppendReply, Chars and Trace use the fast path:
@@ -32,7 +32,16 @@
 // shift: 2^16 divides 2^32, so this is exactly the wrapping 16-bit sum.
 // Because wrapping addition is associative and commutative the two paths
 // give bit-identical results, which the tests check on many random models,
-// including ones built to make accumulators wrap.
+// including ones built to make accumulators wrap. Trace records the input
+// vector the fast path used (the query buckets it counted and the context
+// buckets of the n-grams it walked plus the padding share's), so that an
+// encoder fault in it shows as a differing input.
+//
+// Implementations lists every Go implementation of the contract, the
+// dense reference first: each is a name, a Trace function and, when it
+// cannot run in this build or on this CPU, the reason. This package's
+// tests and mulm/parity run every check once per implementation; a new Go
+// engine is one entry there.
 //
 // A Model is immutable and safe for concurrent use. AppendReply does not
 // allocate when dst has room; Reply allocates only its result.

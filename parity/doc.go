@@ -6,7 +6,16 @@
 //
 // Every check runs against every implementation, the way Go's crypto
 // packages test every registered block function: the dense Go path is the
-// reference, the others must match it. A failure names the first
+// reference, and every other Go implementation (infer.Implementations)
+// and every Z80 engine on every platform (z80ref.Engines ×
+// z80ref.Platforms) must match it, each as its own subtest
+// (TestRandomModels/3/z80-fast-cpm). An unavailable Go implementation is
+// a visible skip; so is an engine that cannot hold a model, but only where
+// the capacity table (mustHold in impl_test.go) allows it: a refusal of a
+// model the table says the engine must hold fails, and so does an engine
+// or platform without a row. The tests also count what the compared
+// traces exercise: a random model meant to wrap must wrap, and negative
+// sums must be floored somewhere. A failure names the first
 // differing step, stage, neuron and values, followed by go-cmp's full
 // diff. Besides whole replies, each stage is compared alone through the
 // z80ref.Engine stage API: the encoders on edge cases and random strings
