@@ -10,6 +10,7 @@ import (
 
 	"mulm/infer"
 	"mulm/internal/randmodel"
+	"mulm/z80ref"
 )
 
 // cliModel writes a small random model and returns it with its path.
@@ -120,5 +121,59 @@ func TestUsageErrors(t *testing.T) {
 		if _, errs, code := runIn(t, "", args...); code == 0 || errs == "" {
 			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
 		}
+	}
+}
+
+// TestBuildEnginesAndPlatforms builds with every engine on every platform
+// of the registry and checks the flag errors name the flag and the
+// choices.
+func TestBuildEnginesAndPlatforms(t *testing.T) {
+	_, path := cliModel(t)
+	for _, p := range z80ref.Platforms() {
+		for _, k := range z80ref.Engines() {
+			file := filepath.Join(t.TempDir(), "CHAT"+p.FileExt())
+			out, errs, code := runIn(t, "", "build", "-model", path, "-o", file, "-engine", k.String(), "-platform", p.String())
+			if code != 0 || !strings.Contains(out, k.String()+" engine") || !strings.Contains(out, p.Title()) {
+				t.Fatalf("build -engine %s -platform %s: exit %d: %s%s", k, p, code, out, errs)
+			}
+			if fi, err := os.Stat(file); err != nil || fi.Size() == 0 {
+				t.Fatalf("no %s written: %v", file, err)
+			}
+		}
+	}
+	for _, c := range []struct{ flag, value, want string }{
+		{"-engine", "turbo", `-engine: z80ref: unknown engine "turbo" (want auto, fast or compact)`},
+		{"-platform", "vic20", `-platform: z80ref: unknown platform "vic20" (want cpm)`},
+	} {
+		_, errs, code := runIn(t, "", "build", "-model", path, "-o", filepath.Join(t.TempDir(), "X"), c.flag, c.value)
+		if code == 0 || !strings.Contains(errs, c.want) {
+			t.Errorf("build %s %s: exit %d, stderr %q, want %q", c.flag, c.value, code, errs, c.want)
+		}
+	}
+}
+
+// TestBench checks that "mulm bench" measures every engine on every
+// platform and says which model the original's published rows are on.
+func TestBench(t *testing.T) {
+	_, path := cliModel(t)
+	out, errs, code := runIn(t, "", "bench", "-model", path)
+	if code != 0 {
+		t.Fatalf("bench: exit %d: %s", code, errs)
+	}
+	rows := map[string]bool{}
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) >= 3 {
+			rows[f[0]+" "+f[1]] = f[2] != "-" // measured, not refused
+		}
+	}
+	for _, p := range z80ref.Platforms() {
+		for _, k := range z80ref.Engines() {
+			if !rows[p.String()+" "+k.String()] {
+				t.Errorf("bench has no measured row for %s on %s:\n%s", k, p, out)
+			}
+		}
+	}
+	if !strings.Contains(out, "original packed build (published, on the original tinychat)") {
+		t.Errorf("the original's rows do not name their model:\n%s", out)
 	}
 }
