@@ -50,13 +50,13 @@ var mustHold = map[string]struct {
 	promise string
 	holds   func(m *infer.Model) bool
 }{
-	"compact/cpm": {"every model whose packed weights take at most 48,000 bytes",
-		func(m *infer.Model) bool { return packedBytes(m) <= 48_000 }},
-	"fast/cpm": {"every model whose packed weights and whose index lists (3 bytes an input, 1 a non-zero weight) " +
-		"each take at most 40,000 bytes and no input has 256 weights of one value",
-		func(m *infer.Model) bool {
-			return packedBytes(m) <= 40_000 && listBytes(m) <= 40_000 && maxSameWeight(m) < 256
-		}},
+	"compact/cpm": {"every model whose packed weights plus 600 bytes a layer (descriptor, biases) take at most 50,000 bytes",
+		func(m *infer.Model) bool { return packedBytes(m)+600*m.NumLayers() <= 50_000 }},
+	"fast/cpm": {"every model where no input has 256 weights of one value and whose packed weights, plus for " +
+		"every layer the excess of its index lists (3 bytes an input, 1 a non-zero weight) over its packed weights, " +
+		"plus 1,600 bytes a layer (descriptor, biases, pointer pages) take at most 50,000 bytes " +
+		"(the original tinychat and guess models: 48,258 and 49,829)",
+		func(m *infer.Model) bool { return fastBytes(m)+1_600*m.NumLayers() <= 50_000 && maxSameWeight(m) < 256 }},
 }
 
 // packedBytes is the size of m's 2-bit weights packed column by column.
@@ -68,18 +68,21 @@ func packedBytes(m *infer.Model) int {
 	return n
 }
 
-// listBytes is the size of the fast engine's index lists for m: three
-// count bytes for every input of every layer and one byte for every
-// non-zero weight.
-func listBytes(m *infer.Model) int {
+// fastBytes is what the fast engine's weights need in memory: the packed
+// weights, which it expands in place, plus for every layer the excess of
+// its index lists (3 count bytes an input, 1 byte a non-zero weight) over
+// its packed weights.
+func fastBytes(m *infer.Model) int {
 	n := 0
 	for _, l := range m.Layers() {
-		n += 3 * l.In
+		packed := l.In * quant.RowBytes(l.Out)
+		lists := 3 * l.In
 		for _, w := range l.W {
 			if w != 0 {
-				n++
+				lists++
 			}
 		}
+		n += packed + max(0, lists-packed)
 	}
 	return n
 }
