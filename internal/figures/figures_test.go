@@ -12,6 +12,9 @@ import (
 // what the code gives now, naming the document line, the document's value
 // and the code's. go run ./internal/figures -w rewrites the documents.
 func TestDocsMatchCode(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the drift check runs every engine on the documents' models (go test ./internal/figures runs it)")
+	}
 	e := newEnv("../..")
 	d := &docs{root: "../.."}
 	for _, f := range figures() {
