@@ -9,7 +9,7 @@
 // Each figure is an entry in the figures list (figures.go): the document,
 // a pattern (the document's text around the figure, with a {slot} for
 // each number; a run of spaces in the pattern matches any line wrapping,
-// the // of Go comments included), its kind and the command that
+// comment markers // and ; included), its kind and the command that
 // reproduces it. Exact figures (sizes, T-states, exact-match rates) are
 // the same on every host; go test ./internal/figures fails, naming the
 // document line, the doc's value and the code's, when one has drifted.

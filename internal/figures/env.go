@@ -12,8 +12,10 @@ import (
 	"mulm/infer"
 	"mulm/infer/npz"
 	"mulm/internal/chatapp"
+	"mulm/quant"
 	"mulm/quant/qat"
 	"mulm/quant/qat/dataset"
+	"mulm/trigram"
 	"mulm/z80ref"
 )
 
@@ -156,4 +158,37 @@ func (e *env) z80Chat(name, query string) (string, error) {
 		return "", err
 	}
 	return out.String(), nil
+}
+
+// zeroInputCost is the T-states a zero input costs engine k's layer
+// loop: the slope of Engine.Layer's T-states, on an all-zero input vector,
+// between a layer of 64 and one of 192 inputs (8 outputs, zero weights).
+func zeroInputCost(k z80ref.EngineKind) (uint64, error) {
+	cost := func(in int) (uint64, error) {
+		zero := func(in, out int) quant.Layer {
+			return quant.Layer{In: in, Out: out, Shift: 2, W: make([]int8, in*out), Bias: make([]int16, out)}
+		}
+		m, err := infer.New([]byte("ab\x00"), []quant.Layer{zero(trigram.InputSize, in), zero(in, 8), zero(8, 3)}, 1)
+		if err != nil {
+			return 0, err
+		}
+		e, err := z80ref.NewEngine(m, k)
+		if err != nil {
+			return 0, err
+		}
+		_, t, err := e.Layer(1, make([]int16, in))
+		return t, err
+	}
+	a, err := cost(64)
+	if err != nil {
+		return 0, err
+	}
+	b, err := cost(192)
+	if err != nil {
+		return 0, err
+	}
+	if (b-a)%128 != 0 {
+		return 0, fmt.Errorf("the %v engine's zero inputs do not cost the same each: %d T-states for 128 more", k, b-a)
+	}
+	return (b - a) / 128, nil
 }

@@ -302,6 +302,28 @@ func figures() []Figure {
 			Compute: func(*env) (map[string]string, error) { return map[string]string{}, nil },
 			Manual:  map[string]string{"ms": "measured on the original project's Python code, which is not part of this repository"},
 		},
+		// The compact engine's zero-input cost.
+		{
+			Doc:     "z80ref/engine.asm",
+			Pattern: "a zero input costs only ~{t} T-states here",
+			Command: "z80ref.Engine.Layer's T-states on all-zero inputs, 64 vs 192 of them (internal/figures zeroInputCost)",
+			Compute: zeroCost,
+		},
+		{
+			Doc:     "z80ref/engine.asm",
+			Pattern: "Cost: a zero input 19+19+12+15+20+13 = {t} T.",
+			Command: "z80ref.Engine.Layer's T-states on all-zero inputs, 64 vs 192 of them (internal/figures zeroInputCost)",
+			Compute: zeroCost,
+		},
+		{
+			Doc:     "z80ref/doc.go",
+			Pattern: "a zero input costs about {t} T-states",
+			Command: "z80ref.Engine.Layer's T-states on all-zero inputs, 64 vs 192 of them (internal/figures zeroInputCost)",
+			Compute: func(e *env) (map[string]string, error) {
+				t, err := zeroInputCost(z80ref.Compact)
+				return map[string]string{"t": strconv.FormatUint((t+5)/10*10, 10)}, err
+			},
+		},
 		// z80ref/doc.go.
 		{
 			Doc: "z80ref/doc.go",
@@ -400,4 +422,10 @@ func trainMD(name string) []Figure {
 		},
 	})
 	return fs
+}
+
+// zeroCost is the compact engine's zero-input cost in T-states.
+func zeroCost(*env) (map[string]string, error) {
+	t, err := zeroInputCost(z80ref.Compact)
+	return map[string]string{"t": strconv.FormatUint(t, 10)}, err
 }

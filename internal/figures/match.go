@@ -19,8 +19,8 @@ const numberRE = `([0-9][0-9,]*(?:\.[0-9]+)?)`
 
 // compile turns a pattern into a regular expression and the slot names in
 // order. Literal text matches itself, except that a run of white space
-// matches any run of white space and Go comment markers (line wrapping in
-// a Markdown paragraph or a // comment).
+// matches any run of white space and comment markers (line wrapping in
+// a Markdown paragraph, a // comment or a ; assembler comment).
 func compile(pattern string) (*regexp.Regexp, []string, error) {
 	var re strings.Builder
 	var slots []string
@@ -28,7 +28,7 @@ func compile(pattern string) (*regexp.Regexp, []string, error) {
 		last := 0
 		for _, m := range spaceRE.FindAllStringIndex(s, -1) {
 			re.WriteString(regexp.QuoteMeta(s[last:m[0]]))
-			re.WriteString(`(?:\s|//)+`)
+			re.WriteString(`(?:\s|//|;)+`)
 			last = m[1]
 		}
 		re.WriteString(regexp.QuoteMeta(s[last:]))
