@@ -117,3 +117,40 @@ func TestCheckAndRewrite(t *testing.T) {
 		t.Error("a slot neither computed nor manual passed")
 	}
 }
+
+// TestREADMETranscript checks the README's transcript of
+// "go run ./examples/tinychat": every reply is what the example answers.
+func TestREADMETranscript(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const start = "$ go run ./examples/tinychat\n"
+	text := string(b)
+	i := strings.Index(text, start)
+	if i < 0 {
+		t.Fatalf("README.md has no %q transcript", strings.TrimSpace(start))
+	}
+	block := text[i+len(start):]
+	block = block[:strings.Index(block, "```")]
+	lines := strings.Split(strings.TrimRight(block, "\n"), "\n")
+	e := newEnv("../..")
+	m, err := e.model("tinychat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for k := 1; k+1 < len(lines); k++ {
+		q, ok := strings.CutPrefix(lines[k], "> ")
+		if !ok || q == "!" {
+			continue
+		}
+		if got := m.Reply(q); got != lines[k+1] {
+			t.Errorf("README.md: the tinychat transcript shows %q answered %q; the example answers %q", q, lines[k+1], got)
+		}
+		n++
+	}
+	if n < 5 {
+		t.Fatalf("only %d queries in the README's tinychat transcript", n)
+	}
+}
