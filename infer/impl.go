@@ -17,7 +17,10 @@ type Implementation struct {
 	Unavailable string
 }
 
-// implementations lists the Go implementations, the reference first.
+// implementations lists the Go implementations, the reference first. An
+// implementation that depends on the build (GOEXPERIMENT=simd) or the CPU
+// is still listed when it cannot run, with Unavailable saying why: define
+// its entry in a pair of files with opposite build tags and add it here.
 var implementations = []Implementation{
 	{Name: "dense", Trace: (*Model).DenseTrace},
 	{Name: "fast", Trace: (*Model).Trace},
