@@ -119,7 +119,7 @@
 //
 // koron-go does not count cycles. Before each cpu.Step the machine decodes
 // the instruction at PC (prefixes CB, ED, DD, FD, DD CB d op, FD CB d op)
-// and adds its cost from the tables in tstates.go: Zilog Z80 CPU User
+// and adds its cost from the tables of z80ref/internal/tstates: Zilog Z80 CPU User
 // Manual figures for documented instructions, standard figures for the
 // undocumented ones (IXH/IXL/IYH/IYL 8, SLL 8/15, ED NOPs 8, DDCB register
 // forms 23; a DD/FD prefix before an instruction that does not use HL adds

@@ -7,6 +7,8 @@ import (
 	"io"
 
 	"github.com/koron-go/z80"
+
+	"mulm/z80ref/internal/tstates"
 )
 
 // Memory map of the emulated 64K CP/M 2.2 system.
@@ -361,11 +363,11 @@ func (m *Machine) exec(limit, budget uint64, inCall bool) error {
 		var c uint64
 		switch op := mem[pc]; op {
 		case 0xCB:
-			c = uint64(tCB[mem[pc+1]])
+			c = uint64(tstates.CB(mem[pc+1]))
 		case 0xED:
 			op2 := mem[pc+1]
-			c = uint64(tED[op2])
-			if isBlockRepeat(op2) {
+			c = uint64(tstates.ED(op2))
+			if tstates.IsBlockRepeat(op2) {
 				cpu.Step()
 				if cpu.PC == pc { // koron runs one iteration and rewinds PC
 					c += 5
@@ -380,21 +382,21 @@ func (m *Machine) exec(limit, budget uint64, inCall bool) error {
 		case 0xDD, 0xFD:
 			op2 := mem[pc+1]
 			if op2 == 0xCB {
-				c = uint64(tXYCB[mem[pc+3]])
+				c = uint64(tstates.XYCB(mem[pc+3]))
 			} else {
-				c = uint64(tXY[op2])
-				if k := kMain[op2]; k != kNone && k != kHALT {
-					c += extraT(k, op2, cpu.AF.Lo, cpu.BC.Hi)
+				c = uint64(tstates.XY(op2))
+				if k := tstates.Kind(op2); k != tstates.KNone && k != tstates.KHALT {
+					c += tstates.Extra(k, op2, cpu.AF.Lo, cpu.BC.Hi)
 				}
 			}
 		default:
-			e := mainInfo[op]
+			e := tstates.Info(op)
 			c = uint64(e & 0xFF)
-			if k := uint8(e >> 8); k != kNone {
-				if k == kHALT {
+			if k := uint8(e >> 8); k != tstates.KNone {
+				if k == tstates.KHALT {
 					return &HaltError{PC: pc}
 				}
-				c += extraT(k, op, cpu.AF.Lo, cpu.BC.Hi)
+				c += tstates.Extra(k, op, cpu.AF.Lo, cpu.BC.Hi)
 			}
 		}
 		cpu.Step()

@@ -1,4 +1,9 @@
-package cpm
+// Package tstates holds the Z80 instruction timing tables shared by the
+// machines of z80ref (cpm, zx): the T-states of every opcode, documented
+// and undocumented, and the extra cost of taken conditional branches and
+// repeating block instructions. koron-go/z80 does not count cycles; a
+// machine decodes the instruction at PC before each Step and adds its cost.
+package tstates
 
 // T-state tables.
 //
@@ -23,7 +28,7 @@ package cpm
 // unprefixed cost plus 4 (the prefix behaves as a 4 T-state NOP).
 //
 // A zero entry marks a prefix byte that is decoded further (CB, DD, ED, FD
-// in tMain; CB in tXY).
+// in Main; CB in XY).
 
 // tMain: unprefixed opcodes.
 var tMain = [256]uint8{
@@ -140,29 +145,29 @@ var tXYCB = [256]uint8{
 
 // Kinds of unprefixed opcodes whose cost depends on the machine state.
 const (
-	kNone   uint8 = iota
-	kJRcc         // JR cc,e: +5 when taken (cc in bits 3-4)
-	kDJNZ         // DJNZ e: +5 when B != 1 before the step
-	kCALLcc       // CALL cc,nn: +7 when taken (cc in bits 3-5)
-	kRETcc        // RET cc: +6 when taken (cc in bits 3-5)
-	kHALT         // HALT: stops the machine (no interrupts exist here)
+	KNone   uint8 = iota
+	KJRcc         // JR cc,e: +5 when taken (cc in bits 3-4)
+	KDJNZ         // DJNZ e: +5 when B != 1 before the step
+	KCALLcc       // CALL cc,nn: +7 when taken (cc in bits 3-5)
+	KRETcc        // RET cc: +6 when taken (cc in bits 3-5)
+	KHALT         // HALT: stops the machine (no interrupts exist here)
 )
 
 // kMain classifies unprefixed opcodes (also used for DD/FD + opcode).
 var kMain = func() (k [256]uint8) {
-	k[0x10] = kDJNZ
+	k[0x10] = KDJNZ
 	for _, op := range []int{0x20, 0x28, 0x30, 0x38} {
-		k[op] = kJRcc
+		k[op] = KJRcc
 	}
 	for cc := 0; cc < 8; cc++ {
-		k[0xC0|cc<<3] = kRETcc
-		k[0xC4|cc<<3] = kCALLcc
+		k[0xC0|cc<<3] = KRETcc
+		k[0xC4|cc<<3] = KCALLcc
 	}
-	k[0x76] = kHALT
+	k[0x76] = KHALT
 	return k
 }()
 
-// mainInfo packs tMain (low byte) and kMain (high byte) for one lookup
+// mainInfo packs Main (low byte) and Kind (high byte) for one lookup
 // per unprefixed instruction in the step loop.
 var mainInfo = func() (e [256]uint16) {
 	for i := range e {
@@ -174,36 +179,60 @@ var mainInfo = func() (e [256]uint16) {
 // ccMask maps cc>>1 (NZ/Z, NC/C, PO/PE, P/M) to the tested flag bit.
 var ccMask = [4]uint8{0x40, 0x01, 0x04, 0x80}
 
-// ccTrue evaluates condition code cc (0..7 = NZ,Z,NC,C,PO,PE,P,M) on F.
-func ccTrue(f, cc uint8) bool {
+// CCTrue evaluates condition code cc (0..7 = NZ,Z,NC,C,PO,PE,P,M) on F.
+func CCTrue(f, cc uint8) bool {
 	return (f&ccMask[cc>>1] != 0) == (cc&1 != 0)
 }
 
-// extraT returns the additional T-states of a conditional instruction of
+// Extra returns the additional T-states of a conditional instruction of
 // kind k with opcode op, evaluated on the state before it executes.
 // f is the F register, b the B register.
-func extraT(k, op, f, b uint8) uint64 {
+func Extra(k, op, f, b uint8) uint64 {
 	switch k {
-	case kJRcc:
-		if ccTrue(f, (op>>3)&3) {
+	case KJRcc:
+		if CCTrue(f, (op>>3)&3) {
 			return 5
 		}
-	case kDJNZ:
+	case KDJNZ:
 		if b != 1 {
 			return 5
 		}
-	case kCALLcc:
-		if ccTrue(f, (op>>3)&7) {
+	case KCALLcc:
+		if CCTrue(f, (op>>3)&7) {
 			return 7
 		}
-	case kRETcc:
-		if ccTrue(f, (op>>3)&7) {
+	case KRETcc:
+		if CCTrue(f, (op>>3)&7) {
 			return 6
 		}
 	}
 	return 0
 }
 
-// isBlockRepeat reports whether ED op is LDIR/CPIR/INIR/OTIR/LDDR/CPDR/
+// IsBlockRepeat reports whether ED op is LDIR/CPIR/INIR/OTIR/LDDR/CPDR/
 // INDR/OTDR (ED B0-B3, B8-BB).
-func isBlockRepeat(op uint8) bool { return op&0xF4 == 0xB0 }
+func IsBlockRepeat(op uint8) bool { return op&0xF4 == 0xB0 }
+
+// Main returns the cost of unprefixed opcode op (0 for the prefixes CB,
+// DD, ED, FD); conditional instructions give their not-taken cost.
+func Main(op uint8) uint8 { return tMain[op] }
+
+// CB returns the cost of CB op.
+func CB(op uint8) uint8 { return tCB[op] }
+
+// ED returns the cost of ED op (block repeats: their last iteration, 16).
+func ED(op uint8) uint8 { return tED[op] }
+
+// XY returns the cost of DD op / FD op (0 for CB, decoded by XYCB).
+func XY(op uint8) uint8 { return tXY[op] }
+
+// XYCB returns the cost of DD CB d op / FD CB d op.
+func XYCB(op uint8) uint8 { return tXYCB[op] }
+
+// Kind classifies unprefixed opcode op (KNone, KJRcc, KDJNZ, KCALLcc,
+// KRETcc, KHALT); DD/FD + op have the same kind.
+func Kind(op uint8) uint8 { return kMain[op] }
+
+// Info packs Main(op) (low byte) and Kind(op) (high byte) for one lookup
+// per unprefixed instruction in a step loop.
+func Info(op uint8) uint16 { return mainInfo[op] }
