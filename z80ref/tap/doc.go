@@ -46,7 +46,7 @@
 // 5-byte integer form 00h, 00h, low, high, 00h, the line ending in 0Dh),
 // followed by a CODE block of the machine code at org. The listing reads
 // the same on Sinclair's ROM and on OpenSE BASIC, which share the tokens.
-// USR returns to BASIC with BC as its value; RANDOMIZE then seeds the random
-// generator with it and the program ends with "0 OK, 10:1" (the ROM shows
-// the report of the statement that called USR).
+// When the code returns, USR gives BC to RANDOMIZE (which seeds the random
+// numbers with it) and the program ends with the ROM's OK report for line
+// 10, statement 3 ("OK, 10:3" on OpenSE BASIC).
 package tap
