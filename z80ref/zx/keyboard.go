@@ -23,7 +23,7 @@ var matrix = [8]string{
 	"12345",
 	"09876",
 	"poiuy",
-	"\x00lkjh", // ENTER, L, K, J, H
+	"\x00lkjh",    // ENTER, L, K, J, H
 	"\x00\x00mnb", // SPACE, SYMBOL SHIFT, M, N, B
 }
 
