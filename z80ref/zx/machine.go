@@ -423,38 +423,14 @@ func (m *Machine) exec(limit uint64, cond func(*Machine) bool, inCall bool) erro
 			return ErrReset
 		}
 		op := mem[pc]
-		var c uint64
-		repeatable := false
+		c, repeatable := m.tableCost(pc)
 		switch op {
-		case 0xCB:
-			c = uint64(tstates.CB(mem[pc+1]))
-		case 0xED:
-			op2 := mem[pc+1]
-			c = uint64(tstates.ED(op2))
-			repeatable = tstates.IsBlockRepeat(op2)
-			m.portHi = cpu.BC.Hi // IN r,(C), INI...: B on the high address lines
-		case 0xDD, 0xFD:
-			op2 := mem[pc+1]
-			if op2 == 0xCB {
-				c = uint64(tstates.XYCB(mem[pc+3]))
-			} else {
-				c = uint64(tstates.XY(op2))
-				if k := tstates.Kind(op2); k != tstates.KNone && k != tstates.KHALT {
-					c += tstates.Extra(k, op2, cpu.AF.Lo, cpu.BC.Hi)
-				}
-			}
 		case 0xDB:
-			c = 11
 			m.portHi = cpu.AF.Hi // IN A,(n): A on the high address lines
+		case 0xED:
+			m.portHi = cpu.BC.Hi // IN r,(C), INI...: B on the high address lines
 		case 0x76:
-			c = 4
 			m.halted = true
-		default:
-			e := tstates.Info(op)
-			c = uint64(e & 0xFF)
-			if k := uint8(e >> 8); k != tstates.KNone {
-				c += tstates.Extra(k, op, cpu.AF.Lo, cpu.BC.Hi)
-			}
 		}
 		var acc accessList
 		ft := m.t - m.frameStart
@@ -517,4 +493,36 @@ func (m *Machine) interrupt(contend bool) {
 	}
 	m.t += c
 	m.steps++
+}
+
+// tableCost returns the T-states of the instruction at pc from the shared
+// tables (conditions evaluated on the current flags and B) and whether it
+// is a block instruction that costs 5 more when it repeats.
+func (m *Machine) tableCost(pc uint16) (uint64, bool) {
+	cpu := &m.cpu
+	mem := &m.mem
+	switch op := mem[pc]; op {
+	case 0xCB:
+		return uint64(tstates.CB(mem[pc+1])), false
+	case 0xED:
+		op2 := mem[pc+1]
+		return uint64(tstates.ED(op2)), tstates.IsBlockRepeat(op2)
+	case 0xDD, 0xFD:
+		op2 := mem[pc+1]
+		if op2 == 0xCB {
+			return uint64(tstates.XYCB(mem[pc+3])), false
+		}
+		c := uint64(tstates.XY(op2))
+		if k := tstates.Kind(op2); k != tstates.KNone && k != tstates.KHALT {
+			c += tstates.Extra(k, op2, cpu.AF.Lo, cpu.BC.Hi)
+		}
+		return c, false
+	default:
+		e := tstates.Info(op)
+		c := uint64(e & 0xFF)
+		if k := uint8(e >> 8); k != tstates.KNone && k != tstates.KHALT {
+			c += tstates.Extra(k, op, cpu.AF.Lo, cpu.BC.Hi)
+		}
+		return c, false
+	}
 }
