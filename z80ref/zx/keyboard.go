@@ -88,8 +88,9 @@ type keyPress struct {
 // keyboard types queued key presses, one every KeyHold+KeyGap frames.
 type keyboard struct {
 	queue []keyPress
-	wait  int  // frames left in the current phase
-	down  bool // a key is held
+	wait  int    // frames left in the current phase
+	down  bool   // a key is held
+	at    uint64 // T-state at which the last typed key went down
 }
 
 // frame advances the typist at the start of a frame (before the
@@ -114,8 +115,13 @@ func (k *keyboard) frame(m *Machine) {
 		m.keys[c.row] |= 1 << c.bit
 	}
 	k.down = true
+	k.at = m.t
 	k.wait = m.opt.KeyHold - 1
 }
+
+// LastKeyTState returns the T-state at which the most recently typed key
+// went down (0 before any).
+func (m *Machine) LastKeyTState() uint64 { return m.kb.at }
 
 // readULA answers IN from port FEh: bits 0-4 are the keys of the selected
 // half-rows (0 = pressed; half-row i is selected when bit i of hi is 0),

@@ -123,13 +123,20 @@ const (
 // LD DE,FFFFh; JP 11CBh).
 var sinclairStart = []byte{0xF3, 0xAF, 0x11, 0xFF, 0xFF, 0xC3, 0xCB, 0x11}
 
-// memory is the 64K address space; writes below 4000h are ignored.
+// memory is the 64K address space.
 type memory [65536]byte
 
-func (m *memory) Get(addr uint16) uint8 { return m[addr] }
-func (m *memory) Set(addr uint16, v uint8) {
+// bus is the CPU's view of memory: writes below 4000h are ignored, and the
+// time of the last write to the screen (4000h-5AFFh) is noted.
+type bus struct{ m *Machine }
+
+func (b bus) Get(addr uint16) uint8 { return b.m.mem[addr] }
+func (b bus) Set(addr uint16, v uint8) {
 	if addr >= ROMSize {
-		m[addr] = v
+		b.m.mem[addr] = v
+		if addr < AttrAddr+768 {
+			b.m.screenT = b.m.t
+		}
 	}
 }
 
@@ -164,6 +171,7 @@ type Machine struct {
 	afterEI    bool   // the last instruction was EI: no interrupt before the next
 	portHi     uint8  // high byte of the port address of the current IN
 	border     uint8
+	screenT    uint64 // T-state of the last CPU write to the screen
 
 	keys  [8]uint8 // pressed keys per half-row (bit set = pressed)
 	kb    keyboard
@@ -206,7 +214,7 @@ func New(rom []byte, opt Options) (*Machine, error) {
 	}
 	m := &Machine{opt: opt}
 	copy(m.mem[:ROMSize], rom)
-	m.cpu.Memory = &m.mem
+	m.cpu.Memory = bus{m}
 	m.cpu.IO = ports{m}
 	m.cpu.AF.SetU16(0xFFFF)
 	m.cpu.SP = 0xFFFF
@@ -256,6 +264,10 @@ func (m *Machine) Frames() uint64 { return m.frames }
 
 // FrameTState returns the T-state within the current frame (0 at INT).
 func (m *Machine) FrameTState() uint64 { return m.t - m.frameStart }
+
+// ScreenWriteTState returns the T-state of the instruction that last wrote
+// to the screen (display file or attributes), 0 if none has.
+func (m *Machine) ScreenWriteTState() uint64 { return m.screenT }
 
 // Border returns the border colour (0-7) last written to port FEh.
 func (m *Machine) Border() uint8 { return m.border }

@@ -58,7 +58,7 @@ func (m *Machine) loadTrap() error {
 		for ; i < n && i < len(raw); i++ {
 			addr := cpu.IX + uint16(i)
 			if load {
-				m.mem.Set(addr, raw[i])
+				bus{m}.Set(addr, raw[i])
 			} else if m.mem[addr] != raw[i] {
 				verified = false
 			}

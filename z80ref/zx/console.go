@@ -1,0 +1,154 @@
+package zx
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Reply is what the screen shows after a line was typed (see Ask).
+type Reply struct {
+	// Lines are the screen rows between the echoed input and the row of
+	// the new prompt (trailing spaces and cursors removed), plus any text
+	// before the prompt on its row.
+	Lines []string
+	// EchoOK says the screen shows the prompt and the line as typed
+	// (DELETEs applied) at the start of a row above the new prompt. When
+	// it does not (keys were dropped, or the echo scrolled away) Lines
+	// start at the top row.
+	EchoOK bool
+	// Report is the BASIC report (e.g. "OK, 10:3") when the program
+	// returned to BASIC instead of showing the prompt again.
+	Report string
+	// TypeTStates runs from the first key press to the ENTER press;
+	// TStates from the ENTER press to the last write to the screen before
+	// the prompt was seen; Contended is the contention inside TStates'
+	// interval as far as it was counted when the prompt was seen.
+	TypeTStates, TStates, Contended uint64
+}
+
+// reportRow matches a BASIC report in the lower screen: "OK, 10:3",
+// "0 OK, 10:3", "R Tape loading error, 0:1".
+var reportRow = regexp.MustCompile(`^\s*(\S.*, \d+:\d+)\s*$`)
+
+// Report returns the BASIC report shown in the two bottom rows, or "".
+func (s *Screen) Report() string {
+	lines := s.LinesNoFlash()
+	for _, l := range lines[Rows-2:] {
+		if r := reportRow.FindStringSubmatch(l); r != nil {
+			return r[1]
+		}
+	}
+	return ""
+}
+
+// Edited returns what a line editor makes of typed text: each '\b' or DEL
+// removes the character before it.
+func Edited(text string) string {
+	var r []rune
+	for _, c := range text {
+		if c == '\b' || c == 0x7F {
+			if len(r) > 0 {
+				r = r[:len(r)-1]
+			}
+			continue
+		}
+		r = append(r, c)
+	}
+	return string(r)
+}
+
+// ErrNoPrompt is wrapped by Ask when neither the prompt nor a BASIC report
+// appeared within the budget.
+var ErrNoPrompt = errors.New("zx: no prompt")
+
+// Ask types line and ENTER at a program that shows prompt and echoes what
+// is typed, runs until the prompt is shown again on a changed screen (or
+// a BASIC report appears in the bottom rows: the program returned to
+// BASIC), at most maxT T-states (0 = DefaultMaxTStates), and returns the
+// rows of the reply. line must not contain a line end.
+func (m *Machine) Ask(line, prompt string, maxT uint64) (*Reply, error) {
+	if strings.ContainsAny(line, "\r\n") {
+		return nil, fmt.Errorf("zx: Ask: line %q contains a line end", line)
+	}
+	before := m.Screen().String()
+	if err := m.Type(line + "\n"); err != nil {
+		return nil, err
+	}
+	t0 := m.t
+	contended0 := m.contended
+	var firstKey uint64
+	var enter uint64
+	done := func(m *Machine) bool {
+		if firstKey == 0 && m.kb.at > t0 {
+			firstKey = m.kb.at
+		}
+		if m.Typing() {
+			return false
+		}
+		if enter == 0 {
+			enter = m.kb.at
+		}
+		s := m.Screen()
+		if s.String() == before {
+			return false
+		}
+		return m.PromptShown(prompt) || s.Report() != ""
+	}
+	err := m.RunUntil(done, maxT)
+	if err != nil {
+		var be *BudgetError
+		if errors.As(err, &be) {
+			return nil, fmt.Errorf("%w %q within %d T-states after typing %q: %w", ErrNoPrompt, prompt, maxT, line, err)
+		}
+		return nil, err
+	}
+	r := &Reply{TypeTStates: enter - firstKey, Contended: m.contended - contended0}
+	if m.screenT > enter {
+		r.TStates = m.screenT - enter
+	}
+	s := m.Screen()
+	if !m.PromptShown(prompt) {
+		r.Report = s.Report()
+		return r, nil
+	}
+	rows := s.LinesNoFlash()
+	last := len(rows) - 1
+	for last > 0 && rows[last] == "" {
+		last--
+	}
+	p := strings.TrimRight(prompt, " ")
+	tail := strings.TrimSuffix(rows[last], p)
+	// The echo: prompt + the edited line, from column 0, wrapped at 32
+	// columns; the last occurrence above the new prompt's row.
+	want := []rune(prompt + Edited(line))
+	var flat []rune
+	for _, row := range rows[:last] {
+		rr := []rune(row)
+		flat = append(flat, rr...)
+		for i := len(rr); i < Cols; i++ {
+			flat = append(flat, ' ')
+		}
+	}
+	from := 0
+	found := false
+	for start := (len(flat)/Cols - 1) * Cols; start >= 0; start -= Cols {
+		end := start + len(want)
+		if end <= len(flat) && string(flat[start:end]) == string(want) {
+			// the rest of the echo's last row must be blank
+			rowEnd := (end + Cols - 1) / Cols * Cols
+			if strings.TrimRight(string(flat[end:rowEnd]), " ") == "" {
+				from = rowEnd / Cols
+				found = true
+				break
+			}
+		}
+	}
+	r.EchoOK = found
+	r.Lines = append([]string{}, rows[from:last]...)
+	if t := strings.TrimRight(tail, " "); t != "" {
+		r.Lines = append(r.Lines, t)
+	}
+	return r, nil
+}

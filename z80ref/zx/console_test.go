@@ -1,0 +1,60 @@
+package zx
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestAsk types testdata/echo-in.txt at the echo program with Ask and
+// checks each reply: the upper-cased line (what Fuse showed, see
+// TestEchoSession), nothing for the empty line, the report for "!".
+func TestAsk(t *testing.T) {
+	m, err := New(openSE(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Start(echoTape(t), "> ", 30*ClockHz); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		line string
+		want []string
+	}{
+		{"hello World", []string{"HELLO WORLD"}},
+		{"helo\bxlo", []string{"HELXLO"}},
+		{"", nil},
+		{strings.Repeat("ab", 20), []string{strings.Repeat("AB", 16), strings.Repeat("AB", 4)}}, // wraps
+	} {
+		r, err := m.Ask(c.line, "> ", 30*ClockHz)
+		if err != nil {
+			t.Fatalf("%q: %v", c.line, err)
+		}
+		if !r.EchoOK || r.Report != "" || !reflect.DeepEqual(r.Lines, c.want) && len(r.Lines)+len(c.want) > 0 {
+			t.Errorf("%q: reply %+v, want lines %q", c.line, r, c.want)
+		}
+		// 7 frames a key (key presses happen at the first instruction
+		// boundary of a frame: up to 23 T-states late); the reply (echo of
+		// ENTER, the line, the prompt) is printed within the frame.
+		if keys := int64(len([]rune(c.line))); keys > 0 && abs(int64(r.TypeTStates)-keys*7*FrameTStates) > 23 {
+			t.Errorf("%q: typing took %d T-states, want %d", c.line, r.TypeTStates, keys*7*FrameTStates)
+		}
+		if r.TStates == 0 || r.TStates > FrameTStates {
+			t.Errorf("%q: reply took %d T-states", c.line, r.TStates)
+		}
+	}
+	r, err := m.Ask("!", "> ", 30*ClockHz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Report != "OK, 10:3" {
+		t.Errorf("after !: report %q, want OK, 10:3\n%s", r.Report, m.Screen())
+	}
+}
+
+func abs(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
