@@ -10,6 +10,7 @@
 //	mulm data   stats|balance -data D          class counts, ceiling, resampling
 //	mulm build  -model M -o CHAT.COM [-asm F] [-engine E] [-platform P]  the Z80 program (fastest engine that fits)
 //	mulm cpm    [-stats] FILE.COM [tail]       run any CP/M 2.2 console program
+//	mulm zx     [-stats] [-png F] TAPE.TAP     run a tape in the ZX Spectrum 48K (OpenSE ROM)
 //	mulm bench  -model M                       T-states per character of every Z80 engine
 //
 // M is a .mulm model or the original project's .npz. "mulm COMMAND -h"

@@ -28,6 +28,7 @@ var commands = []command{
 	{"build", "build a CP/M CHAT.COM running a model on the Z80", runBuild},
 	{"bench", "T-states per character of every Z80 engine on a model", runBench},
 	{"cpm", "run a CP/M program on the emulated Z80 (-stats for T-states)", runCPM},
+	{"zx", "run a .TAP in the emulated ZX Spectrum 48K (-png screenshot, -stats)", runZX},
 	{"eval", "sequence exact-match of a model on query|response data", runEval},
 	{"data", "data stats|balance: class counts, ceiling, resampling", runData},
 }

@@ -23,8 +23,8 @@ type Reply struct {
 	Report string
 	// TypeTStates runs from the first key press to the ENTER press;
 	// TStates from the ENTER press to the last write to the screen before
-	// the prompt was seen; Contended is the contention inside TStates'
-	// interval as far as it was counted when the prompt was seen.
+	// the prompt was seen (the check is made once a frame); Contended is
+	// the contention counted from the ENTER press to that check.
 	TypeTStates, TStates, Contended uint64
 }
 
@@ -77,18 +77,21 @@ func (m *Machine) Ask(line, prompt string, maxT uint64) (*Reply, error) {
 		return nil, err
 	}
 	t0 := m.t
-	contended0 := m.contended
-	var firstKey uint64
-	var enter uint64
+	var firstKey, enter, lastAt, contAt uint64
 	done := func(m *Machine) bool {
-		if firstKey == 0 && m.kb.at > t0 {
-			firstKey = m.kb.at
+		// Keys go down at frame starts, just before this check: note the
+		// contention count at each press (the last one is ENTER's).
+		if at := m.kb.at; at > t0 && at != lastAt {
+			if firstKey == 0 {
+				firstKey = at
+			}
+			lastAt, contAt = at, m.contended
 		}
 		if m.Typing() {
 			return false
 		}
 		if enter == 0 {
-			enter = m.kb.at
+			enter = lastAt
 		}
 		s := m.Screen()
 		if s.String() == before {
@@ -104,7 +107,7 @@ func (m *Machine) Ask(line, prompt string, maxT uint64) (*Reply, error) {
 		}
 		return nil, err
 	}
-	r := &Reply{TypeTStates: enter - firstKey, Contended: m.contended - contended0}
+	r := &Reply{TypeTStates: enter - firstKey, Contended: m.contended - contAt}
 	if m.screenT > enter {
 		r.TStates = m.screenT - enter
 	}
