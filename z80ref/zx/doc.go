@@ -20,7 +20,9 @@
 //	m.Image(scale) / m.WritePNG(w, scale) // the screen with its border
 //
 // The method set mirrors *cpm.Machine (Read, Write, ReadWord, WriteWord,
-// CPU, Mem, Call, SetHook, Stop, TStates, Instructions).
+// CPU, Mem, Call(addr, maxT), SetHook(addr, func()), Stop, TStates,
+// Instructions), so *zx.Machine satisfies z80ref's internal machine
+// interface as it is.
 //
 // # Machine
 //

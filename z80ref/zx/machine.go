@@ -180,7 +180,7 @@ type Machine struct {
 
 	nhooks  int
 	hookBit [65536 / 64]uint64
-	hooks   map[uint16]func(*Machine)
+	hooks   map[uint16]func()
 	stopReq bool
 }
 
@@ -279,7 +279,9 @@ func (m *Machine) KeywordEntry() bool { return m.opt.KeywordEntry }
 // SetHook installs fn to be called whenever PC reaches addr, before the
 // instruction there executes (and before the tape trap). A nil fn removes
 // the hook. If the hook changes PC, execution continues at the new PC.
-func (m *Machine) SetHook(addr uint16, fn func(m *Machine)) {
+// The signature is *cpm.Machine's, so both fit z80ref's machine
+// interface; a hook that needs the machine captures it.
+func (m *Machine) SetHook(addr uint16, fn func()) {
 	_, had := m.hooks[addr]
 	if fn == nil {
 		if had {
@@ -290,7 +292,7 @@ func (m *Machine) SetHook(addr uint16, fn func(m *Machine)) {
 		return
 	}
 	if m.hooks == nil {
-		m.hooks = make(map[uint16]func(*Machine))
+		m.hooks = make(map[uint16]func())
 	}
 	m.hooks[addr] = fn
 	if !had {
@@ -412,7 +414,7 @@ func (m *Machine) exec(limit uint64, cond func(*Machine) bool, inCall bool) erro
 			}
 		}
 		if m.nhooks != 0 && m.hookBit[pc>>6]&(1<<(pc&63)) != 0 {
-			m.hooks[pc](m)
+			m.hooks[pc]()
 			if m.stopReq {
 				m.stopReq = false
 				return ErrStopped

@@ -104,7 +104,7 @@ func TestPhaseAgainstFuse(t *testing.T) {
 		}
 		var got []string
 		for _, a := range addrs {
-			m.SetHook(a, func(m *Machine) { got = append(got, fmt.Sprintf("%04X %d", m.CPU().PC, m.FrameTState())) })
+			m.SetHook(a, func() { got = append(got, fmt.Sprintf("%04X %d", m.CPU().PC, m.FrameTState())) })
 		}
 		if err := m.Start(tape, "> ", 30*ClockHz); err != nil {
 			t.Fatalf("%v\n%s", err, m.Screen())
