@@ -392,3 +392,35 @@ func (m *Machine) accessesXY(l *accessList, pc, ir, xy uint16) {
 		m.accessesMain(l, pc+1, op, ir, xy)
 	}
 }
+
+// usesNN marks the unprefixed opcodes that address memory at the word nn
+// after the opcode: LD (nn),HL, LD HL,(nn), LD (nn),A, LD A,(nn).
+var usesNN = [256]bool{0x22: true, 0x2A: true, 0x32: true, 0x3A: true}
+
+// mayContend is a quick, conservative test: false only if no bus cycle of
+// the instruction at pc (opcode op) can put an address in 4000h-7FFFh on
+// the bus, so the breakdown can be skipped. Prefixed ED, DD and FD
+// instructions and the I/O instructions always take the full breakdown.
+// TestMayContendConservative checks it against the breakdown.
+func (m *Machine) mayContend(pc uint16, op uint8) bool {
+	cpu := &m.cpu
+	if contendedAddr(pc) || contendedAddr(pc+3) || contendedAddr(cpu.IR.U16()) {
+		return true
+	}
+	switch op {
+	case 0xED, 0xDD, 0xFD, 0xD3, 0xDB:
+		return true
+	case 0x02, 0x0A: // LD (BC),A; LD A,(BC)
+		return contendedAddr(cpu.BC.U16())
+	case 0x12, 0x1A: // LD (DE),A; LD A,(DE)
+		return contendedAddr(cpu.DE.U16())
+	}
+	if usesNN[op] {
+		nn := uint16(m.mem[pc+1]) | uint16(m.mem[pc+2])<<8
+		if contendedAddr(nn) || contendedAddr(nn+1) {
+			return true
+		}
+	}
+	sp := cpu.SP
+	return contendedAddr(cpu.HL.U16()) || contendedAddr(sp-2) || contendedAddr(sp+1)
+}

@@ -448,7 +448,7 @@ func (m *Machine) exec(limit uint64, cond func(*Machine) bool, inCall bool) erro
 		}
 		var acc accessList
 		ft := m.t - m.frameStart
-		cont := contend && ft+c+24 >= ContendedStart && ft < ContendedStart+192*LineTStates
+		cont := contend && ft+c+24 >= ContendedStart && ft < ContendedStart+192*LineTStates && m.mayContend(pc, op)
 		if cont {
 			m.accesses(&acc, pc)
 		}
