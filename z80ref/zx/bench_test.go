@@ -18,10 +18,10 @@ func benchLoop(b *testing.B, org uint16, opt Options) {
 	code := []byte{
 		0x21, 0x00, 0x90, // loop: LD HL,9000h
 		0x06, 0x40, //        LD B,64
-		0x7E,             // l2: LD A,(HL)
-		0x86,             //     ADD A,(HL)
-		0x77,             //     LD (HL),A
-		0x23,             //     INC HL
+		0x7E,       // l2: LD A,(HL)
+		0x86,       //     ADD A,(HL)
+		0x77,       //     LD (HL),A
+		0x23,       //     INC HL
 		0xCD, 0, 0, //         CALL sub (patched)
 		0x10, 0xF8, //         DJNZ l2
 		0x18, 0xF0, //         JR loop
