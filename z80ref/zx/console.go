@@ -63,11 +63,30 @@ func Edited(text string) string {
 // appeared within the budget.
 var ErrNoPrompt = errors.New("zx: no prompt")
 
+// ErrScrollPrompt is returned by Ask when the ROM stopped the output with
+// its scroll prompt ("scroll?" on Sinclair's ROM, "Scroll?" on OpenSE
+// BASIC) in the bottom rows: the program let the screen fill up without
+// resetting SCR_CT (5C8Ch), and the ROM waits for a key.
+var ErrScrollPrompt = errors.New("zx: the ROM shows its scroll? prompt")
+
+// ScrollPrompt reports whether the bottom two rows show the ROM's scroll
+// prompt.
+func (s *Screen) ScrollPrompt() bool {
+	for _, l := range s.LinesNoFlash()[Rows-2:] {
+		if strings.EqualFold(strings.TrimSpace(l), "scroll?") {
+			return true
+		}
+	}
+	return false
+}
+
 // Ask types line and ENTER at a program that shows prompt and echoes what
 // is typed, runs until the prompt is shown again on a changed screen (or
 // a BASIC report appears in the bottom rows: the program returned to
 // BASIC), at most maxT T-states (0 = DefaultMaxTStates), and returns the
-// rows of the reply. line must not contain a line end.
+// rows of the reply. line must not contain a line end. When the ROM's
+// scroll prompt appears instead, Ask returns the reply so far (timings
+// only) and ErrScrollPrompt.
 func (m *Machine) Ask(line, prompt string, maxT uint64) (*Reply, error) {
 	if strings.ContainsAny(line, "\r\n") {
 		return nil, fmt.Errorf("zx: Ask: line %q contains a line end", line)
@@ -97,7 +116,7 @@ func (m *Machine) Ask(line, prompt string, maxT uint64) (*Reply, error) {
 		if s.String() == before {
 			return false
 		}
-		return m.PromptShown(prompt) || s.Report() != ""
+		return m.PromptShown(prompt) || s.Report() != "" || s.ScrollPrompt()
 	}
 	err := m.RunUntil(done, maxT)
 	if err != nil {
@@ -113,6 +132,9 @@ func (m *Machine) Ask(line, prompt string, maxT uint64) (*Reply, error) {
 	}
 	s := m.Screen()
 	if !m.PromptShown(prompt) {
+		if s.ScrollPrompt() {
+			return r, ErrScrollPrompt
+		}
 		r.Report = s.Report()
 		return r, nil
 	}

@@ -1,6 +1,8 @@
 package zx
 
 import (
+	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -58,3 +60,28 @@ func abs(x int64) int64 {
 	}
 	return x
 }
+
+// TestScrollPrompt fills the screen with the echo program, which never
+// resets SCR_CT: the ROM must stop with its scroll prompt, and Ask say so.
+func TestScrollPrompt(t *testing.T) {
+	m, err := New(openSE(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Start(echoTape(t), "> ", 30*ClockHz); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 14; i++ {
+		_, err := m.Ask("line "+itoa(i), "> ", 30*ClockHz)
+		if errors.Is(err, ErrScrollPrompt) {
+			t.Logf("scroll prompt after line %d:\n%s", i, m.Screen())
+			return
+		}
+		if err != nil {
+			t.Fatalf("line %d: %v", i, err)
+		}
+	}
+	t.Fatalf("no scroll prompt after 14 lines:\n%s", m.Screen())
+}
+
+func itoa(i int) string { return fmt.Sprint(i) }

@@ -1,0 +1,129 @@
+package zx
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+
+	"mulm/z80ref/tap"
+)
+
+// ldBytesROM is a ROM whose LD-BYTES entry pushes SA/LD-RET like the real
+// ones (LD HL,053Fh; PUSH HL) and whose SA/LD-RET is a RET, for trap tests
+// without the real ROM.
+func ldBytesROM() []byte {
+	rom := make([]byte, ROMSize)
+	copy(rom[LDBytes:], []byte{0xF3, 0x14, 0x08, 0x15, 0x3E, 0x0F, 0xD3, 0xFE, 0x21, 0x3F, 0x05, 0xE5})
+	rom[0x053F] = 0xC9
+	return rom
+}
+
+// trapCall runs LD-BYTES with A=flag, carry=load, IX=dst, DE=n on m.
+func trapCall(t testing.TB, m *Machine, flag byte, load bool, dst, n uint16) (ok bool, err error) {
+	cpu := m.CPU()
+	cpu.SP = 0x3F00 // in the ROM area: the load cannot overwrite the return address
+	cpu.AF.Hi, cpu.AF.Lo = flag, 0
+	if load {
+		cpu.AF.Lo = 1
+	}
+	cpu.IX = dst
+	cpu.DE.SetU16(n)
+	if _, err := m.Call(LDBytes, 1000); err != nil {
+		return false, err
+	}
+	return cpu.AF.Lo&1 != 0, nil
+}
+
+func TestLoadTrap(t *testing.T) {
+	m, err := New(ldBytesROM(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := []byte{1, 2, 3, 4, 5}
+	tape := tap.Encode(tap.CodeBlocks("x", 0x9000, code)...)
+	if err := m.LoadTape(tape); err != nil {
+		t.Fatal(err)
+	}
+	// A data block where a header is expected: consumed, fails.
+	if err := m.LoadTape(tap.Encode(tap.Block{Flag: 0xFF, Data: code}, tap.CodeBlocks("x", 0x9000, code)[0], tap.Block{Flag: 0xFF, Data: code}, tap.Block{Flag: 0xFF, Data: code})); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := trapCall(t, m, 0x00, true, 0x9000, 17); err != nil || ok {
+		t.Fatalf("flag mismatch: ok %v err %v", ok, err)
+	}
+	// The header.
+	if ok, err := trapCall(t, m, 0x00, true, 0x9100, 17); err != nil || !ok {
+		t.Fatalf("header: ok %v err %v", ok, err)
+	}
+	if h, _ := (tap.Block{Flag: 0, Data: m.Mem()[0x9100:0x9111]}).Header(); h.Name != "x" || h.Length != 5 {
+		t.Errorf("header loaded as %+v", h)
+	}
+	cpu := m.CPU()
+	if cpu.IX != 0x9111 || cpu.DE.U16() != 0 {
+		t.Errorf("after the header IX=%04X DE=%04X, want 9111h, 0", cpu.IX, cpu.DE.U16())
+	}
+	// Data shorter than asked for: loaded, fails.
+	if ok, err := trapCall(t, m, 0xFF, true, 0x9200, 6); err != nil || ok {
+		t.Fatalf("short block: ok %v err %v", ok, err)
+	}
+	if !bytes.Equal(m.Mem()[0x9200:0x9205], code) {
+		t.Errorf("short block loaded % x", m.Mem()[0x9200:0x9206])
+	}
+	// VERIFY against matching memory succeeds and writes nothing.
+	copy(m.Mem()[0x9300:], code)
+	if ok, err := trapCall(t, m, 0xFF, false, 0x9300, 5); err != nil || !ok {
+		t.Fatalf("verify: ok %v err %v", ok, err)
+	}
+	// The tape is used up.
+	if _, err := trapCall(t, m, 0xFF, true, 0x9400, 5); !errors.Is(err, ErrTapeEnd) {
+		t.Fatalf("past the end: %v, want ErrTapeEnd", err)
+	}
+	// Loading into the ROM area changes nothing there.
+	m.LoadTape(tape)
+	trapCall(t, m, 0x00, true, 0x3FF8, 17)
+	if !bytes.Equal(m.Mem()[0x3FF8:0x4000], make([]byte, 8)) {
+		t.Error("the trap wrote into the ROM")
+	}
+}
+
+// FuzzLoadTrap loads arbitrary blocks with arbitrary LD-BYTES arguments:
+// no panic, nothing written below 4000h or outside IX..IX+DE, IX and DE
+// moved by the same count.
+func FuzzLoadTrap(f *testing.F) {
+	f.Add([]byte{1, 2, 3}, byte(0xFF), byte(0xFF), true, uint16(0x9000), uint16(3))
+	f.Add([]byte{}, byte(0), byte(0), true, uint16(0x3FFE), uint16(17))
+	f.Add([]byte{9, 9}, byte(0xFF), byte(0xFF), false, uint16(0xFFFF), uint16(0xFFFF))
+	rom := ldBytesROM()
+	f.Fuzz(func(t *testing.T, data []byte, flag, want byte, load bool, ix, de uint16) {
+		m, err := New(rom, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.LoadTape(tap.Encode(tap.Block{Flag: flag, Data: data})); err != nil {
+			t.Fatal(err)
+		}
+		before := *m.Mem()
+		cpu := m.CPU()
+		if _, err := trapCall(t, m, want, load, ix, de); err != nil {
+			t.Fatal(err)
+		}
+		n := uint16(cpu.IX - ix)
+		if cpu.DE.U16() != de-n {
+			t.Fatalf("IX moved %d, DE %d", n, de-cpu.DE.U16())
+		}
+		after := m.Mem()
+		for a := 0; a < 0x10000; a++ {
+			if after[a] == before[a] {
+				continue
+			}
+			inLoad := uint16(a)-ix < n
+			inStack := a == 0x3EFE || a == 0x3EFF // Call's return address
+			if inStack {
+				continue
+			}
+			if a < ROMSize || !inLoad {
+				t.Fatalf("byte %04Xh changed (IX %04X, %d loaded)", a, ix, n)
+			}
+		}
+	})
+}
