@@ -3,6 +3,7 @@ package zx
 import (
 	"errors"
 	"fmt"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -62,7 +63,9 @@ func abs(x int64) int64 {
 }
 
 // TestScrollPrompt fills the screen with the echo program, which never
-// resets SCR_CT: the ROM must stop with its scroll prompt, and Ask say so.
+// resets SCR_CT: the ROM must stop with its scroll prompt where Fuse did
+// for the same lines ("line 1" ... under ../shared/tools/zxrun.sh: at
+// line 11, testdata/scroll-fuse.txt), and Ask say so.
 func TestScrollPrompt(t *testing.T) {
 	m, err := New(openSE(t), Options{})
 	if err != nil {
@@ -74,7 +77,20 @@ func TestScrollPrompt(t *testing.T) {
 	for i := 1; i <= 14; i++ {
 		_, err := m.Ask("line "+itoa(i), "> ", 30*ClockHz)
 		if errors.Is(err, ErrScrollPrompt) {
-			t.Logf("scroll prompt after line %d:\n%s", i, m.Screen())
+			if i != 11 {
+				t.Errorf("scroll prompt at line %d, Fuse at 11", i)
+			}
+			want, err := os.ReadFile("testdata/scroll-fuse.txt")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ""
+			for _, row := range m.Screen().Cells {
+				got += string(row[:]) + "\n"
+			}
+			if got != string(want) {
+				t.Errorf("screen:\n%s\nFuse:\n%s", got, want)
+			}
 			return
 		}
 		if err != nil {
