@@ -12,10 +12,12 @@
 //	err = m.Start(tape, "> ", 0)       // Boot, LoadTape, TypeLoad, WaitPrompt
 //	err = m.Type("hello\n")            // queued; typed while the machine runs
 //	err = m.WaitPrompt("> ", 0)        // run until typed and the prompt is back
-//	m.Screen().Lines()                 // the 24 rows as text
+//	r, err := m.Ask("hello", "> ", 0)  // type a line + ENTER, wait, r.Lines = reply rows
+//	m.Screen().Lines()                 // the 24 rows as text (.Report(), .ScrollPrompt())
 //	m.Run(t) / m.RunUntil(cond, t) / m.RunFrames(n)
 //	t, err := m.Call(addr, maxT)       // run one subroutine
 //	m.TStates(), m.ContendedTStates(), m.Frames(), m.Instructions()
+//	m.FrameTState(), m.LastKeyTState(), m.ScreenWriteTState()
 //	m.CPU(), m.Mem(), m.Read/Write/ReadWord/WriteWord, m.SetHook, m.Stop
 //	m.Image(scale) / m.WritePNG(w, scale) // the screen with its border
 //
@@ -100,6 +102,19 @@
 // is contended too. ContendedTStates reports the total delay, so a test
 // can assert that a program's inner loop never touches contended memory
 // (the count does not grow). The tape trap and hooks take no time.
+//
+// # Conversations
+//
+// Ask types a line and ENTER at a program that prints a prompt and echoes
+// what is typed (as CHAT.TAP does), runs until the prompt is back on a
+// changed screen, and returns the rows between the echoed line and the new
+// prompt, whether the echo read as typed (Reply.EchoOK: no key dropped),
+// the T-states from the first key to ENTER and from ENTER to the last
+// screen write, and the contention in between. It stops with
+// ErrScrollPrompt when the ROM asks "scroll?" (the program let the screen
+// fill without resetting SCR_CT), and returns Reply.Report when a BASIC
+// report appears in the bottom rows (the program returned to BASIC).
+// mulm zx is Start followed by Ask for each line of stdin.
 //
 // # Budget and hooks
 //
