@@ -81,7 +81,9 @@ func (s *Screen) ScrollPrompt() bool {
 }
 
 // Ask types line and ENTER at a program that shows prompt and echoes what
-// is typed, runs until the prompt is shown again on a changed screen (or
+// is typed, runs until the prompt is shown again on a changed screen with
+// the ROM's print position (S_POSN) right after it, i.e. the prompt was
+// the last thing printed with RST 10h (or
 // a BASIC report appears in the bottom rows: the program returned to
 // BASIC), at most maxT T-states (0 = DefaultMaxTStates), and returns the
 // rows of the reply. line must not contain a line end. When the ROM's
@@ -116,7 +118,10 @@ func (m *Machine) Ask(line, prompt string, maxT uint64) (*Reply, error) {
 		if s.String() == before {
 			return false
 		}
-		return m.PromptShown(prompt) || s.Report() != "" || s.ScrollPrompt()
+		if s.Report() != "" || s.ScrollPrompt() {
+			return true
+		}
+		return m.promptReady(s, prompt)
 	}
 	err := m.RunUntil(done, maxT)
 	if err != nil {
@@ -138,15 +143,28 @@ func (m *Machine) Ask(line, prompt string, maxT uint64) (*Reply, error) {
 		r.Report = s.Report()
 		return r, nil
 	}
-	rows := s.LinesNoFlash()
-	last := len(rows) - 1
+	rows, from, last, found := replyRows(s, prompt, line)
+	p := strings.TrimRight(prompt, " ")
+	tail := strings.TrimSuffix(rows[last], p)
+	r.EchoOK = found
+	r.Lines = append([]string{}, rows[from:last]...)
+	if t := strings.TrimRight(tail, " "); t != "" {
+		r.Lines = append(r.Lines, t)
+	}
+	return r, nil
+}
+
+// replyRows locates a reply on the screen: rows (cursors removed), the
+// last non-blank row (the new prompt's), and the row after the echoed
+// input (prompt + the edited line, from column 0, wrapped at 32 columns,
+// the rest of its last row blank; the last such echo above the last row).
+// found is false when no such echo is on the screen (from is then 0).
+func replyRows(s *Screen, prompt, line string) (rows []string, from, last int, found bool) {
+	rows = s.LinesNoFlash()
+	last = len(rows) - 1
 	for last > 0 && rows[last] == "" {
 		last--
 	}
-	p := strings.TrimRight(prompt, " ")
-	tail := strings.TrimSuffix(rows[last], p)
-	// The echo: prompt + the edited line, from column 0, wrapped at 32
-	// columns; the last occurrence above the new prompt's row.
 	want := []rune(prompt + Edited(line))
 	var flat []rune
 	for _, row := range rows[:last] {
@@ -156,24 +174,43 @@ func (m *Machine) Ask(line, prompt string, maxT uint64) (*Reply, error) {
 			flat = append(flat, ' ')
 		}
 	}
-	from := 0
-	found := false
 	for start := (len(flat)/Cols - 1) * Cols; start >= 0; start -= Cols {
 		end := start + len(want)
 		if end <= len(flat) && string(flat[start:end]) == string(want) {
-			// the rest of the echo's last row must be blank
 			rowEnd := (end + Cols - 1) / Cols * Cols
+			if end == start {
+				rowEnd = start + Cols
+			}
 			if strings.TrimRight(string(flat[end:rowEnd]), " ") == "" {
-				from = rowEnd / Cols
-				found = true
-				break
+				return rows, rowEnd / Cols, last, true
 			}
 		}
 	}
-	r.EchoOK = found
-	r.Lines = append([]string{}, rows[from:last]...)
-	if t := strings.TrimRight(tail, " "); t != "" {
-		r.Lines = append(r.Lines, t)
+	return rows, 0, last, false
+}
+
+// SysSPOSN is S_POSN: 33 minus the column and 24 minus the line of the
+// upper screen's print position.
+const SysSPOSN = 0x5C88
+
+// PrintPosition returns the row (0-23) and column (0-32) at which the
+// ROM's RST 10h prints next on the upper screen (from S_POSN).
+func (m *Machine) PrintPosition() (row, col int) {
+	return 24 - int(m.mem[SysSPOSN+1]), 33 - int(m.mem[SysSPOSN])
+}
+
+// promptReady reports whether s ends with prompt on its last non-blank row
+// and the print position is right after it.
+func (m *Machine) promptReady(s *Screen, prompt string) bool {
+	lines := s.LinesNoFlash()
+	last := len(lines) - 1
+	for last > 0 && lines[last] == "" {
+		last--
 	}
-	return r, nil
+	p := strings.TrimRight(prompt, " ")
+	if !strings.HasSuffix(lines[last], p) {
+		return false
+	}
+	row, col := m.PrintPosition()
+	return row == last && col == len([]rune(lines[last]))+len(prompt)-len(p)
 }

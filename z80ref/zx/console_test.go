@@ -27,6 +27,7 @@ func TestAsk(t *testing.T) {
 		{"hello World", []string{"HELLO WORLD"}},
 		{"helo\bxlo", []string{"HELXLO"}},
 		{"", nil},
+		{"", nil},
 		{strings.Repeat("ab", 20), []string{strings.Repeat("AB", 16), strings.Repeat("AB", 4)}}, // wraps
 	} {
 		r, err := m.Ask(c.line, "> ", 30*ClockHz)
@@ -45,6 +46,9 @@ func TestAsk(t *testing.T) {
 		if r.TStates == 0 || r.TStates > FrameTStates {
 			t.Errorf("%q: reply took %d T-states", c.line, r.TStates)
 		}
+	}
+	if row, col := m.PrintPosition(); row != 9 || col != 2 {
+		t.Errorf("print position row %d column %d, want 9, 2 (after the prompt)\n%s", row, col, m.Screen())
 	}
 	r, err := m.Ask("!", "> ", 30*ClockHz)
 	if err != nil {
