@@ -47,8 +47,8 @@ func TestAsk(t *testing.T) {
 			t.Errorf("%q: reply took %d T-states", c.line, r.TStates)
 		}
 	}
-	if row, col := m.PrintPosition(); row != 9 || col != 2 {
-		t.Errorf("print position row %d column %d, want 9, 2 (after the prompt)\n%s", row, col, m.Screen())
+	if row, col := m.PrintPosition(); row != 11 || col != 2 {
+		t.Errorf("print position row %d column %d, want 11, 2 (after the prompt)\n%s", row, col, m.Screen())
 	}
 	r, err := m.Ask("!", "> ", 30*ClockHz)
 	if err != nil {
