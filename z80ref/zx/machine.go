@@ -171,7 +171,8 @@ type Machine struct {
 	afterEI    bool   // the last instruction was EI: no interrupt before the next
 	portHi     uint8  // high byte of the port address of the current IN
 	border     uint8
-	screenT    uint64 // T-state of the last CPU write to the screen
+	screenT    uint64     // T-state of the last CPU write to the screen
+	acc        accessList // the current instruction's bus cycles (contention)
 
 	keys  [8]uint8 // pressed keys per half-row (bit set = pressed)
 	kb    keyboard
@@ -437,7 +438,16 @@ func (m *Machine) exec(limit uint64, cond func(*Machine) bool, inCall bool) erro
 			return ErrReset
 		}
 		op := mem[pc]
-		c, repeatable := m.tableCost(pc)
+		var c uint64
+		repeatable := false
+		if e := tstates.Info(op); e&0xFF != 0 { // unprefixed
+			c = uint64(e & 0xFF)
+			if k := uint8(e >> 8); k != tstates.KNone && k != tstates.KHALT {
+				c += tstates.Extra(k, op, cpu.AF.Lo, cpu.BC.Hi)
+			}
+		} else {
+			c, repeatable = m.tableCost(pc)
+		}
 		switch op {
 		case 0xDB:
 			m.portHi = cpu.AF.Hi // IN A,(n): A on the high address lines
@@ -446,11 +456,12 @@ func (m *Machine) exec(limit uint64, cond func(*Machine) bool, inCall bool) erro
 		case 0x76:
 			m.halted = true
 		}
-		var acc accessList
 		ft := m.t - m.frameStart
 		cont := contend && ft+c+24 >= ContendedStart && ft < ContendedStart+192*LineTStates && m.mayContend(pc, op)
+		acc := &m.acc
 		if cont {
-			m.accesses(&acc, pc)
+			acc.n = 0
+			m.accesses(acc, pc)
 		}
 		cpu.Step()
 		m.steps++
