@@ -116,6 +116,8 @@
 // report appears in the bottom rows (the program returned to BASIC).
 // mulm zx is Start followed by Ask for each line of stdin.
 //
+// A Machine is not safe for concurrent use; run one per goroutine.
+//
 // # Budget and hooks
 //
 // Run(maxT) runs maxT T-states; RunUntil(cond, maxT) checks cond at every

@@ -399,7 +399,8 @@ func (m *Machine) exec(limit uint64, cond func(*Machine) bool, inCall bool) erro
 			continue
 		}
 		if m.halted {
-			if m.nhooks == 0 && (pc < ScreenAddr || pc >= ContendedEnd || !contend) {
+			hookedHere := m.nhooks != 0 && m.hookBit[pc>>6]&(1<<(pc&63)) != 0
+			if !hookedHere && (pc < ScreenAddr || pc >= ContendedEnd || !contend) {
 				// HALT repeats 4 T-state NOPs until the next frame (or the
 				// limit): skip them at once.
 				next := m.frameStart + FrameTStates
