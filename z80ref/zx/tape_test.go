@@ -3,8 +3,12 @@ package zx
 import (
 	"bytes"
 	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 
+	"mulm/z80ref/asm"
 	"mulm/z80ref/tap"
 )
 
@@ -126,4 +130,53 @@ func FuzzLoadTrap(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestPasmoTape loads a tape written by pasmo --tapbas (its own BASIC
+// loader and CODE block, nothing of ours) with LOAD "", and checks that
+// its code block holds the bytes our assembler makes of the same source.
+func TestPasmoTape(t *testing.T) {
+	rom := openSE(t)
+	pasmo, err := exec.LookPath("pasmo")
+	if err != nil {
+		t.Skip("pasmo not installed (apt-get install pasmo)")
+	}
+	path := filepath.Join(t.TempDir(), "echo.tap")
+	if out, err := exec.Command(pasmo, "--tapbas", "testdata/echo.asm", path).CombinedOutput(); err != nil {
+		t.Fatalf("pasmo: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks, err := tap.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := tap.Files(blocks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, _ := os.ReadFile("testdata/echo.asm")
+	p, err := asm.Assemble(asm.Source{Name: "echo.asm", Text: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 2 || files[1].Header.Type != tap.TypeCode || files[1].Header.Param1 != p.Org || !bytes.Equal(files[1].Data, p.Bytes) {
+		t.Fatalf("pasmo's tape: %+v", files)
+	}
+	m, err := New(rom, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Start(data, "> ", 30*ClockHz); err != nil {
+		t.Fatalf("%v\n%s", err, m.Screen())
+	}
+	r, err := m.Ask("hi there", "> ", 30*ClockHz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Lines) != 1 || r.Lines[0] != "HI THERE" || !r.EchoOK {
+		t.Errorf("reply %+v", r)
+	}
 }

@@ -13,7 +13,7 @@ start:  ld a,2
         call 0DAFh          ; CL-ALL: clear the whole screen
         ld hl,banner
         call print
-prompt: ld hl,gt
+prompt: ld hl,pstr
         call print
         ld hl,buf           ; HL: next free byte, B: characters in buf
         ld b,0
@@ -84,6 +84,6 @@ print:  ld a,(hl)           ; print the 0-terminated string at HL
         inc hl
         jr print
 banner: defb "ZX ECHO",13,0
-gt:     defb "> ",0
+pstr:   defb "> ",0
 buf:    defs 40
         end start
