@@ -1,8 +1,11 @@
 package zx
 
 import (
+	"errors"
 	"fmt"
 	"strings"
+
+	"mulm/z80ref/tap"
 )
 
 // BootFrames is how many frames Boot waits after the ROM has begun
@@ -57,20 +60,72 @@ func (m *Machine) WaitPrompt(prompt string, maxT uint64) error {
 	return m.RunUntil(func(m *Machine) bool { return !m.Typing() && m.PromptShown(prompt) }, maxT)
 }
 
-// Start boots the machine, inserts tape, types the LOAD command and runs
-// until the program shows prompt (budget maxT, 0 = DefaultMaxTStates).
+// ErrStartTape is wrapped by Start's errors about a tape it cannot start.
+var ErrStartTape = errors.New("zx: cannot start this tape")
+
+// Start boots the machine, inserts tape, types what a person types to run
+// it, and runs until the program shows prompt (budget maxT, 0 =
+// DefaultMaxTStates), as ../shared/tools/zxrun.sh does in Fuse:
+//
+//   - a tape whose first file is a BASIC program that runs itself (such as
+//     tap.Loader's): LOAD "" (TypeLoad);
+//   - a program without autostart: LOAD "", then RUN once BASIC reports;
+//   - a tape whose first file is CODE: LOAD "" CODE, then RANDOMIZE USR
+//     with the load address once BASIC reports.
+//
+// The last two are typed letter by letter and so need OpenSE BASIC; with
+// keyword entry they are refused (ErrStartTape).
 func (m *Machine) Start(tape []byte, prompt string, maxT uint64) error {
 	if err := m.LoadTape(tape); err != nil {
 		return err
 	}
+	var first *tap.Header
+	for _, b := range m.tape {
+		if h, err := b.Header(); err == nil {
+			first = &h
+			break
+		}
+	}
+	if first == nil {
+		return fmt.Errorf("%w: it has no header block", ErrStartTape)
+	}
+	var then string
+	switch {
+	case first.Type == tap.TypeCode:
+		then = fmt.Sprintf("randomize usr %d\n", first.Param1)
+	case first.Type != tap.TypeProgram:
+		return fmt.Errorf("%w: its first file %q is an array (type %d), not a program or CODE", ErrStartTape, first.Name, first.Type)
+	case first.Param1 >= tap.NoAutostart:
+		then = "run\n"
+	}
+	if then != "" && m.opt.KeywordEntry {
+		return fmt.Errorf("%w: its first file %q needs %q typed, and this ROM reads keywords in K mode (only self-running programs are supported there)", ErrStartTape, first.Name, then)
+	}
 	if err := m.Boot(); err != nil {
 		return err
 	}
-	if err := m.TypeLoad(); err != nil {
+	cmd := "load \"\"\n"
+	if first.Type == tap.TypeCode {
+		cmd = "load \"\" code\n"
+	}
+	if !m.opt.KeywordEntry {
+		if err := m.Type(cmd); err != nil {
+			return err
+		}
+	} else if err := m.TypeLoad(); err != nil {
 		return err
 	}
+	if then != "" {
+		err := m.RunUntil(func(m *Machine) bool { return !m.Typing() && m.Screen().Report() != "" }, maxT)
+		if err != nil {
+			return fmt.Errorf("zx: waiting for BASIC's report after %q: %w", strings.TrimSpace(cmd), err)
+		}
+		if err := m.Type(then); err != nil {
+			return err
+		}
+	}
 	if err := m.WaitPrompt(prompt, maxT); err != nil {
-		return fmt.Errorf("zx: waiting for the prompt %q after LOAD \"\": %w", prompt, err)
+		return fmt.Errorf("zx: waiting for the prompt %q after loading: %w", prompt, err)
 	}
 	return nil
 }

@@ -77,7 +77,10 @@
 // TypeLoad types the LOAD command: `load ""` letter by letter on OpenSE
 // BASIC, which has no keyword entry; on a ROM that starts like Sinclair's
 // (Options.KeywordEntry, set by New) it presses J (LOAD in K mode), then
-// "" and ENTER. Start does Boot, LoadTape, TypeLoad and WaitPrompt.
+// "" and ENTER. Start does LoadTape, Boot, TypeLoad and WaitPrompt; for a
+// tape whose first file is CODE it types `load "" code` and then
+// `randomize usr ADDR` (the load address), for a program without
+// autostart `load ""` and `run` (OpenSE only).
 //
 // # Screen
 //

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"mulm/z80ref/asm"
@@ -178,5 +179,62 @@ func TestPasmoTape(t *testing.T) {
 	}
 	if len(r.Lines) != 1 || r.Lines[0] != "HI THERE" || !r.EchoOK {
 		t.Errorf("reply %+v", r)
+	}
+}
+
+// TestStartKinds starts the echo program from the other kinds of tape a
+// person can run: CODE first (LOAD "" CODE, RANDOMIZE USR), a program
+// without autostart (LOAD "", RUN); and checks the refusals.
+func TestStartKinds(t *testing.T) {
+	rom := openSE(t)
+	src, _ := os.ReadFile("testdata/echo.asm")
+	p, err := asm.Assemble(asm.Source{Name: "echo.asm", Text: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := uint16(p.Symbols["start"])
+	noAuto := tap.ProgramBlocks("echo", tap.NoAutostart, tap.LoaderProgram(p.Org-1, start))
+	for _, c := range []struct {
+		name string
+		tape []byte
+	}{
+		{"CODE first", tap.Encode(tap.CodeBlocks("echo", p.Org, p.Bytes)...)},
+		{"no autostart", tap.Encode(append(noAuto, tap.CodeBlocks("echo", p.Org, p.Bytes)...)...)},
+	} {
+		m, err := New(rom, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Start(c.tape, "> ", 60*ClockHz); err != nil {
+			t.Fatalf("%s: %v\n%s", c.name, err, m.Screen())
+		}
+		r, err := m.Ask("ok", "> ", 30*ClockHz)
+		if err != nil || len(r.Lines) != 1 || r.Lines[0] != "OK" {
+			t.Errorf("%s: reply %+v, %v", c.name, r, err)
+		}
+	}
+	sinclair := ldBytesROM()
+	copy(sinclair, sinclairStart)
+	for _, c := range []struct {
+		name string
+		rom  []byte
+		tape []byte
+		msg  string
+	}{
+		{"CODE on a keyword ROM", sinclair, tap.Encode(tap.CodeBlocks("echo", p.Org, p.Bytes)...), `needs "randomize usr 32768\n" typed`},
+		{"array", rom, tap.Encode(tap.Header{Type: tap.TypeNumArray, Name: "a", Length: 1}.Block(), tap.Block{Flag: 0xFF, Data: []byte{0}}), "is an array"},
+		{"no header", rom, tap.Encode(tap.Block{Flag: 0xFF, Data: []byte{0}}), "no header block"},
+	} {
+		m, err := New(c.rom, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = m.Start(c.tape, "> ", ClockHz)
+		if !errors.Is(err, ErrStartTape) || !strings.Contains(err.Error(), c.msg) {
+			t.Errorf("%s: %v, want ErrStartTape with %q", c.name, err, c.msg)
+		}
+		if m.TStates() != 0 {
+			t.Errorf("%s: ran %d T-states before refusing", c.name, m.TStates())
+		}
 	}
 }
