@@ -1,6 +1,7 @@
 // Package zx is a ZX Spectrum 48K built on github.com/koron-go/z80 that
 // runs a real ROM (OpenSE BASIC from Debian's opense-basic package by
-// default, DefaultROMPath; Sinclair's 48K ROM works too), loads .TAP tapes
+// default, DefaultROMPath; a ROM with keyword entry such as Sinclair's 48K
+// ROM is typed at in K mode, untested here for want of the ROM), loads .TAP tapes
 // through the ROM's own LOAD, types on its keyboard like a person and reads
 // the screen back as text, counting T-states with the 48K's memory
 // contention. It is to the Spectrum what z80ref/cpm is to CP/M.
@@ -9,7 +10,7 @@
 //
 //	rom, err := zx.ReadROM(zx.DefaultROMPath)
 //	m, err := zx.New(rom, zx.Options{})
-//	err = m.Start(tape, "> ", 0)       // Boot, LoadTape, TypeLoad, WaitPrompt
+//	err = m.Start(tape, "> ", 0)       // LoadTape, Boot, TypeLoad, WaitPrompt
 //	err = m.Type("hello\n")            // queued; typed while the machine runs
 //	err = m.WaitPrompt("> ", 0)        // run until typed and the prompt is back
 //	r, err := m.Ask("hello", "> ", 0)  // type a line + ENTER, wait, r.Lines = reply rows
@@ -109,8 +110,9 @@
 // # Conversations
 //
 // Ask types a line and ENTER at a program that prints a prompt and echoes
-// what is typed (as CHAT.TAP does), runs until the prompt is back on a
-// changed screen, and returns the rows between the echoed line and the new
+// what is typed with RST 10h (as mulm's chat tapes do), runs until the
+// prompt is back on a changed screen as the last thing printed (the ROM's
+// print position S_POSN right after it), and returns the rows between the echoed line and the new
 // prompt, whether the echo read as typed (Reply.EchoOK: no key dropped),
 // the T-states from the first key to ENTER and from ENTER to the last
 // screen write, and the contention in between. It stops with
@@ -118,6 +120,16 @@
 // fill without resetting SCR_CT), and returns Reply.Report when a BASIC
 // report appears in the bottom rows (the program returned to BASIC).
 // mulm zx is Start followed by Ask for each line of stdin.
+//
+// # Checked against Fuse
+//
+// The tests compare the machine with Fuse 1.6.0 (48K, OpenSE BASIC 3.2.1)
+// run by ../shared/tools/zxrun.sh on the same tapes: the boot screen, an
+// echo session's screen and picture (TestEchoSession), where the scroll
+// prompt stops it (TestScrollPrompt), per-frame loop counts from
+// contended and uncontended RAM (TestTimingAgainstFuse), and the frame
+// T-state at which each of some sixty instructions of every bus-cycle
+// shape starts, at two phases (TestPhaseAgainstFuse): all equal.
 //
 // A Machine is not safe for concurrent use; run one per goroutine.
 //
