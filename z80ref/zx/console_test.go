@@ -105,3 +105,29 @@ func TestScrollPrompt(t *testing.T) {
 }
 
 func itoa(i int) string { return fmt.Sprint(i) }
+
+// FuzzReplyRows decodes arbitrary screen text with arbitrary prompts and
+// lines: no panic, rows in range.
+func FuzzReplyRows(f *testing.F) {
+	f.Add("ZX ECHO\n> hi\nHI\n> ", "> ", "hi")
+	f.Add("", "", "")
+	f.Add(strings.Repeat("> \n", 30), "> ", "")
+	f.Fuzz(func(t *testing.T, text, prompt, line string) {
+		var s Screen // attributes 0: ink == paper, but Cells are set directly
+		for r, row := range strings.SplitN(text, "\n", Rows) {
+			rr := []rune(row)
+			for c := 0; c < Cols; c++ {
+				s.Cells[r][c] = ' '
+				if c < len(rr) {
+					s.Cells[r][c] = rr[c]
+				}
+			}
+		}
+		rows, from, last, found := replyRows(&s, prompt, line)
+		if len(rows) != Rows || last < 0 || last >= Rows || from < 0 || from > Rows || found && from > last {
+			t.Fatalf("rows %d from %d last %d found %v", len(rows), from, last, found)
+		}
+		_ = s.Report()
+		_ = s.ScrollPrompt()
+	})
+}
