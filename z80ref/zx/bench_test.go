@@ -45,3 +45,17 @@ func benchLoop(b *testing.B, org uint16, opt Options) {
 func BenchmarkFastRAM(b *testing.B)      { benchLoop(b, 0x8000, Options{}) }
 func BenchmarkContendedRAM(b *testing.B) { benchLoop(b, 0x6000, Options{}) }
 func BenchmarkNoContention(b *testing.B) { benchLoop(b, 0x8000, Options{NoContention: true}) }
+
+// BenchmarkScreen decodes the booted screen.
+func BenchmarkScreen(b *testing.B) {
+	m, err := New(openSE(b), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := m.Boot(); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		m.Screen()
+	}
+}

@@ -173,6 +173,7 @@ type Machine struct {
 	border     uint8
 	screenT    uint64     // T-state of the last CPU write to the screen
 	acc        accessList // the current instruction's bus cycles (contention)
+	scache     screenCache
 
 	keys  [8]uint8 // pressed keys per half-row (bit set = pressed)
 	kb    keyboard

@@ -135,3 +135,38 @@ func TestEchoSession(t *testing.T) {
 		t.Errorf("%d pixels differ from Fuse's picture", diff)
 	}
 }
+
+// TestScreenCache checks that the decoded screen follows every change:
+// a byte of the display file written through Mem, an attribute, and the
+// font (CHARS moved to a copy of the ROM font with 'A' changed).
+func TestScreenCache(t *testing.T) {
+	m, err := New(openSE(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Boot(); err != nil {
+		t.Fatal(err)
+	}
+	mem := m.Mem()
+	font := m.ReadWord(SysCHARS) + 256
+	// Draw 'A' from the ROM font at row 0, column 0.
+	for l := 0; l < 8; l++ {
+		mem[CellAddr(0, l, 0)] = mem[font+uint16(8*('A'-32)+l)]
+	}
+	if got := m.Screen().Lines()[0]; got != "A" {
+		t.Fatalf("row 0 %q, want A", got)
+	}
+	mem[AttrAddr] = 0x3F // INK 7 on PAPER 7: nothing to see
+	if got := m.Screen().Lines()[0]; got != "" {
+		t.Fatalf("row 0 %q with ink = paper, want blank", got)
+	}
+	mem[AttrAddr] = 0x38
+	// A font in RAM with A and B swapped: the cell's glyph is B's there.
+	copy(mem[0xF000:], mem[font:font+768])
+	copy(mem[0xF000+8*('A'-32):], mem[font+8*('B'-32):font+8*('B'-32)+8])
+	copy(mem[0xF000+8*('B'-32):], mem[font+8*('A'-32):font+8*('A'-32)+8])
+	m.WriteWord(SysCHARS, 0xF000-256)
+	if got := m.Screen().Lines()[0]; got != "B" {
+		t.Fatalf("row 0 %q after the font swapped A and B, want B", got)
+	}
+}

@@ -1,6 +1,7 @@
 package zx
 
 import (
+	"bytes"
 	"image"
 	"image/color"
 	"image/png"
@@ -122,24 +123,17 @@ func blockGlyph(n int) [8]byte {
 // then the ROM's own font at 3D00h (for a program that switched fonts),
 // the block graphics, then the inverse of both fonts (INVERSE 1 text,
 // cursors). The same order as ../shared/tools/zxrun.sh.
-func (m *Machine) glyphTable() map[[8]byte]rune {
-	chars := m.ReadWord(SysCHARS) + 256
-	fonts := []uint16{chars, 0x3D00}
+func glyphTable(font, rom *[768]byte) map[[8]byte]rune {
 	t := make(map[[8]byte]rune, 4*96+16)
 	add := func(g [8]byte, r rune) {
 		if _, ok := t[g]; !ok {
 			t[g] = r
 		}
 	}
-	glyph := func(base uint16, c int) (g [8]byte) {
-		for i := range g {
-			g[i] = m.mem[base+uint16(8*(c-32)+i)]
-		}
-		return g
-	}
+	fonts := []*[768]byte{font, rom}
 	for _, f := range fonts {
 		for c := 32; c < 128; c++ {
-			add(glyph(f, c), spectrumChar(c))
+			add([8]byte(f[8*(c-32):]), spectrumChar(c))
 		}
 	}
 	for n := 0; n < 16; n++ {
@@ -147,7 +141,7 @@ func (m *Machine) glyphTable() map[[8]byte]rune {
 	}
 	for _, f := range fonts {
 		for c := 32; c < 128; c++ {
-			g := glyph(f, c)
+			g := [8]byte(f[8*(c-32):])
 			for i := range g {
 				g[i] = ^g[i]
 			}
@@ -157,33 +151,64 @@ func (m *Machine) glyphTable() map[[8]byte]rune {
 	return t
 }
 
+// screenCache keeps the last decoded screen with the memory it came from.
+type screenCache struct {
+	valid bool
+	disp  [AttrAddr + 768 - ScreenAddr]byte // display file and attributes
+	font  [768]byte                         // CHARS+256 ...
+	rom   [768]byte                         // 3D00h ...
+	table map[[8]byte]rune
+	scr   Screen
+}
+
 // Screen decodes the display file as text: each 8x8 cell is matched
 // against the font the ROM prints with (CHARS+256), the ROM's font, the
 // block graphics and the inverse of the fonts; a cell whose INK equals its
-// PAPER shows nothing (' '); a cell matching nothing is Unknown.
+// PAPER shows nothing (' '); a cell matching nothing is Unknown. The
+// result is a fresh copy; decoding is skipped when the display file and
+// the fonts have not changed since the last call.
 func (m *Machine) Screen() *Screen {
-	t := m.glyphTable()
-	s := &Screen{}
+	c := &m.scache
+	chars := m.ReadWord(SysCHARS) + 256
+	var font [768]byte
+	for i := range font {
+		font[i] = m.mem[chars+uint16(i)]
+	}
+	rom := [768]byte(m.mem[0x3D00 : 0x3D00+768])
+	disp := m.mem[ScreenAddr : AttrAddr+768]
+	if c.valid && font == c.font && rom == c.rom && bytes.Equal(disp, c.disp[:]) {
+		s := c.scr
+		return &s
+	}
+	if !c.valid || font != c.font || rom != c.rom {
+		c.font, c.rom = font, rom
+		c.table = glyphTable(&font, &rom)
+	}
+	copy(c.disp[:], disp)
+	c.valid = true
+	t := c.table
+	s := &c.scr
 	for r := 0; r < Rows; r++ {
-		for c := 0; c < Cols; c++ {
-			a := m.mem[AttrAddr+32*r+c]
-			s.Attr[r][c] = a
+		for col := 0; col < Cols; col++ {
+			a := m.mem[AttrAddr+32*r+col]
+			s.Attr[r][col] = a
 			if a&7 == (a>>3)&7 {
-				s.Cells[r][c] = ' '
+				s.Cells[r][col] = ' '
 				continue
 			}
 			var g [8]byte
 			for l := range g {
-				g[l] = m.mem[CellAddr(r, l, c)]
+				g[l] = m.mem[CellAddr(r, l, col)]
 			}
 			ch, ok := t[g]
 			if !ok {
 				ch = Unknown
 			}
-			s.Cells[r][c] = ch
+			s.Cells[r][col] = ch
 		}
 	}
-	return s
+	out := *s
+	return &out
 }
 
 // Palette is the Spectrum's 8 colours at normal brightness (BRIGHT 0) and,
