@@ -12,9 +12,12 @@ import (
 	"mulm/z80ref/zx"
 )
 
-// runZX runs a .TAP in the emulated ZX Spectrum 48K: boots the ROM, types
-// LOAD "", waits for the program's prompt, then types each stdin line and
-// prints the reply rows the screen shows.
+// runZX runs a .TAP in the emulated ZX Spectrum 48K (z80ref/zx): boots the
+// ROM, types LOAD "" (LOAD "" CODE and RANDOMIZE USR for a CODE-first tape,
+// RUN after a program without autostart), waits for the program's prompt,
+// then types each stdin line key by key and prints the reply rows the
+// screen shows between the echoed line and the next prompt. Warnings (a
+// line whose echo differs from what was typed) and -stats go to stderr.
 func runZX(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("zx", stderr)
 	romPath := fs.String("rom", zx.DefaultROMPath, "16K ROM image (OpenSE BASIC; with Sinclair's 48K ROM LOAD is typed as the J keyword)")
