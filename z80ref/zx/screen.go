@@ -211,9 +211,19 @@ func (m *Machine) Screen() *Screen {
 	return &out
 }
 
-// Palette is the Spectrum's 8 colours at normal brightness (BRIGHT 0) and,
-// from index 8, BRIGHT 1.
-var Palette = [16]color.RGBA{
+// Colour returns the RGB value of Spectrum colour c (0-7) at BRIGHT 0 or
+// 1: components 00h or C0h, and FFh when bright (the palette Fuse's
+// pictures use).
+func Colour(c uint8, bright bool) color.RGBA {
+	i := int(c & 7)
+	if bright {
+		i += 8
+	}
+	return palette[i]
+}
+
+// palette holds the 8 colours at BRIGHT 0, then at BRIGHT 1.
+var palette = [16]color.RGBA{
 	{0, 0, 0, 255}, {0, 0, 0xC0, 255}, {0xC0, 0, 0, 255}, {0xC0, 0, 0xC0, 255},
 	{0, 0xC0, 0, 255}, {0, 0xC0, 0xC0, 255}, {0xC0, 0xC0, 0, 255}, {0xC0, 0xC0, 0xC0, 255},
 	{0, 0, 0, 255}, {0, 0, 0xFF, 255}, {0xFF, 0, 0, 255}, {0xFF, 0, 0xFF, 255},
@@ -229,7 +239,7 @@ func (m *Machine) Image(scale int) *image.RGBA {
 	}
 	w, h := (Width+2*Border)*scale, (Height+2*BorderV)*scale
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	bc := Palette[m.border&7]
+	bc := palette[m.border&7]
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
 			img.SetRGBA(x, y, bc)
@@ -240,7 +250,7 @@ func (m *Machine) Image(scale int) *image.RGBA {
 		for c := 0; c < Cols; c++ {
 			a := m.mem[AttrAddr+32*(y>>3)+c]
 			bright := int(a>>6&1) * 8
-			ink, paper := Palette[bright+int(a&7)], Palette[bright+int(a>>3&7)]
+			ink, paper := palette[bright+int(a&7)], palette[bright+int(a>>3&7)]
 			b := m.mem[addr+uint16(c)]
 			for bit := 0; bit < 8; bit++ {
 				col := paper
