@@ -1,6 +1,7 @@
 package zx
 
 import (
+	"image/color"
 	"image/png"
 	"os"
 	"strings"
@@ -168,5 +169,37 @@ func TestScreenCache(t *testing.T) {
 	m.WriteWord(SysCHARS, 0xF000-256)
 	if got := m.Screen().Lines()[0]; got != "B" {
 		t.Fatalf("row 0 %q after the font swapped A and B, want B", got)
+	}
+}
+
+// TestImage checks the picture's geometry and colours on a hand-made
+// screen: border, a BRIGHT cell, INK and PAPER of one pixel each.
+func TestImage(t *testing.T) {
+	m := bare(t)
+	mem := m.Mem()
+	m.border = 2                       // red
+	mem[AttrAddr+33] = 0x40 | 1<<3 | 6 // row 1 col 1: BRIGHT, PAPER blue, INK yellow
+	mem[CellAddr(1, 2, 1)] = 0x80      // its pixel line 2: leftmost pixel ink
+	img := m.Image(1)
+	if b := img.Bounds(); b.Dx() != 320 || b.Dy() != 240 {
+		t.Fatalf("bounds %v", b)
+	}
+	for _, c := range []struct {
+		x, y int
+		want color.RGBA
+	}{
+		{0, 0, color.RGBA{0xC0, 0, 0, 255}},                           // border
+		{Border - 1, BorderV, color.RGBA{0xC0, 0, 0, 255}},            // border left of the screen
+		{Border, BorderV, color.RGBA{0, 0, 0, 255}},                   // attribute 0: black paper
+		{Border + 8, BorderV + 8 + 2, color.RGBA{0xFF, 0xFF, 0, 255}}, // bright yellow ink
+		{Border + 9, BorderV + 8 + 2, color.RGBA{0, 0, 0xFF, 255}},    // bright blue paper
+		{Border + 8, BorderV + 8 + 3, color.RGBA{0, 0, 0xFF, 255}},
+	} {
+		if got := img.RGBAAt(c.x, c.y); got != c.want {
+			t.Errorf("pixel (%d,%d) = %v, want %v", c.x, c.y, got, c.want)
+		}
+	}
+	if Colour(6, true) != (color.RGBA{0xFF, 0xFF, 0, 255}) || Colour(5, false) != (color.RGBA{0, 0xC0, 0xC0, 255}) {
+		t.Error("Colour")
 	}
 }
