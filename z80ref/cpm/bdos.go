@@ -164,10 +164,19 @@ func (m *Machine) readBuffer(de uint16, inCall bool) (int, error) {
 	max := int(m.mem[de])
 	buf := de + 2
 	n := 0 // characters in the buffer (DRI's B)
-	m.strtcol = m.column
+	if r := m.reading; r.active && r.de == de {
+		n = r.n // a line the input cut short (Options.Interactive) goes on
+	} else {
+		m.strtcol = m.column
+	}
+	m.reading = lineRead{}
 	for {
 		c, err := m.readChar()
 		if err != nil {
+			if errors.Is(err, ErrInputExhausted) && m.opt.Interactive {
+				m.reading = lineRead{active: true, de: de, n: n}
+				return actStop, err // the next Run goes on with the line
+			}
 			if errors.Is(err, ErrInputExhausted) && n > 0 {
 				break // a last line without a line end is delivered
 			}

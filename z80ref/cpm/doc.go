@@ -101,7 +101,11 @@
 //     read's. So an over-long line continues as the next read, and a line
 //     that exactly fills the buffer leaves its CR behind (the next read
 //     returns an empty line). Nothing typed is dropped.
-//   - A last line without a line end is delivered when the input ends.
+//   - A last line without a line end is delivered when the input ends —
+//     unless Options.Interactive is set, for a console fed as the keys are
+//     typed: then Run returns ErrInputExhausted with the line kept, and the
+//     next Run, once more has been typed, goes on with it (the echo of each
+//     key appears as it is read).
 //
 // When the input is exhausted and the
 // program asks for a character or a line, Run returns ErrInputExhausted.
@@ -152,6 +156,12 @@
 // maxT argument bounds one Call. Exceeding it returns *BudgetError with the
 // PC of the next instruction. The check is made after each instruction, so
 // the total may exceed the budget by one instruction.
+//
+// RunFor(n) runs a slice of n T-states (a *BudgetError ends it, and the
+// next RunFor goes on) without splitting Responses at the slice
+// boundaries, and Current returns the Response in progress: a caller that
+// paces the machine to a wall clock (package mulm/web/play) reads the
+// T-states of the reply being printed.
 //
 // # Hooks
 //

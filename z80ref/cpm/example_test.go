@@ -2,6 +2,7 @@ package cpm_test
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -73,4 +74,44 @@ func ExampleMachine_Call() {
 	t, err := m.Call(0x0100, 0)
 	fmt.Println(m.CPU().HL.U16(), t, err)
 	// Output: 21 111 <nil>
+}
+
+// With Options.Interactive a line typed in pieces, the input running dry
+// between them, is read as one (here with a typo fixed by Backspace), and
+// RunFor runs the machine in slices.
+func ExampleOptions_interactive() {
+	com := []byte{
+		0x11, 0x00, 0x02, // 0100 LD DE,0200h (buffer)
+		0x0E, 0x0A, //       0103 LD C,10
+		0xCD, 0x05, 0x00, // 0105 CALL 5
+		0xC9, //             0108 RET (warm boot)
+	}
+	keys := &typist{}
+	var echo strings.Builder
+	m, err := cpm.New(com, cpm.Options{Stdin: keys, Stdout: &echo, Interactive: true})
+	if err != nil {
+		panic(err)
+	}
+	m.Write(0x200, 16) // at most 16 characters
+	keys.pending = "helo\bp"
+	fmt.Println(m.RunFor(1000) == cpm.ErrInputExhausted)
+	keys.pending = " me\r"
+	fmt.Println(m.RunFor(1000))
+	fmt.Printf("%q %q\n", m.Mem()[0x202:0x202+int(m.Read(0x201))], echo.String())
+	// Output:
+	// true
+	// <nil>
+	// "help me" "helo\b \bp me\r"
+}
+
+// typist is console input that has what was typed so far, then io.EOF.
+type typist struct{ pending string }
+
+func (k *typist) Read(p []byte) (int, error) {
+	if k.pending == "" {
+		return 0, io.EOF
+	}
+	n := copy(p, k.pending)
+	k.pending = k.pending[n:]
+	return n, nil
 }

@@ -102,6 +102,13 @@ type Options struct {
 	// MaxTStates is the T-state budget of one Run; 0 means
 	// DefaultMaxTStates.
 	MaxTStates uint64
+	// Interactive is for a console fed as the keys are typed (a browser,
+	// a terminal) whose Stdin reports io.EOF while nothing more has been
+	// typed: when the input runs dry in the middle of a BDOS 10 line, Run
+	// returns ErrInputExhausted instead of delivering the part typed so
+	// far, and the next Run, once more is typed, goes on with the same
+	// line.
+	Interactive bool
 }
 
 // Response is the work done by the program for one console input: from the
@@ -138,6 +145,7 @@ type Machine struct {
 	strtcol  uint8 // BDOS 10: the column where the line started
 	compcol  uint8 // BDOS 10: non-zero while ^H computes a column
 	listcp   bool  // BDOS 10: ^P printer echo on
+	reading  lineRead
 	eofPolls int
 
 	// response bookkeeping
