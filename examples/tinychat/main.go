@@ -1,6 +1,6 @@
 // Command tinychat chats with mulm's example bot: a terse, dry, friendly
 // model trained by "mulm train" on the pairs in data/train.txt, which
-// gendata generates. The trained model is embedded.
+// gendata generates. The trained model is embedded (package mulm/examples).
 //
 //	go run ./examples/tinychat            # chat in pure Go
 //	go run ./examples/tinychat -z80       # the same bot on the emulated Z80, with seconds per reply at 4 MHz
@@ -10,14 +10,11 @@
 package main
 
 import (
-	_ "embed"
-
+	"mulm/examples"
 	"mulm/internal/chatapp"
 )
 
-//go:embed model.mulm
-var model []byte
-
 func main() {
-	chatapp.Main("tinychat", model, "tinychat: a terse bot. Say hi; a line starting with ! quits.")
+	e, _ := examples.Get("tinychat")
+	chatapp.Main(e.Name, e.Model, e.Intro)
 }
