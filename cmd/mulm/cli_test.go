@@ -177,3 +177,40 @@ func TestBench(t *testing.T) {
 		t.Errorf("the original's rows do not name their model:\n%s", out)
 	}
 }
+
+// TestWebAndServe checks "mulm web -o DIR" (which builds the WebAssembly
+// module with the Go toolchain) and the flag errors of both commands.
+func TestWebAndServe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: mulm web builds the WebAssembly module")
+	}
+	dir := filepath.Join(t.TempDir(), "site")
+	out, errs, code := runIn(t, "", "web", "-o", dir)
+	if code != 0 {
+		t.Fatalf("mulm web: exit %d: %s", code, errs)
+	}
+	for _, name := range []string{"index.html", "app.js", "style.css", "mulm.wasm", "wasm_exec.js"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil || len(b) == 0 || !strings.Contains(out, name) {
+			t.Errorf("%s: %v (output %q)", name, err, out)
+		}
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "mulm.wasm")); !bytes.HasPrefix(b, []byte("\x00asm")) {
+		t.Errorf("mulm.wasm is not WebAssembly: %.8q", b)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"web"}, "-o is required"},
+		{[]string{"web", "-o", dir, "extra"}, "unexpected argument"},
+		{[]string{"serve", "extra"}, "unexpected argument"},
+		{[]string{"serve", "-addr", "256.0.0.1:99999"}, "256.0.0.1:99999"},
+		{[]string{"serve", "-src", t.TempDir()}, "no mulm module found"},
+	} {
+		_, errs, code := runIn(t, "", c.args...)
+		if code == 0 || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: exit %d, %q; want an error with %q", c.args, code, errs, c.want)
+		}
+	}
+}

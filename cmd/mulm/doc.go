@@ -12,6 +12,8 @@
 //	mulm cpm    [-stats] FILE.COM [tail]       run any CP/M 2.2 console program
 //	mulm zx     [-stats] [-png F] TAPE.TAP     run a tape in the ZX Spectrum 48K (OpenSE ROM)
 //	mulm bench  -model M                       T-states per character of every Z80 engine
+//	mulm serve  [-addr 127.0.0.1:8080]         the browser playground
+//	mulm web    -o DIR                         the playground as static files
 //
 // M is a .mulm model or the original project's .npz. "mulm COMMAND -h"
 // lists a command's flags.

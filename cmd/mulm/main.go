@@ -31,6 +31,8 @@ var commands = []command{
 	{"zx", "run a .TAP in the emulated ZX Spectrum 48K (-png screenshot, -stats)", runZX},
 	{"eval", "sequence exact-match of a model on query|response data", runEval},
 	{"data", "data stats|balance: class counts, ceiling, resampling", runData},
+	{"serve", "serve the browser playground (the Z80 chat at 4 MHz)", runServe},
+	{"web", "write the browser playground as static files", runWeb},
 }
 
 func main() {
@@ -84,6 +86,8 @@ var synopses = map[string]string{
 	"data stats":   "-data D[,D2...] [-max-len N]",
 	"data balance": "-data D[,D2...] [-target N] [-o FILE] [-seed N]",
 	"train":        "-data D [-heldout H] -o M.mulm [flags]",
+	"serve":        "[-addr 127.0.0.1:8080] [-src DIR]",
+	"web":          "-o DIR [-src DIR]",
 }
 
 // newFlags returns a FlagSet for a subcommand that reports to stderr; its
