@@ -34,6 +34,13 @@ const (
 // .mulm model nor an .npz archive.
 var ErrUnknownFormat = errors.New("not a .mulm model or an .npz archive")
 
+// MaxModelFile bounds the size of a file LoadModel reads: well above any
+// model that fits a Z80 (a .mulm is at most infer.MaxFileSize).
+const MaxModelFile = 16 << 20
+
+// ErrTooLarge is returned by LoadModel for a file over MaxModelFile bytes.
+var ErrTooLarge = fmt.Errorf("larger than %d bytes, too large for a model", MaxModelFile)
+
 // LoadModel reads a model file dropped on the page: a .mulm model or the
 // original project's .npz, told apart by their first bytes. Errors name
 // the file.
@@ -43,6 +50,8 @@ func LoadModel(name string, data []byte) (*infer.Model, error) {
 		err error
 	)
 	switch {
+	case len(data) > MaxModelFile:
+		err = ErrTooLarge
 	case bytes.HasPrefix(data, []byte("MULM")):
 		m, err = infer.Unmarshal(data)
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):

@@ -185,6 +185,10 @@ func TestLoadModel(t *testing.T) {
 	if !errors.Is(err, ErrUnknownFormat) || !strings.Contains(err.Error(), "junk.bin") {
 		t.Errorf("junk: %v", err)
 	}
+	_, err = LoadModel("huge.mulm", append(e.Model, make([]byte, MaxModelFile)...))
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "huge.mulm") {
+		t.Errorf("huge: %v", err)
+	}
 	_, err = LoadModel("cut.mulm", e.Model[:100])
 	if !errors.Is(err, infer.ErrFormat) || !strings.Contains(err.Error(), "cut.mulm") {
 		t.Errorf("truncated: %v", err)
