@@ -206,7 +206,7 @@ func TestWebAndServe(t *testing.T) {
 		{[]string{"web", "-o", dir, "extra"}, "unexpected argument"},
 		{[]string{"serve", "extra"}, "unexpected argument"},
 		{[]string{"serve", "-addr", "256.0.0.1:99999"}, "256.0.0.1:99999"},
-		{[]string{"serve", "-src", t.TempDir()}, "no mulm module found"},
+		{[]string{"serve", "-addr", "127.0.0.1:0", "-src", t.TempDir()}, "no mulm module found"},
 	} {
 		_, errs, code := runIn(t, "", c.args...)
 		if code == 0 || !strings.Contains(errs, c.want) {
