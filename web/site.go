@@ -40,6 +40,16 @@ func Files(mod *Module) []File {
 	return files
 }
 
+// Gzipped returns the file's data compressed as Handler sends it to a
+// client that accepts gzip (gzip, best compression).
+func (f File) Gzipped() []byte {
+	var b bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	zw.Write(f.Data)
+	zw.Close()
+	return b.Bytes()
+}
+
 // WriteSite writes Files(mod) into dir (created if needed), for any static
 // web server; the server should send .wasm files as application/wasm.
 func WriteSite(dir string, mod *Module) error {
@@ -61,11 +71,7 @@ func Handler(mod *Module) http.Handler {
 	type entry struct{ raw, gz []byte }
 	files := map[string]entry{}
 	for _, f := range Files(mod) {
-		var b bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
-		zw.Write(f.Data)
-		zw.Close()
-		files["/"+f.Name] = entry{f.Data, b.Bytes()}
+		files["/"+f.Name] = entry{f.Data, f.Gzipped()}
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := r.URL.Path

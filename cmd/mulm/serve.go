@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 
 	"mulm/web"
 )
@@ -71,7 +72,7 @@ func runWeb(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	for _, f := range web.Files(mod) {
-		fmt.Fprintf(stdout, "%s/%s  %d bytes\n", *out, f.Name, len(f.Data))
+		fmt.Fprintf(stdout, "%s  %d bytes, %d gzipped\n", filepath.Join(*out, f.Name), len(f.Data), len(f.Gzipped()))
 	}
 	return nil
 }

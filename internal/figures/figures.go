@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 
 	"mulm/bench"
 	"mulm/infer"
+	"mulm/web"
 	"mulm/z80ref"
 )
 
@@ -301,6 +303,31 @@ func figures() []Figure {
 			Command: "the original project's code (not in this repository)",
 			Compute: func(*env) (map[string]string, error) { return map[string]string{}, nil },
 			Manual:  map[string]string{"ms": "measured on the original project's Python code, which is not part of this repository"},
+		},
+		// README.md: the playground.
+		{
+			Doc:     "README.md",
+			Pattern: "the module is {raw} bytes, {gz} gzipped as the server sends it",
+			Kind:    Host, // it changes with every change to the code it links and with the toolchain
+			Command: "go run ./cmd/mulm web -o site",
+			Compute: func(e *env) (map[string]string, error) {
+				mod, err := web.BuildModule(context.Background(), web.BuildOptions{Dir: e.root})
+				if err != nil {
+					return nil, err
+				}
+				f := web.File{Name: "mulm.wasm", Data: mod.Wasm}
+				return map[string]string{"raw": group(len(f.Data)), "gz": group(len(f.Gzipped()))}, nil
+			},
+		},
+		{
+			Doc:     "README.md",
+			Pattern: "the page is interactive {lo}–{hi} s after navigation on localhost and the browser tests take about {s} s",
+			Kind:    Host,
+			Command: "go test ./web -run Browser -v",
+			Compute: func(*env) (map[string]string, error) { return map[string]string{}, nil },
+			Manual: map[string]string{"lo": "go test ./web -run Browser -v (the load subtest logs it)",
+				"hi": "go test ./web -run Browser -v (the load subtest logs it)",
+				"s":  "go test ./web -run Browser -v (the last line of its log)"},
 		},
 		// The compact engine's zero-input cost.
 		{
