@@ -29,6 +29,9 @@ import (
 	"mulm/internal/randmodel"
 	"mulm/web/play"
 	"mulm/z80ref"
+	"mulm/z80ref/asm"
+	"mulm/z80ref/tap"
+	"mulm/z80ref/zx"
 )
 
 var screenshot = flag.String("screenshot", "", "also write the browser test's screenshot here (e.g. ../docs/playground.png)")
@@ -157,6 +160,24 @@ func exampleModel(t *testing.T, name string) *infer.Model {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// echoTape is z80ref/zx's echo program (it echoes a line upper-cased)
+// on a loader tape.
+func echoTape(t *testing.T) []byte {
+	src, err := os.ReadFile("../z80ref/zx/testdata/echo.asm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, err := asm.Assemble(asm.Source{Name: "echo.asm", Text: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tape, err := tap.Loader("echo", pr.Org-1, pr.Org, uint16(pr.Symbols["start"]), pr.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tape
 }
 
 // initTStates is the T-states from start-up to the first prompt's line
@@ -481,6 +502,54 @@ func TestBrowser(t *testing.T) {
 		if want := guess.Reply("is it red"); r.Query != "is it red" || r.Z80 != want || !r.Match {
 			t.Errorf("reply %+v, infer says %q", r, want)
 		}
+		p.checkProblems()
+	})
+
+	// zxScreen waits until the Spectrum's screen text satisfies a
+	// JavaScript condition on lines (an array of strings).
+	zxScreen := func(cond string) {
+		p.t.Helper()
+		p.wait(`mulmState.spectrum && ((lines) => `+cond+`)(JSON.parse(mulm.zxLines()))`, 30*time.Second)
+	}
+	t.Run("spectrum tape", func(t *testing.T) {
+		p.t = t
+		if mod.ROM == nil {
+			t.Skipf("no Spectrum ROM at %s: the Spectrum screen is not tried", zx.DefaultROMPath)
+		}
+		tape := filepath.Join(t.TempDir(), "echo.tap")
+		if err := os.WriteFile(tape, echoTape(t), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		p.do(chromedp.SetUploadFiles(chromedp.ID("file"), []string{tape}))
+		zxScreen(`lines.some((l) => l.startsWith("ZX ECHO")) && lines.some((l) => l.trim() === ">")`)
+		var focused string
+		p.eval("document.activeElement.id", &focused)
+		if focused != "zx" {
+			t.Errorf("focus on %q, want the Spectrum screen", focused)
+		}
+		p.do(chromedp.SendKeys(chromedp.ID("zx"), "hi there"+kb.Enter))
+		zxScreen(`lines.some((l) => l.trim() === "HI THERE")`)
+		p.do(chromedp.Click(chromedp.ID("spectrum-toggle")))
+		p.wait("!mulmState.spectrum", 5*time.Second)
+		p.checkProblems()
+	})
+
+	t.Run("spectrum chat", func(t *testing.T) {
+		p.t = t
+		if !play.HasSpectrum() {
+			t.Skipf("z80ref has no %s platform yet: the Spectrum switch is hidden", play.SpectrumPlatform)
+		}
+		if mod.ROM == nil {
+			t.Skipf("no Spectrum ROM at %s: the Spectrum screen is not tried", zx.DefaultROMPath)
+		}
+		p.selectModel("tinychat")
+		p.do(chromedp.Click(chromedp.ID("spectrum-toggle")))
+		p.wait("mulmState.spectrum", 10*time.Second)
+		zxScreen(`lines.some((l) => l.trimEnd().endsWith(">"))`)
+		p.do(chromedp.SendKeys(chromedp.ID("zx"), "hello"+kb.Enter))
+		zxScreen(fmt.Sprintf(`lines.some((l) => l.trim() === %q)`, tiny.Reply("hello")))
+		p.do(chromedp.Click(chromedp.ID("spectrum-toggle")))
+		p.wait("!mulmState.spectrum", 5*time.Second)
 		p.checkProblems()
 	})
 

@@ -9,7 +9,10 @@
 //	err = web.WriteSite("site", mod) // the same files for a static host
 //
 // The page loads nothing from elsewhere (no CDN, no web fonts), so the
-// playground works offline.
+// playground works offline. When the host has Debian's opense-basic ROM
+// (zx.DefaultROMPath) it is served too (ROMFile) for the page's Spectrum
+// screen, which runs the model's .TAP, or any dropped .TAP, on the ZX
+// Spectrum 48K of package z80ref/zx.
 //
 // # How the WebAssembly module is built
 //

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"mulm/z80ref/zx"
 )
 
 // WasmPackage is the import path of the playground's WebAssembly module.
@@ -31,6 +33,10 @@ type Module struct {
 	WasmExec []byte
 	// GoVersion is the toolchain's version ("go1.26.8").
 	GoVersion string
+	// ROM is the ZX Spectrum ROM the page's Spectrum screen runs, served
+	// as opense.rom: BuildModule reads zx.DefaultROMPath (Debian's
+	// opense-basic) and leaves ROM nil when it is absent.
+	ROM []byte
 }
 
 // BuildOptions configures BuildModule.
@@ -89,7 +95,8 @@ func BuildModule(ctx context.Context, opt BuildOptions) (*Module, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: the toolchain's wasm_exec.js: %w", err)
 	}
-	return &Module{Wasm: wasm, WasmExec: execJS, GoVersion: env[1]}, nil
+	rom, _ := zx.ReadROM(zx.DefaultROMPath) // optional: without it the Spectrum screen says so
+	return &Module{Wasm: wasm, WasmExec: execJS, GoVersion: env[1], ROM: rom}, nil
 }
 
 // findGo returns the go command to use.

@@ -23,11 +23,18 @@ type File struct {
 	Data []byte
 }
 
+// ROMFile is the name the Spectrum ROM (Module.ROM) is served under.
+const ROMFile = "opense.rom"
+
 // Files returns the site: the page and its script and style (embedded in
-// this package), the WebAssembly module and wasm_exec.js, sorted by name.
-// The page loads nothing else: no CDN, no web fonts.
+// this package), the WebAssembly module and wasm_exec.js, and the
+// Spectrum ROM when there is one, sorted by name. The page loads nothing
+// else: no CDN, no web fonts.
 func Files(mod *Module) []File {
 	files := []File{{"mulm.wasm", mod.Wasm}, {"wasm_exec.js", mod.WasmExec}}
+	if mod.ROM != nil {
+		files = append(files, File{ROMFile, mod.ROM})
+	}
 	fs.WalkDir(assets, "site", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err

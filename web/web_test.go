@@ -30,12 +30,21 @@ func TestFiles(t *testing.T) {
 	if got := strings.Join(names, " "); got != "app.js index.html mulm.wasm style.css wasm_exec.js" {
 		t.Errorf("files %s", got)
 	}
+	withROM := *fakeModule
+	withROM.ROM = []byte("rom")
+	names = nil
+	for _, f := range Files(&withROM) {
+		names = append(names, f.Name)
+	}
+	if got := strings.Join(names, " "); got != "app.js index.html mulm.wasm opense.rom style.css wasm_exec.js" {
+		t.Errorf("files with a ROM %s", got)
+	}
 }
 
 // The page loads only files of the site: no CDN, no web fonts, nothing
 // from another host.
 func TestNoExternalResources(t *testing.T) {
-	files := map[string]bool{}
+	files := map[string]bool{ROMFile: true} // served when the host has the ROM
 	for _, f := range Files(fakeModule) {
 		files[f.Name] = true
 	}

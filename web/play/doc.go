@@ -43,4 +43,13 @@
 // prompt's). Inside gives, for each generated character, the input
 // vector, the non-zero activations of every hidden layer and the top
 // candidates with their logits, from infer.Model.Trace.
+//
+// # The Spectrum screen
+//
+// Spectrum runs a .TAP on a ZX Spectrum 48K (package z80ref/zx with the
+// real ROM): NewSpectrum boots the ROM and types LOAD "", Type presses
+// keys, Frame paces it at 3.5 MHz like Session.Frame, and Pixels gives
+// the screen for the page's canvas. The page runs the model's .TAP
+// (ProgramFile for SpectrumPlatform) when the registry has that platform,
+// or any dropped .TAP.
 package play

@@ -106,6 +106,69 @@ $('lineform').addEventListener('submit', (e) => {
   $('line').value = '';
 });
 
+// ---- the Spectrum screen: the model's .TAP on a ZX Spectrum 48K ----
+const ZX_HZ = 3.5e6;
+const zx = { on: false, img: null, u8: null };
+
+function spectrumMode(on) {
+  zx.on = on;
+  state.spectrum = on;
+  $('spectrum-label').hidden = !on && !mulm.hasSpectrum();
+  $('spectrum-toggle').checked = on;
+  $('term').hidden = on;
+  $('zx').hidden = !on;
+  $(on ? 'zx' : 'term').focus();
+}
+
+// startSpectrum runs tape (a dropped .TAP), or the model's .TAP when tape
+// is null, on the Spectrum.
+async function startSpectrum(tape) {
+  const r = await fetch('opense.rom');
+  if (!r.ok) {
+    status('this server has no Spectrum ROM (Debian\'s opense-basic package): the Spectrum screen is off');
+    spectrumMode(false);
+    return;
+  }
+  const err = mulm.spectrum(new Uint8Array(await r.arrayBuffer()), tape || null);
+  if (err) {
+    status(err);
+    spectrumMode(false);
+    return;
+  }
+  status('');
+  const g = $('zx').getContext('2d');
+  zx.img = g.createImageData(320, 240);
+  zx.u8 = new Uint8Array(zx.img.data.buffer);
+  spectrumMode(true);
+}
+
+$('spectrum-toggle').addEventListener('change', () => {
+  if ($('spectrum-toggle').checked) startSpectrum(null);
+  else spectrumMode(false);
+});
+
+$('zx').addEventListener('keydown', (e) => {
+  const s = keyOf(e);
+  if (s !== null && !e.ctrlKey) {
+    e.preventDefault();
+    mulm.zxType(s);
+  }
+});
+
+function zxTick(dt) {
+  const f = JSON.parse(mulm.zxFrame(dt, state.turbo));
+  if (f.tstates) {
+    mulm.zxPixels(zx.u8);
+    $('zx').getContext('2d').putImageData(zx.img, 0, 0);
+    $('readout').textContent = `Spectrum: ${fmt(f.total)} T-states = ${(f.total / ZX_HZ).toFixed(2)} s at 3.5 MHz` +
+      (state.turbo ? ' (turbo)' : '');
+  }
+  if (f.err && !state.zxErr) {
+    state.zxErr = f.err;
+    status(f.err);
+  }
+}
+
 // ---- models ----
 const uploads = new Map(); // file name -> bytes
 
@@ -120,6 +183,7 @@ function load(name, bytes) {
     return false;
   }
   status('');
+  if (zx.on) spectrumMode(false);
   state.model = info;
   state.replies = [];
   state.waiting = false;
@@ -154,6 +218,10 @@ $('inside-toggle').addEventListener('change', () => {
 
 async function loadFile(file) {
   const bytes = new Uint8Array(await file.arrayBuffer());
+  if (/\.tap$/i.test(file.name)) {
+    startSpectrum(bytes);
+    return;
+  }
   uploads.set(file.name, bytes);
   if (!load(file.name, bytes)) return;
   let opt = [...$('model').options].find((o) => o.value === 'file:' + file.name);
@@ -317,7 +385,9 @@ function tick() {
   const now = performance.now();
   const dt = last ? now - last : 0;
   last = now;
-  if (state.model && !state.err) {
+  if (zx.on) {
+    zxTick(dt);
+  } else if (state.model && !state.err) {
     const f = JSON.parse(mulm.frame(dt, state.turbo));
     state.clock.frames++;
     state.clock.ms += dt;
@@ -343,6 +413,7 @@ window.mulmReady = () => {
   for (const e of JSON.parse(mulm.examples())) $('model').add(new Option(e.Name, e.Name));
   for (const e of JSON.parse(mulm.engines())) $('engine').add(new Option(e, e));
   addDownloads();
+  $('spectrum-label').hidden = !mulm.hasSpectrum();
   load($('model').value);
   state.ready = true;
   state.readyAt = performance.now();

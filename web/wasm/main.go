@@ -36,14 +36,20 @@ type built struct {
 	session *play.Session
 }
 
-// app is the module's state: the model in use.
-type app struct{ cur *built }
+// app is the module's state: the model in use, and the Spectrum running
+// its tape when the page shows the Spectrum screen.
+type app struct {
+	cur *built
+	zx  *play.Spectrum
+}
 
 func main() {
 	a := &app{}
 	api := map[string]any{
 		"examples": a.examples, "engines": a.engines, "load": a.load, "type": a.typeKeys,
 		"frame": a.frame, "platforms": a.platforms, "file": a.file, "inside": a.inside, "reply": a.reply,
+		"hasSpectrum": func(js.Value, []js.Value) any { return play.HasSpectrum() },
+		"spectrum":    a.spectrum, "zxType": a.zxType, "zxFrame": a.zxFrame, "zxPixels": a.zxPixels, "zxLines": a.zxLines,
 	}
 	obj := js.Global().Get("Object").New()
 	for name, fn := range api {
@@ -62,6 +68,13 @@ func jsonOf(v any) any {
 		return fmt.Sprintf(`{"err":%q}`, err.Error())
 	}
 	return string(b)
+}
+
+// bytesOf copies a Uint8Array.
+func bytesOf(u js.Value) []byte {
+	b := make([]byte, u.Get("length").Int())
+	js.CopyBytesToGo(b, u)
+	return b
 }
 
 func errJSON(err error) any { return jsonOf(map[string]string{"err": err.Error()}) }
@@ -93,8 +106,7 @@ func (a *app) load(_ js.Value, args []js.Value) any {
 		}
 		data, intro = e.Model, e.Intro
 	} else {
-		data = make([]byte, args[1].Get("length").Int())
-		js.CopyBytesToGo(data, args[1])
+		data = bytesOf(args[1])
 	}
 	kind, err := z80ref.ParseEngineKind(engine)
 	if err != nil {
@@ -113,6 +125,7 @@ func (a *app) load(_ js.Value, args []js.Value) any {
 		return errJSON(err)
 	}
 	cs := m.Charset()
+	a.zx = nil
 	a.cur = &built{Name: name, Engine: img.Kind.String(), Reason: img.Reason, COMSize: len(img.COM),
 		Sizes: m.Sizes(), Charset: string(cs[:len(cs)-1]), Intro: intro, Platform: img.Platform.String(), kind: kind, model: m, img: img, session: s}
 	return jsonOf(a.cur)
@@ -178,4 +191,63 @@ func (a *app) reply(_ js.Value, args []js.Value) any {
 		return ""
 	}
 	return a.cur.model.Reply(args[0].String())
+}
+
+// spectrum(rom, tape): starts a Spectrum with the ROM running tape (a
+// dropped .TAP), or when tape is null the model's .TAP, built now;
+// returns "" or an error message.
+func (a *app) spectrum(_ js.Value, args []js.Value) any {
+	rom := bytesOf(args[0])
+	var tape []byte
+	if args[1].IsNull() || args[1].IsUndefined() {
+		if a.cur == nil {
+			return "no model loaded"
+		}
+		var err error
+		if tape, err = play.ProgramFile(a.cur.model, a.cur.kind, play.SpectrumPlatform); err != nil {
+			return fmt.Sprintf("%s: %v", a.cur.Name, err)
+		}
+	} else {
+		tape = bytesOf(args[1])
+	}
+	s, err := play.NewSpectrum(rom, tape)
+	if err != nil {
+		return err.Error()
+	}
+	a.zx = s
+	return ""
+}
+
+func (a *app) zxType(_ js.Value, args []js.Value) any {
+	if a.zx != nil {
+		a.zx.Type(args[0].String())
+	}
+	return nil
+}
+
+// zxFrame(ms, turbo): a play.SpectrumFrame as JSON.
+func (a *app) zxFrame(_ js.Value, args []js.Value) any {
+	if a.zx == nil {
+		return errJSON(fmt.Errorf("no Spectrum running"))
+	}
+	dt := time.Duration(args[0].Float() * float64(time.Millisecond))
+	return jsonOf(a.zx.Frame(dt, args[1].Bool()))
+}
+
+// zxPixels(u8): copies the screen's RGBA pixels into the Uint8Array u8
+// (320×240×4 bytes).
+func (a *app) zxPixels(_ js.Value, args []js.Value) any {
+	if a.zx != nil {
+		pix, _, _ := a.zx.Pixels()
+		js.CopyBytesToJS(args[0], pix)
+	}
+	return nil
+}
+
+// zxLines(): the screen as text, JSON (for tests).
+func (a *app) zxLines(js.Value, []js.Value) any {
+	if a.zx == nil {
+		return "[]"
+	}
+	return jsonOf(a.zx.Lines())
 }
