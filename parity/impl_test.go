@@ -57,6 +57,11 @@ var mustHold = map[string]struct {
 		"plus 1,600 bytes a layer (descriptor, biases, pointer pages) take at most 50,000 bytes " +
 		"(the original tinychat and guess models: 48,258 and 49,829)",
 		func(m *infer.Model) bool { return fastBytes(m)+1_600*m.NumLayers() <= 50_000 && maxSameWeight(m) < 256 }},
+	"dense/cpm": {"every model of the trainer's shape 256->256->192->128->n, n <= 64, whatever its weights",
+		func(m *infer.Model) bool {
+			s := m.Sizes()
+			return len(s) == 5 && s[0] == 256 && s[1] == 256 && s[2] == 192 && s[3] == 128 && s[4] <= 64
+		}},
 }
 
 // packedBytes is the size of m's 2-bit weights packed column by column.

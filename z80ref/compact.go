@@ -142,12 +142,22 @@ func writeBiases(b *strings.Builder, layers []quant.Layer, asByte func(*quant.La
 // writeWeights writes WEIGHTS and, labelled Wk, every layer k's weights
 // packed by PackColumns (both engines store them so).
 func writeWeights(b *strings.Builder, layers []quant.Layer) {
+	writeWeightsMapped(b, layers, func(c byte) byte { return c })
+}
+
+// writeWeightsMapped is writeWeights with every packed byte c stored as
+// stored(c).
+func writeWeightsMapped(b *strings.Builder, layers []quant.Layer, stored func(byte) byte) {
 	b.WriteString("WEIGHTS:\n")
 	for li := range layers {
 		l := &layers[li]
 		fmt.Fprintf(b, "W%d:                             ; %d columns of %d bytes\n",
 			li+1, l.In, quant.RowBytes(l.Out))
-		writeBytes(b, PackColumns(l))
+		col := PackColumns(l)
+		for i, c := range col {
+			col[i] = stored(c)
+		}
+		writeBytes(b, col)
 	}
 }
 

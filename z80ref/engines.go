@@ -23,6 +23,11 @@ const (
 	// in place, into per-input lists of output indices, and walks only the
 	// non-zero inputs and weights with SP-driven unrolled loops (fast.asm).
 	Fast
+	// Dense walks the packed weights themselves, a byte (four weights) at
+	// a time through 256 handlers written at start-up, and so runs a model
+	// of any density; it shares the fast engine's activation lists and
+	// FINISH (lists.asm, dense.asm).
+	Dense
 )
 
 // engines is the registry of the Z80 engines, fastest first: the order in
@@ -33,6 +38,9 @@ var engines = []*engineSpec{
 	{kind: Fast, name: "fast", sources: fastSources, input: fastInput, layerOut: fastLayerOut,
 		layer: fastLayer, layout: fastLayout, weightsName: "weights (packed 2-bit; expanded into index lists at start-up)",
 		gapName: "room for the index lists (they grow down from BUFS over the packed weights)"},
+	{kind: Dense, name: "dense", sources: denseSources, input: fastInput, layerOut: fastLayerOut,
+		layer: fastLayer, layout: denseLayout, weightsName: "weights (packed 2-bit, walked as they are)",
+		gapName: "(alignment)"},
 	{kind: Compact, name: "compact", sources: compactSources, input: xvInput, layerOut: compactLayerOut,
 		layer: compactLayer, layout: compactLayout, weightsName: "weights (packed 2-bit)", gapName: "(alignment)"},
 }
@@ -68,7 +76,7 @@ func (k EngineKind) String() string {
 }
 
 // ParseEngineKind returns the kind named s: "auto" or the String of one of
-// Engines ("fast", "compact").
+// Engines ("fast", "dense", "compact").
 func ParseEngineKind(s string) (EngineKind, error) {
 	names := []string{Auto.String()}
 	for _, k := range append([]EngineKind{Auto}, Engines()...) {

@@ -14,17 +14,15 @@ import (
 // Fast engine: data generator, layout planner and readers. The layout is
 // described in fast.asm and doc.go.
 
-//go:embed fast.asm
-var fastAsm []byte
-
-// fastLDSize is FLDSZ in fast.asm: bytes per layer descriptor.
-const fastLDSize = 12
-
-// Fixed parts of the fast engine's buffers (see fastBufs).
-const (
-	fastACTSize  = 256*4 + 4 // activation list: 256 entries, end mark, over-read
-	fastStackLen = 128
+var (
+	//go:embed lists.asm
+	listsAsm []byte
+	//go:embed fast.asm
+	fastAsm []byte
 )
+
+// fastLDSize is FLDSZ in lists.asm: bytes per layer descriptor.
+const fastLDSize = 12
 
 // fastPlan is the result of planning the in-place expansion of a model's
 // packed weights into index-list blocks.
@@ -104,6 +102,33 @@ func fastBiasBytes(l *quant.Layer) bool {
 	return true
 }
 
+// listData writes the data part both list engines (fast and dense) share:
+// the header, the layer descriptors, the biases and the packed weights.
+func listData(b *strings.Builder, m *infer.Model, engine string) {
+	layers := m.Layers()
+	writeDataHeader(b, m, engine)
+	b.WriteString("\n; Layer descriptors (FLDSZ bytes each, see lists.asm): packed weights,\n")
+	b.WriteString("; biases, reset image; nin, nout (0 = 256), STRIDE, shift, flags (80h\n")
+	b.WriteString("; hidden, 01h byte biases), column pointer page.\n")
+	b.WriteString("LAYERS:\n")
+	for li := range layers {
+		l := &layers[li]
+		flags := 0
+		if li < len(layers)-1 {
+			flags |= 0x80
+		}
+		if fastBiasBytes(l) {
+			flags |= 1
+		}
+		fmt.Fprintf(b, "L%dD:    dw W%d, B%d, BIM%d\n", li+1, li+1, li+1, li+1)
+		fmt.Fprintf(b, "        db %d, %d, %d, %d, %s, PTL%d/256 ; %d->%d\n", l.In&255, l.Out&255,
+			quant.RowBytes(l.Out), l.Shift, hexByte(byte(flags)), li+1, l.In, l.Out)
+	}
+	fmt.Fprintf(b, "LASTD   equ L%dD                 ; the last layer's descriptor\n", len(layers))
+	b.WriteString("\n; Biases: one byte each when they all fit (flag 01h), else one word.\n")
+	writeBiases(b, layers, fastBiasBytes)
+}
+
 // fastSources generates the data part and the buffer layout for m and
 // returns the fast engine's sources.
 func fastSources(m *infer.Model) ([]asm.Source, error) {
@@ -116,38 +141,107 @@ func fastSources(m *infer.Model) ([]asm.Source, error) {
 		return nil, err
 	}
 	var b strings.Builder
-	writeDataHeader(&b, m, "fast")
-
-	b.WriteString("\n; Layer descriptors (FLDSZ bytes each, see fast.asm): packed weights,\n")
-	b.WriteString("; biases, reset image; nin, nout (0 = 256), STRIDE, shift, flags (80h\n")
-	b.WriteString("; hidden, 01h byte biases), block pointer page.\n")
-	b.WriteString("LAYERS:\n")
-	for li := range layers {
-		l := &layers[li]
-		flags := 0
-		if li < len(layers)-1 {
-			flags |= 0x80
-		}
-		if fastBiasBytes(l) {
-			flags |= 1
-		}
-		fmt.Fprintf(&b, "L%dD:    dw W%d, B%d, BIM%d\n", li+1, li+1, li+1, li+1)
-		fmt.Fprintf(&b, "        db %d, %d, %d, %d, %s, PTL%d/256 ; %d->%d\n", l.In&255, l.Out&255,
-			quant.RowBytes(l.Out), l.Shift, hexByte(byte(flags)), li+1, l.In, l.Out)
-	}
-	fmt.Fprintf(&b, "LASTD   equ L%dD                 ; the last layer's descriptor\n", len(layers))
-	b.WriteString("\n; Biases: one byte each when they all fit (flag 01h), else one word.\n")
-	writeBiases(&b, layers, fastBiasBytes)
+	listData(&b, m, "fast")
 	b.WriteString("\n; Weights, column-major, as the compact engine stores them: column i\n")
 	b.WriteString("; (input i) has STRIDE bytes, the first output of a byte in bits 7-6;\n")
 	b.WriteString("; 00 = 0, 01 = -1, 10 = +1, 11 = -2.  INIT expands them into index lists.\n")
 	writeWeights(&b, layers)
 	return []asm.Source{
 		{Name: "common.asm", Text: commonAsm},
+		{Name: "lists.asm", Text: listsAsm},
 		{Name: "fast.asm", Text: fastAsm},
 		{Name: "data.asm", Text: []byte(b.String())},
 		{Name: "fastbufs.asm", Text: []byte(fastBufs(layers, plan))},
 	}, nil
+}
+
+// buf is one buffer of a list engine's layout: size bytes at the next
+// offset from BUFS, or at the next page boundary when page is set.
+type buf struct {
+	name    string
+	size    int
+	page    bool
+	comment string
+}
+
+// listBufs returns the buffers of a list engine for the given layers,
+// in address order: the shared ones with the engine's own page-aligned
+// buffers (pages) after the page-aligned ones and its variables (extra)
+// before the stack.
+func listBufs(layers []quant.Layer, pages, extra []buf) []buf {
+	bs := []buf{
+		{"ACCLO", 256, true, "accumulators, low bytes"},
+		{"ACCHI", 256, true, "accumulators, high bytes"},
+		{"XV", 256, true, "query buckets, words 0..127"},
+		{"ACT", 4*256 + 4, true, "activation list: 256 entries and the end mark, growing down from ACTTOP"},
+	}
+	for k := range layers {
+		bs = append(bs, buf{fmt.Sprintf("PTL%d", k+1), 512, true,
+			fmt.Sprintf("layer %d: address of input i's block or column, low bytes (high bytes 256 on)", k+1)})
+	}
+	bs = append(bs, pages...)
+	bs = append(bs, buf{"Q1", 2 * layers[0].Out, false, "layer 1 after bias + query (low bytes, then high)"})
+	for k := range layers {
+		bs = append(bs, buf{fmt.Sprintf("BIM%d", k+1), 2 * layers[k].Out, false,
+			fmt.Sprintf("layer %d biases as 16 bits (low bytes, then high)", k+1)})
+	}
+	bs = append(bs, []buf{
+		{"LOGITS", 2 * layers[len(layers)-1].Out, false, "the last layer's outputs (words)"},
+		{"CONBUF", 258, false, "BDOS 10 buffer: max, count, 255 chars"},
+		{"QBUF", 257, false, "\" \" + trimmed query + \" \""},
+		{"WIN", 8, false, "context window"},
+		{"NGR", 21, false, "context n-gram buckets"},
+		{"SAVSP", 2, false, "the real SP while SP walks a list"},
+		{"ACTSP", 2, false, "WALK's position in the activation list"},
+		{"ACTLIST", 2, false, "the activation list FINISH built"},
+		{"CURD", 2, false, "descriptor of the current layer"},
+		{"CURL", 1, false, "its index (0-based)"},
+		{"NLEFT", 1, false, "characters the reply may still have"},
+		{"AMAX", 1, false, "argmax so far"},
+	}...)
+	bs = append(bs, extra...)
+	return append(bs, buf{"STKBOT", 128, false, "stack"})
+}
+
+// bufsSize is the size of the buffers bs lay out from BUFS to STKBOT.
+func bufsSize(bs []buf) int {
+	off := 0
+	for _, b := range bs {
+		if b.page {
+			off = (off + 255) &^ 255
+		}
+		if b.name == "STKBOT" {
+			return off
+		}
+		off += b.size
+	}
+	return off
+}
+
+// writeBufs writes the equs of bs, from BUFS, then STACK and BUFEND.
+func writeBufs(w *strings.Builder, bs []buf) {
+	off := 0
+	for _, b := range bs {
+		if b.page {
+			off = (off + 255) &^ 255
+		}
+		fmt.Fprintf(w, "%-7s equ BUFS + %-10d ; %-5d %s\n", b.name, off, b.size, b.comment)
+		off += b.size
+	}
+	fmt.Fprintf(w, "STACK   equ BUFS + %-10d ;       initial SP (grows down)\n", off)
+	w.WriteString("BUFEND  equ STACK               ; first address past everything\n")
+}
+
+// fastExtraBufs are the fast engine's own variables: INIT's expansion.
+var fastExtraBufs = []buf{
+	{"XWP", 2, false, "INIT: lowest block byte written"},
+	{"XCP", 2, false, "INIT: packed column being expanded"},
+	{"XCI", 1, false, "INIT: its input index"},
+	{"XSTR", 1, false, "INIT: STRIDE of the layer"},
+	{"XPT", 1, false, "INIT: PTL page of the layer"},
+	{"XNP", 1, false, "INIT: +1 count of the column"},
+	{"XNM", 1, false, "INIT: -1 count of the column"},
+	{"XLEFT", 1, false, "INIT: layers left"},
 }
 
 // fastBufs is the fast engine's buffer layout for the given layers.
@@ -167,66 +261,19 @@ ENDIMG:                         ; end of the .COM image
 `)
 	fmt.Fprintf(&b, "LISTTOP equ (ENDIMG + %d + 255) / 256 * 256\n", plan.headroom)
 	fmt.Fprintf(&b, "LISTBOT equ LISTTOP - %d          ; the lowest block, after INIT\n", plan.lists)
-	b.WriteString(`BUFS    equ LISTTOP
-ACCLO   equ BUFS                ; 256  accumulators, low bytes (page aligned)
-ACCHI   equ BUFS + 256          ; 256  accumulators, high bytes
-XV      equ BUFS + 512          ; 256  query buckets, words 0..127 (page aligned)
-ACT     equ BUFS + 768          ; 1028 activation list (page aligned), grows down
-ACTTOP  equ ACT + 1026          ;      from ACTTOP: end mark, then entries
-TPP     equ ACCLO               ;      INIT's temporary lists (page aligned):
-TPM1    equ ACCHI               ;      +1, -1 and -2 outputs of one column
+	b.WriteString("BUFS    equ LISTTOP\n")
+	writeBufs(&b, listBufs(layers, nil, fastExtraBufs))
+	b.WriteString(`ACTTOP  equ ACT + 1026          ; the activation lists grow down from here
+TPP     equ ACCLO               ; INIT's temporary lists (page aligned):
+TPM1    equ ACCHI               ; +1, -1 and -2 outputs of one column
 TPM2    equ ACT
-`)
-	at := "BUFS + 2048" // past ACT, page aligned
-	for k := range layers {
-		fmt.Fprintf(&b, "PTL%d    equ %-19s ; 256  layer %d: block address of input i, low bytes\n", k+1, at, k+1)
-		at = fmt.Sprintf("PTL%d + 512", k+1)
-		fmt.Fprintf(&b, "                                ; 256  ... high bytes at PTL%d + 256\n", k+1)
-	}
-	n1 := layers[0].Out
-	fmt.Fprintf(&b, "Q1      equ %-19s ; %-4d layer 1 after bias + query (low bytes, then high)\n", at, 2*n1)
-	at = fmt.Sprintf("Q1 + %d", 2*n1)
-	for k := range layers {
-		fmt.Fprintf(&b, "BIM%-4d equ %-19s ; %-4d layer %d biases as 16 bits (low bytes, then high)\n", k+1, at, 2*layers[k].Out, k+1)
-		at = fmt.Sprintf("BIM%d + %d", k+1, 2*layers[k].Out)
-	}
-	nl := layers[len(layers)-1].Out
-	fmt.Fprintf(&b, "LOGITS  equ %-19s ; %-4d the last layer's outputs (words)\n", at, 2*nl)
-	fmt.Fprintf(&b, "CONBUF  equ LOGITS + %-10d ; 258  BDOS 10 buffer: max, count, 255 chars\n", 2*nl)
-	b.WriteString(`QBUF    equ CONBUF + 258        ; 257  " " + trimmed query + " "
-WIN     equ QBUF + 257          ; 8    context window
-NGR     equ WIN + 8             ; 21   context n-gram buckets
-SAVSP   equ NGR + 21            ; 2    the real SP while SP walks a list
-ACTSP   equ SAVSP + 2           ; 2    WALK's position in the activation list
-ACTLIST equ ACTSP + 2           ; 2    the activation list FINISH built
-CURD    equ ACTLIST + 2         ; 2    descriptor of the current layer
-CURL    equ CURD + 2            ; 1    its index (0-based)
-NLEFT   equ CURL + 1            ; 1    characters the reply may still have
-AMAX    equ NLEFT + 1           ; 1    argmax so far
-XWP     equ AMAX + 1            ; 2    INIT: lowest block byte written
-XCP     equ XWP + 2             ; 2    INIT: packed column being expanded
-XCI     equ XCP + 2             ; 1    INIT: its input index
-XSTR    equ XCI + 1             ; 1    INIT: STRIDE of the layer
-XPT     equ XSTR + 1            ; 1    INIT: PTL page of the layer
-XNP     equ XPT + 1             ; 1    INIT: +1 count of the column
-XNM     equ XNP + 1             ; 1    INIT: -1 count of the column
-XLEFT   equ XNM + 1             ; 1    INIT: layers left
-STKBOT  equ XLEFT + 1           ; 128  stack
-STACK   equ STKBOT + 128        ;      initial SP (grows down)
-BUFEND  equ STACK               ; first address past everything
 `)
 	return b.String()
 }
 
 // fastBufSize is the size of the buffers fastBufs lays out (BUFS to
 // STKBOT).
-func fastBufSize(layers []quant.Layer) int {
-	n := 2048 + 512*len(layers) + 2*layers[0].Out + 2*layers[len(layers)-1].Out
-	for _, l := range layers {
-		n += 2 * l.Out
-	}
-	return n + 258 + 257 + 8 + 21 + 2 + 2 + 2 + 2 + 1 + 1 + 1 + 2 + 2 + 1 + 1 + 1 + 1 + 1 + 1
-}
+func fastBufSize(layers []quant.Layer) int { return bufsSize(listBufs(layers, nil, fastExtraBufs)) }
 
 // fastLayout returns the sizes the fast engine's memory map needs for m.
 func fastLayout(m *infer.Model) (layout, error) {
@@ -235,7 +282,16 @@ func fastLayout(m *infer.Model) (layout, error) {
 	if err != nil {
 		return layout{}, err
 	}
-	lay := layout{tables: 3 + len(m.Charset()), headroom: plan.headroom, bufs: fastBufSize(layers)}
+	lay := listTables(m)
+	lay.headroom, lay.bufs = plan.headroom, fastBufSize(layers)
+	return lay, nil
+}
+
+// listTables returns the table and weight sizes listData and writeWeights
+// generate for m.
+func listTables(m *infer.Model) layout {
+	layers := m.Layers()
+	lay := layout{tables: 3 + len(m.Charset())}
 	for i := range layers {
 		l := &layers[i]
 		lay.tables += fastLDSize + l.Out
@@ -244,7 +300,7 @@ func fastLayout(m *infer.Model) (layout, error) {
 		}
 		lay.weights += l.In * quant.RowBytes(l.Out)
 	}
-	return lay, nil
+	return lay
 }
 
 // fastInput reads the input vector at STEPX: the query buckets from XV,

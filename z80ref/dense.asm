@@ -1,0 +1,268 @@
+; ===========================================================================
+; dense.asm - the DENSE engine's start-up and walk: packed columns walked a
+; byte (four weights) at a time through 256 generated handlers.
+;
+; The shared list-engine core (lists.asm) documents the activation lists,
+; the accumulators and the descriptor; here a PTLk/PTHk entry is the
+; address of input i's packed column (W + i*STRIDE), not an index list, so
+; the weights stay as the .COM carries them: 2 bits each, whatever the
+; model's density.
+;
+; Handlers: for every stored byte value t, whose four codes are HCODE[t]
+; (the first output in bits 7-6; 00 = 0, 01 = -1, 10 = +1, 11 = -2), INIT
+; writes a handler that adds the four weights times x into ACC[E..E+3] and
+; leaves E four outputs on; then it jumps to NEXT, which fetches the
+; column's next byte and jumps to that byte's handler.  Handler t starts at
+; offset t of page HPT[t] (a 256-byte table in the data), so a dispatch is
+;     ld l,a / ld h,DTBL/256 / ld h,(hl) / jp (hl)       (22 T)
+; with DTBL the page-aligned copy of HPT.  The builder chose which value t
+; stands for which codes so that the handlers pack tightly, and stored the
+; weights accordingly.
+;
+; Registers in the walk of one column (x in 1..127):
+;   main set: DE accumulator (D = ACCLO page, E = output), C = x, B = 2x,
+;             HL the dispatch, A scratch
+;   alternate set: HL' the column, B' its bytes left + 1
+; Other x (0, >= 128 or negative: rare, ReLU outputs are small) take the
+; 16-bit path DW16.
+; ===========================================================================
+
+; ---------------------------------------------------------------------------
+; INIT - one-time start-up: the reset images (MKBIM), the column address of
+; every input of every layer (PTLk/PTHk), the dispatch page DTBL and the 256
+; handlers.  Uses the normal stack.  About 0.3 M T-states (mulm bench).
+; ---------------------------------------------------------------------------
+INIT:   call MKBIM
+        ld ix,LAYERS
+        ld a,(NLAYERS)
+pt_ly:  push af
+        ld l,(ix+FDW)
+        ld h,(ix+FDW+1)         ; HL = column 0
+        ld e,(ix+FDSTR)
+        ld d,0                  ; DE = STRIDE
+        ld b,(ix+FDNIN)         ; 0 = 256 columns
+        ld a,(ix+FDPT)
+        exx
+        ld h,a
+        ld l,0                  ; HL' = PTLk + 0
+        exx
+pt_i:   ld a,l                  ; PTL[i], PTH[i] = HL
+        exx
+        ld (hl),a
+        inc h
+        exx
+        ld a,h
+        exx
+        ld (hl),a
+        dec h
+        inc l
+        exx
+        add hl,de               ; the next column
+        djnz pt_i
+        ld de,FLDSZ
+        add ix,de
+        pop af
+        dec a
+        jr nz,pt_ly
+        ld hl,HPT               ; DTBL = HPT (page aligned)
+        ld de,DTBL
+        ld bc,256
+        ldir
+        ld c,0                  ; C = t, the stored byte value
+hg_s:   ld h,DTBL/256
+        ld l,c
+        ld d,(hl)
+        ld e,c                  ; DE = handler t (offset t of page HPT[t])
+        ld b,0
+        ld hl,HCODE
+        add hl,bc
+        ld a,(hl)               ; A = its codes
+        ld b,4                  ; four codes
+hg_k:   rlca
+        rlca                    ; the next code in bits 1-0
+        push af
+        push bc
+        and 3
+        jr z,hg_z               ; weight 0: no code
+        add a,a
+        ld l,a
+        ld h,0
+        ld bc,HTT-2
+        add hl,bc
+        ld a,(hl)
+        inc hl
+        ld h,(hl)
+        ld l,a                  ; HL = the template of this code
+        ld bc,HTLEN
+        ldir
+hg_z:   ld a,1Ch                ; inc e: the next output
+        ld (de),a
+        inc de
+        pop bc
+        pop af
+        djnz hg_k
+        ex de,hl
+        ld (hl),0C3h            ; jp NEXT
+        inc hl
+        ld de,NEXT
+        ld (hl),e
+        inc hl
+        ld (hl),d
+        inc c
+        jr nz,hg_s
+        ret
+
+; The templates INIT copies, HTLEN bytes each (code 01 = -1, 10 = +1,
+; 11 = -2): ACC[E] += w*x with the carry or borrow into the high byte.
+; 25 T + 5 T when no carry, 51 T with one.
+HTT:    dw HT_M1, HT_P1, HT_M2
+HT_M1:  ld a,(de)               ; 7
+        sub c                   ; 4   -x
+        ld (de),a               ; 7
+        jr nc,htm1_x            ; 12/7
+        inc d                   ; 4   borrow from the high byte
+        ld a,(de)               ; 7
+        dec a                   ; 4
+        ld (de),a               ; 7
+        dec d                   ; 4
+htm1_x:
+HT_P1:  ld a,(de)
+        add a,c                 ;     +x
+        ld (de),a
+        jr nc,htp1_x
+        inc d                   ;     carry into the high byte
+        ld a,(de)
+        inc a
+        ld (de),a
+        dec d
+htp1_x:
+HT_M2:  ld a,(de)
+        sub b                   ;     -2x (B = 2x < 256)
+        ld (de),a
+        jr nc,htm2_x
+        inc d
+        ld a,(de)
+        dec a
+        ld (de),a
+        dec d
+htm2_x:
+HTLEN   equ HT_P1 - HT_M1
+
+; ---------------------------------------------------------------------------
+; NEXT - every handler's end: the column's next byte, or the next input
+; when the column is done.  54 T (plus the handler's jp NEXT, 10 T).
+; ---------------------------------------------------------------------------
+NEXT:   exx                     ; 4
+        ld a,(hl)               ; 7   the next byte of the column
+        inc hl                  ; 6
+        dec b                   ; 4
+        exx                     ; 4
+        jp z,dw_nx              ; 10  column done
+        ld l,a                  ; 4
+        ld h,DTBL/256           ; 7
+        ld h,(hl)               ; 7   HPT[s]
+        jp (hl)                 ; 4   handler s, at offset s
+
+; ---------------------------------------------------------------------------
+; WALK - add every input of an activation list into the accumulators:
+;      ACC[o] += w[o][i] * x for every entry (column of i, x) and every o.
+;      in: HL = the list; CURD = the layer (its STRIDE).
+; Per input with x in 1..127: 160 T to fetch the entry and start the
+; column, then per byte the handler (per non-zero weight 30 T, 51 T with a
+; carry; 4 T per output) and NEXT (64 T with the jp).
+; ---------------------------------------------------------------------------
+WALK:   ld a,i
+        push af
+        di
+        ld (SAVSP),sp
+        ld (ACTSP),hl
+        ld ix,(CURD)
+        ld a,(ix+FDSTR)
+        inc a
+        ld (WSTR),a             ; STRIDE + 1
+dw_nx:  ld sp,(ACTSP)           ; 20
+        pop hl                  ; 10  HL = column of input i (0 = end)
+        pop bc                  ; 10  BC = x
+        ld (ACTSP),sp           ; 20
+        ld a,h                  ; 4
+        or a                    ; 4
+        jp z,SPBACK             ; 10
+        ld a,b                  ; 4
+        or a                    ; 4
+        jr nz,DW16              ; 7   x not in 0..255
+        ld a,c                  ; 4
+        dec a                   ; 4
+        cp 127                  ; 7
+        jr nc,DW16              ; 7   x = 0 or x >= 128
+        ld a,c                  ; 4
+        add a,a                 ; 4
+        ld b,a                  ; 4   B = 2x
+        push hl                 ; 11  (SP is past the entry just read)
+        exx                     ; 4
+        pop hl                  ; 10  HL' = the column
+        ld a,(WSTR)             ; 13
+        ld b,a                  ; 4   B' = STRIDE + 1
+        exx                     ; 4
+        ld de,ACCLO             ; 10  E = output 0
+        jp NEXT                 ; 10
+
+; DW16 - the column at HL times any x (BC), with 16-bit additions: per code
+; 00 nothing, 01 ACC -= x, 10 ACC += x, 11 ACC -= x twice.
+DW16:   push hl
+        pop ix                  ; IX = the column
+        ld a,(WSTR)
+        dec a
+        ld (WCNT),a             ; bytes left
+        ld hl,ACCLO             ; L = output
+d16_by: push hl
+        ld e,(ix+0)
+        inc ix
+        ld d,0
+        ld hl,HCODE
+        add hl,de
+        ld a,(hl)               ; the codes of the stored byte
+        pop hl
+        ld d,4                  ; codes left in the byte
+d16_cd: rlca
+        rlca                    ; the next code in bits 1-0
+        ld e,a
+        and 3
+        jr z,d16_nx             ; 00: weight 0
+        cp 2
+        jr z,d16_p              ; 10: +1
+        dec a
+        jr z,d16_m              ; 01: -1
+        ld a,(hl)               ; 11: -2, as -1 twice
+        sub c
+        ld (hl),a
+        inc h
+        ld a,(hl)
+        sbc a,b
+        ld (hl),a
+        dec h
+d16_m:  ld a,(hl)
+        sub c
+        ld (hl),a
+        inc h
+        ld a,(hl)
+        sbc a,b
+        ld (hl),a
+        dec h
+        jr d16_nx
+d16_p:  ld a,(hl)
+        add a,c
+        ld (hl),a
+        inc h
+        ld a,(hl)
+        adc a,b
+        ld (hl),a
+        dec h
+d16_nx: inc l
+        ld a,e
+        dec d
+        jr nz,d16_cd
+        ld a,(WCNT)
+        dec a
+        ld (WCNT),a
+        jr nz,d16_by
+        jp dw_nx
