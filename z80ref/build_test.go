@@ -177,7 +177,7 @@ func TestAutoChoice(t *testing.T) {
 	}
 	t.Log(im.Reason)
 	// A model the fast engine cannot count (256 weights of +1 from one
-	// input): compact, with the reason.
+	// input): dense, the next fastest, with the reason.
 	l := randomLayer(r, 256, 256, 2, 0.2, 3)
 	for o := range 256 {
 		l.W[o*256+5] = 1
@@ -191,14 +191,14 @@ func TestAutoChoice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if im.Kind != Compact || !strings.Contains(im.Reason, "256 weights of 1") {
+	if im.Kind != Dense || !strings.Contains(im.Reason, "256 weights of 1") {
 		t.Fatalf("uncountable model: %s engine, reason %q", im.Kind, im.Reason)
 	}
 	t.Log(im.Reason)
 	if _, err := Build(m2, BuildOptions{Kind: Fast}); err == nil {
 		t.Fatal("Build(Fast) of an uncountable model succeeded")
 	}
-	checkRepliesKind(t, "one input all +1", m2, replyQueries[:2], Compact)
+	checkRepliesKind(t, "one input all +1", m2, replyQueries[:2], Dense)
 }
 
 func TestMemoryMap(t *testing.T) {
