@@ -44,7 +44,7 @@ type layout struct {
 }
 
 // compactLayout is the compact engine's layout.
-func compactLayout(m *infer.Model) (layout, error) {
+func compactLayout(m *infer.Model, _ target) (layout, error) {
 	t, w := compactDataSizes(m)
 	return layout{tables: t, weights: w}, nil
 }
@@ -57,6 +57,15 @@ func xvInput(mem memReader, im *Image) []int16 {
 		x[i] = int16(mem.ReadWord(im.sym("XV") + uint16(2*i)))
 	}
 	return x
+}
+
+// target is what an engine's generator knows of where its program goes:
+// the platform's origin and memory end, and the engine's code and stack
+// sizes there (0 while engineShape measures them). An engine that trades
+// speed for memory (dense) fills the memory up to memEnd.
+type target struct {
+	origin, memEnd int
+	code, stack    int
 }
 
 // shape is the model-independent part of an engine's layout on a
@@ -90,7 +99,7 @@ func engineShape(k EngineKind, ps *platformSpec) (shape, error) {
 	if err != nil {
 		return shape{}, err
 	}
-	im, err := assemble(tiny, k, ps)
+	im, err := assemble(tiny, k, ps, target{origin: ps.origin, memEnd: ps.memEnd})
 	if err != nil {
 		return shape{}, err
 	}
@@ -112,7 +121,7 @@ func predictMap(m *infer.Model, k EngineKind, ps *platformSpec) (MemoryMap, erro
 		return nil, err
 	}
 	spec := k.spec()
-	lay, err := spec.layout(m)
+	lay, err := spec.layout(m, target{origin: ps.origin, memEnd: ps.memEnd, code: s.code, stack: s.stack})
 	if err != nil {
 		return nil, err
 	}
@@ -297,7 +306,11 @@ func buildKind(m *infer.Model, k EngineKind, ps *platformSpec, limit int) (*Imag
 	if size := ps.fileSize(code); limit >= 0 && size > limit {
 		return nil, &FileSizeError{Kind: k, Platform: ps.platform, Size: size, Limit: limit}
 	}
-	im, err := assemble(m, k, ps)
+	s, err := engineShape(k, ps)
+	if err != nil {
+		return nil, err
+	}
+	im, err := assemble(m, k, ps, target{origin: ps.origin, memEnd: ps.memEnd, code: s.code, stack: s.stack})
 	if err != nil {
 		return nil, err
 	}
@@ -316,9 +329,9 @@ func buildKind(m *infer.Model, k EngineKind, ps *platformSpec, limit int) (*Imag
 // assemble generates and assembles m's program for engine kind k on
 // platform ps and derives its memory map; it does not check the memory
 // limit.
-func assemble(m *infer.Model, k EngineKind, ps *platformSpec) (*Image, error) {
+func assemble(m *infer.Model, k EngineKind, ps *platformSpec, t target) (*Image, error) {
 	spec := k.spec()
-	srcs, err := spec.sources(m)
+	srcs, err := spec.sources(m, t)
 	if err != nil {
 		return nil, err
 	}

@@ -51,7 +51,7 @@ func PackColumns(l *quant.Layer) []byte {
 
 // compactSources generates the data part for m and returns the compact
 // engine's sources: engine.asm, the data and bufs.asm.
-func compactSources(m *infer.Model) ([]asm.Source, error) {
+func compactSources(m *infer.Model, _ target) ([]asm.Source, error) {
 	var b strings.Builder
 	layers := m.Layers()
 	if len(layers) > 255 {

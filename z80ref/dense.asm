@@ -19,10 +19,14 @@
 ; stands for which codes so that the handlers pack tightly, and stored the
 ; weights accordingly.
 ;
-; Registers in the walk of one column (x in 1..127):
-;   main set: DE accumulator (D = ACCLO page, E = output), C = x, B = 2x,
-;             HL the dispatch, A scratch
-;   alternate set: HL' the column, B' its bytes left + 1
+; Every column is followed by a sentinel: the stored value HSENT of the
+; model's rarest byte of codes, whose handler starts with a check of SP
+; against the column's end (HT_END), so that no other byte pays for
+; counting.  Columns are STRIDE + 1 bytes apart.
+;
+; Registers in the walk of one column (x in 1..127): SP the column (one
+; byte a NEXT), DE accumulator (D = ACCLO page, E = output), C = x,
+; B = 2x, HL the dispatch, A scratch.
 ; Other x (0, >= 128 or negative: rare, ReLU outputs are small) take the
 ; 16-bit path DW16.
 ; ===========================================================================
@@ -58,6 +62,7 @@ pt_i:   ld a,l                  ; PTL[i], PTH[i] = HL
         inc l
         exx
         add hl,de               ; the next column
+        inc hl                  ; past its sentinel
         djnz pt_i
         ld de,FLDSZ
         add ix,de
@@ -73,7 +78,15 @@ hg_s:   ld h,DTBL/256
         ld l,c
         ld d,(hl)
         ld e,c                  ; DE = handler t (offset t of page HPT[t])
-        ld b,0
+        ld a,(HSENT)
+        cp c
+        jr nz,hg_c
+        ld hl,HT_END            ; the sentinel's handler checks the end first
+        ld bc,HTELEN
+        ldir
+        ld a,(HSENT)
+        ld c,a
+hg_c:   ld b,0
         ld hl,HCODE
         add hl,bc
         ld a,(hl)               ; A = its codes
@@ -101,20 +114,51 @@ hg_z:   ld a,1Ch                ; inc e: the next output
         pop bc
         pop af
         djnz hg_k
-        ex de,hl
-        ld (hl),0C3h            ; jp NEXT
+        push bc
+        ld a,c                  ; HINL bit t: a copy of NEXT, else jp NEXT
+        rrca
+        rrca
+        rrca
+        and 1Fh
+        ld l,a
+        ld h,0
+        push de
+        ld de,HINL
+        add hl,de
+        pop de
+        ld a,c
+        and 7
+        ld b,a
+        ld a,(hl)
+        inc b
+hg_b:   dec b
+        jr z,hg_t
+        rrca
+        jr hg_b
+hg_t:   rrca                    ; carry = the bit
+        jr c,hg_n
+        ex de,hl                ; jp NEXT
+        ld (hl),0C3h
         inc hl
         ld de,NEXT
         ld (hl),e
         inc hl
         ld (hl),d
+        inc hl
+        ex de,hl
+        jr hg_e
+hg_n:   ld hl,NEXT              ; a copy of NEXT
+        ld bc,HTNLEN
+        ldir
+hg_e:   pop bc
+        ld b,0
         inc c
         jr nz,hg_s
         ret
 
 ; The templates INIT copies, HTLEN bytes each (code 01 = -1, 10 = +1,
 ; 11 = -2): ACC[E] += w*x with the carry or borrow into the high byte.
-; 25 T + 5 T when no carry, 51 T with one.
+; 30 T when there is no carry, 51 T with one.
 HTT:    dw HT_M1, HT_P1, HT_M2
 HT_M1:  ld a,(de)               ; 7
         sub c                   ; 4   -x
@@ -148,28 +192,34 @@ HT_M2:  ld a,(de)
 htm2_x:
 HTLEN   equ HT_P1 - HT_M1
 
+; HT_END starts the handler of the sentinel byte HSENT, which ends every
+; column: past the column's last byte (SP = COLEND) the column is done,
+; else it is a weight byte like any other.  45 T.
+HT_END: ld hl,(COLEND)          ; 16
+        or a                    ; 4
+        sbc hl,sp               ; 15
+        jp z,dw_nx              ; 10
+HTELEN  equ $ - HT_END
+
 ; ---------------------------------------------------------------------------
-; NEXT - every handler's end: the column's next byte, or the next input
-; when the column is done.  54 T (plus the handler's jp NEXT, 10 T).
+; NEXT - every handler's end (INIT copies it there): the column's next byte
+; t (SP walks the column), then handler t.  34 T.
 ; ---------------------------------------------------------------------------
-NEXT:   exx                     ; 4
-        ld a,(hl)               ; 7   the next byte of the column
-        inc hl                  ; 6
-        dec b                   ; 4
-        exx                     ; 4
-        jp z,dw_nx              ; 10  column done
-        ld l,a                  ; 4
+NEXT:   pop hl                  ; 10  L = t (H = the byte after it)
+        dec sp                  ; 6   one byte on
         ld h,DTBL/256           ; 7
-        ld h,(hl)               ; 7   HPT[s]
-        jp (hl)                 ; 4   handler s, at offset s
+        ld h,(hl)               ; 7   HPT[t]
+        jp (hl)                 ; 4   handler t, at offset t
+HTNLEN  equ $ - NEXT
 
 ; ---------------------------------------------------------------------------
 ; WALK - add every input of an activation list into the accumulators:
 ;      ACC[o] += w[o][i] * x for every entry (column of i, x) and every o.
 ;      in: HL = the list; CURD = the layer (its STRIDE).
-; Per input with x in 1..127: 160 T to fetch the entry and start the
-; column, then per byte the handler (per non-zero weight 30 T, 51 T with a
-; carry; 4 T per output) and NEXT (64 T with the jp).
+; Per input with x in 1..127: about 230 T to fetch the entry, start the
+; column and leave it at its sentinel; per byte the handler (per non-zero
+; weight 30 T, 51 T with a carry; 4 T per output) and its copy of NEXT
+; (34 T).
 ; ---------------------------------------------------------------------------
 WALK:   ld a,i
         push af
@@ -197,12 +247,12 @@ dw_nx:  ld sp,(ACTSP)           ; 20
         ld a,c                  ; 4
         add a,a                 ; 4
         ld b,a                  ; 4   B = 2x
-        push hl                 ; 11  (SP is past the entry just read)
-        exx                     ; 4
-        pop hl                  ; 10  HL' = the column
+        ld sp,hl                ; 6   SP walks the column
         ld a,(WSTR)             ; 13
-        ld b,a                  ; 4   B' = STRIDE + 1
-        exx                     ; 4
+        ld e,a                  ; 4
+        ld d,0                  ; 7   DE = STRIDE + 1
+        add hl,de               ; 11
+        ld (COLEND),hl          ; 16  past the sentinel
         ld de,ACCLO             ; 10  E = output 0
         jp NEXT                 ; 10
 

@@ -20,38 +20,62 @@ import (
 var denseAsm []byte
 
 // Handler sizes of dense.asm: HTLEN bytes per non-zero weight, one inc e
-// per output and a jp NEXT.
+// per output, a copy of NEXT (HTNLEN) or a jp NEXT and, for the
+// sentinel's handler, the end check HT_END (HTELEN).
 const (
-	denseHTLen   = 10
-	denseHFixLen = 4 + 3
+	denseHTLen  = 10
+	denseHTNLen = 6
+	denseHTELen = 9
 )
 
-// denseHandlerLen is the length of the handler INIT writes for byte s.
-func denseHandlerLen(s int) int {
+// densePlan is the dense engine's layout of a model's handlers.
+type densePlan struct {
+	// sent is the byte of codes that ends every column: the one rarest
+	// in the model's packed weights (the lowest on a tie), so that its
+	// handler's end check costs least.
+	sent int
+	// inline[s] says that the handler of codes s ends with a copy of NEXT
+	// (else with jp NEXT, 3 bytes shorter and 10 T slower): the builder
+	// inlines the most frequent bytes' first, as many as memory holds.
+	inline [256]bool
+	// code[t] is the byte of codes stored as t; page[t] the page of t's
+	// handler, relative to the handler region; size the region's size.
+	code [256]byte
+	page [256]int
+	size int
+}
+
+// handlerLen is the length of the handler INIT writes for codes s.
+func (p *densePlan) handlerLen(s int) int {
 	nz := 0
 	for k := range 4 {
 		if (s>>(2*k))&3 != 0 {
 			nz++
 		}
 	}
-	return denseHTLen*nz + denseHFixLen
+	n := denseHTLen*nz + 4 + 3
+	if p.inline[s] {
+		n += denseHTNLen - 3
+	}
+	if s == p.sent {
+		n += denseHTELen
+	}
+	return n
 }
 
-// denseHandlerPlan lays out the handlers. The dispatch needs only one
-// table lookup because the handler of a stored byte t starts at offset t of
-// page HPT[t]; the builder stores, for a byte of codes s, the value t that
-// packs the handlers best, so the weights in the .COM are the packed codes
-// mapped through that permutation, and HCODE[t] = s gives them back. The
-// plan sweeps the region, longest handlers first, putting the next handler
-// at the next address whose offset no handler has yet: code[t] is s,
-// page[t] the page of its handler relative to the region, size the
-// region's size in bytes.
-func denseHandlerPlan() (code [256]byte, page [256]int, size int) {
+// pack lays out the handlers. The dispatch needs only one table lookup
+// because the handler of a stored byte t starts at offset t of page
+// HPT[t]; the builder stores, for a byte of codes s, the value t that packs
+// the handlers best, so the weights in the .COM are the packed codes mapped
+// through that permutation, and HCODE[t] = s gives them back. pack sweeps
+// the region, longest handlers first, putting the next handler at the next
+// address whose offset no handler has yet.
+func (p *densePlan) pack() {
 	order := make([]int, 256)
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return denseHandlerLen(b) - denseHandlerLen(a) })
+	slices.SortStableFunc(order, func(a, b int) int { return p.handlerLen(b) - p.handlerLen(a) })
 	var used [256]bool
 	a := 0
 	for _, s := range order {
@@ -60,46 +84,84 @@ func denseHandlerPlan() (code [256]byte, page [256]int, size int) {
 		}
 		t := a % 256
 		used[t] = true
-		code[t], page[t] = byte(s), a/256
-		a += denseHandlerLen(s)
+		p.code[t], p.page[t] = byte(s), a/256
+		a += p.handlerLen(s)
 	}
-	return code, page, a
+	p.size = a
 }
 
-// denseStored returns the stored value of every byte of codes (the inverse
-// of denseHandlerPlan's code table).
-func denseStored() [256]byte {
-	code, _, _ := denseHandlerPlan()
+// stored returns the stored value of every byte of codes.
+func (p *densePlan) stored() [256]byte {
 	var t [256]byte
-	for i, s := range code {
+	for i, s := range p.code {
 		t[s] = byte(i)
 	}
 	return t
 }
 
-// denseExtraBufs are the dense engine's own buffers: the dispatch page,
-// the handlers and the walk's variables.
-func denseBufList(layers []quant.Layer) []buf {
-	_, _, hsize := denseHandlerPlan()
+// planDense plans m's handlers for target t: the most frequent bytes'
+// handlers get a copy of NEXT, in steps of 16, as long as the program
+// still ends below t.memEnd (all of them when t.code is 0, while the
+// engine's shape is measured).
+func planDense(m *infer.Model, t target) densePlan {
+	layers := m.Layers()
+	var n [256]int
+	for li := range layers {
+		for _, c := range PackColumns(&layers[li]) {
+			n[c]++
+		}
+	}
+	var p densePlan
+	for c := range n {
+		if n[c] < n[p.sent] {
+			p.sent = c
+		}
+	}
+	byFreq := make([]int, 256)
+	for i := range byFreq {
+		byFreq[i] = i
+	}
+	slices.SortStableFunc(byFreq, func(a, b int) int { return n[b] - n[a] })
+	tab := denseTables(m)
+	for k := 256; ; k -= 16 {
+		p.inline = [256]bool{}
+		for _, s := range byFreq[:k] {
+			p.inline[s] = true
+		}
+		p.pack()
+		at := t.origin + t.code + tab.tables + tab.weights
+		at = (at + 255) &^ 255
+		end := at + bufsSize(denseBufList(layers, &p)) + t.stack
+		if t.code == 0 || end <= t.memEnd || k == 0 {
+			return p
+		}
+	}
+}
+
+// denseBufList returns the dense engine's buffers: the shared ones with
+// the dispatch page, the handlers and the walk's variables.
+func denseBufList(layers []quant.Layer, p *densePlan) []buf {
 	return listBufs(layers, []buf{
-		{"DTBL", 256, true, "handler page of every byte value (a copy of HPT)"},
-		{"HREG", hsize, true, "the 256 handlers INIT writes (handler s at offset s of page HPT[s])"},
+		{name: "DTBL", size: 256, page: true, comment: "handler page of every byte value (a copy of HPT)"},
+		{name: "HREG", size: p.size, page: true, comment: "the 256 handlers INIT writes (handler t at offset t of page HPT[t])"},
 	}, []buf{
-		{"WSTR", 1, false, "WALK: STRIDE + 1 of the layer"},
-		{"WCNT", 1, false, "DW16: bytes left"},
+		{name: "WSTR", size: 1, comment: "WALK: STRIDE + 1 of the layer"},
+		{name: "COLEND", size: 2, comment: "WALK: the address past the column's sentinel"},
+		{name: "WCNT", size: 1, comment: "DW16: bytes left"},
 	})
 }
 
 // denseSources generates the data part and the buffer layout for m and
 // returns the dense engine's sources.
-func denseSources(m *infer.Model) ([]asm.Source, error) {
+func denseSources(m *infer.Model, t target) ([]asm.Source, error) {
 	layers := m.Layers()
 	if len(layers) > 255 {
 		return nil, fmt.Errorf("z80ref: %d layers, the dense engine counts at most 255", len(layers))
 	}
 	var b strings.Builder
 	listData(&b, m, "dense")
-	code, page, _ := denseHandlerPlan()
+	p := planDense(m, t)
+	sent, code, page, st := p.sent, p.code, p.page, p.stored()
 	b.WriteString("\n; HPT[t]: the page of the handler of stored byte t (at offset t; see dense.asm).\n")
 	b.WriteString("HPT:\n")
 	for t := 0; t < 256; t += 8 {
@@ -112,12 +174,38 @@ func denseSources(m *infer.Model) ([]asm.Source, error) {
 	b.WriteString("\n; HCODE[t]: the four weight codes of stored byte t.\n")
 	b.WriteString("HCODE:\n")
 	writeBytes(&b, code[:])
+	fmt.Fprintf(&b, "HSENT:   db %s            ; the sentinel (stored), after every column\n", hexByte(st[sent]))
+	b.WriteString("; HINL: bit t%8 of byte t/8 set when handler t ends with a copy of NEXT\n")
+	b.WriteString("; (else with jp NEXT).\n")
+	b.WriteString("HINL:\n")
+	var inl [32]byte
+	for t, s := range code {
+		if p.inline[s] {
+			inl[t/8] |= 1 << (t % 8)
+		}
+	}
+	writeBytes(&b, inl[:])
 	b.WriteString("\n; Weights, column-major, as the compact engine stores them: column i\n")
 	b.WriteString("; (input i) has STRIDE bytes, the first output of a byte in bits 7-6;\n")
 	b.WriteString("; 00 = 0, 01 = -1, 10 = +1, 11 = -2; each byte stored as the value t whose\n")
-	b.WriteString("; HCODE[t] it is.  The walk reads them as they are.\n")
-	st := denseStored()
-	writeWeightsMapped(&b, layers, func(c byte) byte { return st[c] })
+	b.WriteString("; HCODE[t] it is, and every column followed by HSENT.  The walk reads them\n")
+	b.WriteString("; as they are.\n")
+	b.WriteString("WEIGHTS:\n")
+	for li := range layers {
+		l := &layers[li]
+		stride := quant.RowBytes(l.Out)
+		fmt.Fprintf(&b, "W%d:                             ; %d columns of %d bytes and the sentinel\n",
+			li+1, l.In, stride)
+		packed := PackColumns(l)
+		col := make([]byte, 0, l.In*(stride+1))
+		for i := range l.In {
+			for _, c := range packed[i*stride : (i+1)*stride] {
+				col = append(col, st[c])
+			}
+			col = append(col, st[sent])
+		}
+		writeBytes(&b, col)
+	}
 
 	var u strings.Builder
 	u.WriteString(`; ===========================================================================
@@ -129,7 +217,7 @@ ENDIMG:                         ; end of the .COM image
 
 BUFS    equ (ENDIMG + 255) / 256 * 256
 `)
-	writeBufs(&u, denseBufList(layers))
+	writeBufs(&u, denseBufList(layers, &p))
 	u.WriteString("ACTTOP  equ ACT + 1026          ; the activation lists grow down from here\n")
 	return []asm.Source{
 		{Name: "common.asm", Text: commonAsm},
@@ -140,10 +228,20 @@ BUFS    equ (ENDIMG + 255) / 256 * 256
 	}, nil
 }
 
-// denseLayout returns the sizes the dense engine's memory map needs for m.
-func denseLayout(m *infer.Model) (layout, error) {
+// denseTables returns the table and weight sizes denseSources generates.
+func denseTables(m *infer.Model) layout {
 	lay := listTables(m)
-	lay.tables += 2 * 256 // HPT, HCODE
-	lay.bufs = bufsSize(denseBufList(m.Layers()))
+	lay.tables += 2*256 + 1 + 32 // HPT, HCODE, HSENT, HINL
+	for _, l := range m.Layers() {
+		lay.weights += l.In // the sentinels
+	}
+	return lay
+}
+
+// denseLayout returns the sizes the dense engine's memory map needs for m.
+func denseLayout(m *infer.Model, t target) (layout, error) {
+	lay := denseTables(m)
+	p := planDense(m, t)
+	lay.bufs = bufsSize(denseBufList(m.Layers(), &p))
 	return lay, nil
 }

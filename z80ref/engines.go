@@ -182,7 +182,7 @@ type engineSpec struct {
 	name string
 	// sources returns the engine's sources for model m: code, data and
 	// buffer layout, in assembly order after the user interface.
-	sources func(m *infer.Model) ([]asm.Source, error)
+	sources func(m *infer.Model, t target) ([]asm.Source, error)
 	// input is called at the STEPX hook and returns the input vector
 	// (trigram.InputSize values).
 	input func(mem memReader, im *Image) []int16
@@ -198,7 +198,7 @@ type engineSpec struct {
 	// layout returns the exact sizes the memory map of m's image needs,
 	// so that Build can predict it before assembling; it fails with a
 	// *ModelError when the engine cannot run m.
-	layout func(m *infer.Model) (layout, error)
+	layout func(m *infer.Model, t target) (layout, error)
 	// weightsName and gapName name the weights region and the run-time
 	// region between ENDIMG and BUFS.
 	weightsName, gapName string

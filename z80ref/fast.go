@@ -120,7 +120,11 @@ func listData(b *strings.Builder, m *infer.Model, engine string) {
 		if fastBiasBytes(l) {
 			flags |= 1
 		}
-		fmt.Fprintf(b, "L%dD:    dw W%d, B%d, BIM%d\n", li+1, li+1, li+1, li+1)
+		bim := fmt.Sprintf("BIM%d", li+1)
+		if li == 0 {
+			bim = "0" // BEGIN expands layer 1's biases into the accumulators
+		}
+		fmt.Fprintf(b, "L%dD:    dw W%d, B%d, %s\n", li+1, li+1, li+1, bim)
 		fmt.Fprintf(b, "        db %d, %d, %d, %d, %s, PTL%d/256 ; %d->%d\n", l.In&255, l.Out&255,
 			quant.RowBytes(l.Out), l.Shift, hexByte(byte(flags)), li+1, l.In, l.Out)
 	}
@@ -131,7 +135,7 @@ func listData(b *strings.Builder, m *infer.Model, engine string) {
 
 // fastSources generates the data part and the buffer layout for m and
 // returns the fast engine's sources.
-func fastSources(m *infer.Model) ([]asm.Source, error) {
+func fastSources(m *infer.Model, _ target) ([]asm.Source, error) {
 	layers := m.Layers()
 	if len(layers) > 255 {
 		return nil, fmt.Errorf("z80ref: %d layers, the fast engine counts at most 255", len(layers))
@@ -162,6 +166,9 @@ type buf struct {
 	size    int
 	page    bool
 	comment string
+	// at, when set, places the buffer at that expression instead (inside
+	// another buffer); it takes no room of its own.
+	at string
 }
 
 // listBufs returns the buffers of a list engine for the given layers,
@@ -170,43 +177,48 @@ type buf struct {
 // before the stack.
 func listBufs(layers []quant.Layer, pages, extra []buf) []buf {
 	bs := []buf{
-		{"ACCLO", 256, true, "accumulators, low bytes"},
-		{"ACCHI", 256, true, "accumulators, high bytes"},
-		{"XV", 256, true, "query buckets, words 0..127"},
-		{"ACT", 4*256 + 4, true, "activation list: 256 entries and the end mark, growing down from ACTTOP"},
+		{name: "ACCLO", size: 256, page: true, comment: "accumulators, low bytes"},
+		{name: "ACCHI", size: 256, page: true, comment: "accumulators, high bytes"},
+		{name: "XV", size: 256, page: true, comment: "query buckets, words 0..127"},
+		{name: "ACT", size: 4*256 + 4, page: true, comment: "activation list: 256 entries and the end mark, growing down from ACTTOP"},
+		// The console buffers are free once ENCQ has read the query, before
+		// QACT writes the first list: they share ACT.
+		{name: "CONBUF", size: 258, comment: "BDOS 10 buffer: max, count, 255 chars (inside ACT)", at: "ACT"},
+		{name: "QBUF", size: 257, comment: "\" \" + trimmed query + \" \" (inside ACT)", at: "ACT + 258"},
 	}
 	for k := range layers {
-		bs = append(bs, buf{fmt.Sprintf("PTL%d", k+1), 512, true,
-			fmt.Sprintf("layer %d: address of input i's block or column, low bytes (high bytes 256 on)", k+1)})
+		bs = append(bs, buf{name: fmt.Sprintf("PTL%d", k+1), size: 512, page: true,
+			comment: fmt.Sprintf("layer %d: address of input i's block or column, low bytes (high bytes 256 on)", k+1)})
 	}
 	bs = append(bs, pages...)
-	bs = append(bs, buf{"Q1", 2 * layers[0].Out, false, "layer 1 after bias + query (low bytes, then high)"})
-	for k := range layers {
-		bs = append(bs, buf{fmt.Sprintf("BIM%d", k+1), 2 * layers[k].Out, false,
-			fmt.Sprintf("layer %d biases as 16 bits (low bytes, then high)", k+1)})
+	bs = append(bs, buf{name: "Q1", size: 2 * layers[0].Out, comment: "layer 1 after bias + query (low bytes, then high)"})
+	for k := 1; k < len(layers); k++ {
+		bs = append(bs, buf{name: fmt.Sprintf("BIM%d", k+1), size: 2 * layers[k].Out,
+			comment: fmt.Sprintf("layer %d biases as 16 bits (low bytes, then high)", k+1)})
 	}
 	bs = append(bs, []buf{
-		{"LOGITS", 2 * layers[len(layers)-1].Out, false, "the last layer's outputs (words)"},
-		{"CONBUF", 258, false, "BDOS 10 buffer: max, count, 255 chars"},
-		{"QBUF", 257, false, "\" \" + trimmed query + \" \""},
-		{"WIN", 8, false, "context window"},
-		{"NGR", 21, false, "context n-gram buckets"},
-		{"SAVSP", 2, false, "the real SP while SP walks a list"},
-		{"ACTSP", 2, false, "WALK's position in the activation list"},
-		{"ACTLIST", 2, false, "the activation list FINISH built"},
-		{"CURD", 2, false, "descriptor of the current layer"},
-		{"CURL", 1, false, "its index (0-based)"},
-		{"NLEFT", 1, false, "characters the reply may still have"},
-		{"AMAX", 1, false, "argmax so far"},
+		{name: "LOGITS", size: 2 * layers[len(layers)-1].Out, comment: "the last layer's outputs (words)"},
+		{name: "WIN", size: 8, comment: "context window"},
+		{name: "NGR", size: 21, comment: "context n-gram buckets"},
+		{name: "SAVSP", size: 2, comment: "the real SP while SP walks a list"},
+		{name: "ACTSP", size: 2, comment: "WALK's position in the activation list"},
+		{name: "ACTLIST", size: 2, comment: "the activation list FINISH built"},
+		{name: "CURD", size: 2, comment: "descriptor of the current layer"},
+		{name: "CURL", size: 1, comment: "its index (0-based)"},
+		{name: "NLEFT", size: 1, comment: "characters the reply may still have"},
+		{name: "AMAX", size: 1, comment: "argmax so far"},
 	}...)
 	bs = append(bs, extra...)
-	return append(bs, buf{"STKBOT", 128, false, "stack"})
+	return append(bs, buf{name: "STKBOT", size: 128, comment: "stack"})
 }
 
 // bufsSize is the size of the buffers bs lay out from BUFS to STKBOT.
 func bufsSize(bs []buf) int {
 	off := 0
 	for _, b := range bs {
+		if b.at != "" {
+			continue
+		}
 		if b.page {
 			off = (off + 255) &^ 255
 		}
@@ -222,6 +234,10 @@ func bufsSize(bs []buf) int {
 func writeBufs(w *strings.Builder, bs []buf) {
 	off := 0
 	for _, b := range bs {
+		if b.at != "" {
+			fmt.Fprintf(w, "%-7s equ %-17s ; %-5d %s\n", b.name, b.at, b.size, b.comment)
+			continue
+		}
 		if b.page {
 			off = (off + 255) &^ 255
 		}
@@ -234,14 +250,14 @@ func writeBufs(w *strings.Builder, bs []buf) {
 
 // fastExtraBufs are the fast engine's own variables: INIT's expansion.
 var fastExtraBufs = []buf{
-	{"XWP", 2, false, "INIT: lowest block byte written"},
-	{"XCP", 2, false, "INIT: packed column being expanded"},
-	{"XCI", 1, false, "INIT: its input index"},
-	{"XSTR", 1, false, "INIT: STRIDE of the layer"},
-	{"XPT", 1, false, "INIT: PTL page of the layer"},
-	{"XNP", 1, false, "INIT: +1 count of the column"},
-	{"XNM", 1, false, "INIT: -1 count of the column"},
-	{"XLEFT", 1, false, "INIT: layers left"},
+	{name: "XWP", size: 2, comment: "INIT: lowest block byte written"},
+	{name: "XCP", size: 2, comment: "INIT: packed column being expanded"},
+	{name: "XCI", size: 1, comment: "INIT: its input index"},
+	{name: "XSTR", size: 1, comment: "INIT: STRIDE of the layer"},
+	{name: "XPT", size: 1, comment: "INIT: PTL page of the layer"},
+	{name: "XNP", size: 1, comment: "INIT: +1 count of the column"},
+	{name: "XNM", size: 1, comment: "INIT: -1 count of the column"},
+	{name: "XLEFT", size: 1, comment: "INIT: layers left"},
 }
 
 // fastBufs is the fast engine's buffer layout for the given layers.
@@ -276,7 +292,7 @@ TPM2    equ ACT
 func fastBufSize(layers []quant.Layer) int { return bufsSize(listBufs(layers, nil, fastExtraBufs)) }
 
 // fastLayout returns the sizes the fast engine's memory map needs for m.
-func fastLayout(m *infer.Model) (layout, error) {
+func fastLayout(m *infer.Model, _ target) (layout, error) {
 	layers := m.Layers()
 	plan, err := planFast(layers)
 	if err != nil {

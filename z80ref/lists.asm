@@ -74,48 +74,55 @@ FDFL    equ 10
 FDPT    equ 11
 
 ; ---------------------------------------------------------------------------
-; MKBIM - one-time start-up (INIT calls it): build every layer's reset
-; image BIMk from its biases (16-bit values: nout low bytes, then nout high
-; bytes).  Uses the normal stack.
+; MKBIM - one-time start-up (INIT calls it): build the reset image BIMk of
+; every layer after the first from its biases (16-bit values: nout low
+; bytes, then nout high bytes).  BEGIN expands layer 1's biases itself.
+; EXPB - expand the biases of the layer whose descriptor is at IX into a
+; split image: low bytes from HL, high bytes from HL + DE.  Uses A, BC.
 ; ---------------------------------------------------------------------------
-MKBIM:  ld ix,LAYERS
+MKBIM:  ld ix,LAYERS+FLDSZ
         ld a,(NLAYERS)
-        ld b,a
-ini_ly: push bc
-        ld e,(ix+FDB)
-        ld d,(ix+FDB+1)         ; DE = biases
+        dec a
+        ret z
+mkb_l:  push af
         ld l,(ix+FDR)
         ld h,(ix+FDR+1)         ; HL = BIMk low bytes
-        ld c,(ix+FDNOUT)
-        ld b,0
-        ld a,c
+        ld e,(ix+FDNOUT)
+        ld d,0
+        ld a,e
         or a
-        jr nz,ini_n
-        inc b                   ; BC = nout (256 when the byte is 0)
-ini_n:  push hl
-        add hl,bc
-        push hl
-        pop iy                  ; IY = BIMk high bytes
-        pop hl
-        ld b,(ix+FDNOUT)        ; 0 = 256 iterations
-ini_o:  ld a,(de)
-        inc de
-        ld (hl),a               ; low byte
-        bit 0,(ix+FDFL)
-        jr nz,ini_8
-        ld a,(de)               ; word biases: the high byte follows
-        inc de
-        jr ini_h
-ini_8:  rla                     ; byte biases: sign-extend
-        sbc a,a
-ini_h:  ld (iy+0),a
-        inc hl
-        inc iy
-        djnz ini_o
+        jr nz,mkb_n
+        inc d                   ; DE = nout (256 when the byte is 0)
+mkb_n:  call EXPB
         ld de,FLDSZ
         add ix,de
-        pop bc
-        djnz ini_ly
+        pop af
+        dec a
+        jr nz,mkb_l
+        ret
+
+EXPB:   ld c,(ix+FDB)
+        ld b,(ix+FDB+1)         ; BC = biases
+        ld a,(ix+FDNOUT)        ; 0 = 256
+exb_o:  push af
+        ld a,(bc)
+        inc bc
+        ld (hl),a               ; low byte
+        bit 0,(ix+FDFL)
+        jr nz,exb_8
+        ld a,(bc)               ; word biases: the high byte follows
+        inc bc
+        jr exb_h
+exb_8:  rla                     ; byte biases: sign-extend
+        sbc a,a
+exb_h:  push hl
+        add hl,de
+        ld (hl),a               ; high byte
+        pop hl
+        inc hl
+        pop af
+        dec a
+        jr nz,exb_o
         ret
 
 ; ---------------------------------------------------------------------------
@@ -423,10 +430,10 @@ LAYER:  ld (CURD),hl
 ; ---------------------------------------------------------------------------
 BEGIN:  ld hl,LAYERS
         ld (CURD),hl            ; the layer WALK walks (the dense engine
-        ld hl,(LAYERS+FDR)      ; reads its STRIDE)
-        ld a,(LAYERS+FDNOUT)
-        ld b,a
-        call LDACC
+        ld ix,LAYERS            ; reads its STRIDE)
+        ld hl,ACCLO             ; ACC = layer 1's biases
+        ld de,ACCHI-ACCLO
+        call EXPB
         call QACT
         call WALK
         ld a,(LAYERS+FDNOUT)    ; Q1 = ACC: low bytes, then high bytes
