@@ -185,6 +185,9 @@ func listBufs(layers []quant.Layer, pages, extra []buf) []buf {
 		// QACT writes the first list: they share ACT.
 		{name: "CONBUF", size: 258, comment: "BDOS 10 buffer: max, count, 255 chars (inside ACT)", at: "ACT"},
 		{name: "QBUF", size: 257, comment: "\" \" + trimmed query + \" \" (inside ACT)", at: "ACT + 258"},
+		// ACT ends 252 bytes before the next page (PTL1): CTXACT's
+		// counts live there, in the upper half of ACT's last page.
+		{name: "CNT", size: 128, comment: "CTXACT: n-grams per bucket, by 80h + bucket (zero between calls)", at: "ACT + 1152"},
 	}
 	for k := range layers {
 		bs = append(bs, buf{name: fmt.Sprintf("PTL%d", k+1), size: 512, page: true,

@@ -74,13 +74,18 @@ FDFL    equ 10
 FDPT    equ 11
 
 ; ---------------------------------------------------------------------------
-; MKBIM - one-time start-up (INIT calls it): build the reset image BIMk of
-; every layer after the first from its biases (16-bit values: nout low
+; MKBIM - one-time start-up (INIT calls it): clear CTXACT's counts CNT and
+; build the reset image BIMk of every layer after the first from its biases (16-bit values: nout low
 ; bytes, then nout high bytes).  BEGIN expands layer 1's biases itself.
 ; EXPB - expand the biases of the layer whose descriptor is at IX into a
 ; split image: low bytes from HL, high bytes from HL + DE.  Uses A, BC.
 ; ---------------------------------------------------------------------------
-MKBIM:  ld ix,LAYERS+FLDSZ
+MKBIM:  ld hl,CNT              ; CNT = 0 (CTXACT keeps it so)
+        ld b,128
+mkb_c:  ld (hl),0
+        inc l
+        djnz mkb_c
+        ld ix,LAYERS+FLDSZ
         ld a,(NLAYERS)
         dec a
         ret z
@@ -172,8 +177,9 @@ ectx_n: ld c,a                  ; h = h*31 = h*32 - h
 ; ---------------------------------------------------------------------------
 ; QACT - layer 1's activation list of the query: an entry (block of input i,
 ; XV[i]) for every non-zero query bucket i = 0..127.  out: HL = the list.
-; CTXACT - the list of the context: an entry (block of input 128+NGR[j], 32)
-; for each of the 21 n-grams (a bucket hit twice has two entries).
+; CTXACT - the list of the context: an entry (block of input 128+b, 32*n)
+; for every bucket b that n >= 1 of the 21 n-grams NGR hit, so that a
+; bucket hit twice is walked once.  CNT (zero between calls) counts them.
 ; Both write downward from ACTTOP with PUSH (a 0000h end mark first).
 ; ---------------------------------------------------------------------------
 QACT:   ld a,i                  ; P/V = IFF2: interrupts enabled?
@@ -217,23 +223,48 @@ CTXACT: ld a,i
         ld sp,ACTTOP
         ld hl,0
         push hl                 ; end mark
+        ld de,NGR               ; count the n-grams of every bucket: CNT
+        ld h,CNT/256            ; is the upper half of a page, so that
+        ld b,21                 ; L = 80h + bucket
+ca_c:   ld a,(de)               ; 7
+        inc de                  ; 6
+        or 80h                  ; 7
+        ld l,a                  ; 4
+        inc (hl)                ; 11
+        djnz ca_c               ; 13
         ld a,(LAYERS+FDPT)
         ld c,a                  ; C = PTL1 page
-        ld iy,32                ; every n-gram adds 32
         ld de,NGR
         ld b,21
-ca_l:   push iy                 ; 15  x = 32
-        ld a,(de)               ; 7
+ca_l:   ld a,(de)               ; 7
         inc de                  ; 6
         or 80h                  ; 7   input 128 + bucket
         ld l,a                  ; 4
-        ld h,c                  ; 4
-        ld a,(hl)               ; 7
-        inc h                   ; 4
-        ld h,(hl)               ; 7
-        ld l,a                  ; 4
+        ld h,CNT/256            ; 7
+        ld a,(hl)               ; 7   its n-grams (0: listed already)
+        or a                    ; 4
+        jr z,ca_n               ; 12/7
+        ld (hl),0               ; 10  CNT is all zero again at the end
+        ld h,0
+        ld l,a
+        add hl,hl
+        add hl,hl
+        add hl,hl
+        add hl,hl
+        add hl,hl               ; 55  HL = 32 * count
+        push hl                 ; 11  x
+        dec de
+        ld a,(de)
+        inc de
+        or 80h
+        ld l,a
+        ld h,c
+        ld a,(hl)
+        inc h
+        ld h,(hl)
+        ld l,a
         push hl                 ; 11  its block
-        djnz ca_l               ; 13
+ca_n:   djnz ca_l               ; 13
 act_x:  ld hl,0
         add hl,sp               ; HL = the list
         jp SPBACK
