@@ -442,16 +442,25 @@ cpn_l:  ldi                     ; 16 x 16 T
 
 ; ---------------------------------------------------------------------------
 ; LAYER - run one layer on the activation list at ACTLIST.
-; in:  HL = its descriptor.  ACC = its reset image (biases), WALK, FINISH.
+; in:  HL = its descriptor.  ACC = its reset image (biases; layer 1, which
+; STEP does not run through LAYER, has none: its biases are expanded),
+; WALK, FINISH.
 ; ---------------------------------------------------------------------------
 LAYER:  ld (CURD),hl
         push hl
         pop ix
         ld l,(ix+FDR)
         ld h,(ix+FDR+1)
+        ld a,h
+        or l
+        jr z,lay_b              ; layer 1 has no reset image
         ld b,(ix+FDNOUT)
         call LDACC
-        ld hl,(ACTLIST)
+        jr lay_w
+lay_b:  ld hl,ACCLO
+        ld de,ACCHI-ACCLO
+        call EXPB
+lay_w:  ld hl,(ACTLIST)
         call WALK
         jp FINISH
 
