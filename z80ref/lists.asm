@@ -492,6 +492,22 @@ beg_w:  ld (hl),' '
         ret
 
 ; ---------------------------------------------------------------------------
+; L1LIST - layer 1 of a step: ACC = Q1 (BEGIN's bias + query share), plus
+; the activation list at HL (CTXACT's: inputs 128..255), then FINISH.
+; STEP calls it; so does the stage API, with a list of its own.
+; ---------------------------------------------------------------------------
+L1LIST: push hl
+        ld hl,LAYERS
+        ld (CURD),hl
+        ld hl,Q1
+        ld a,(LAYERS+FDNOUT)
+        ld b,a
+        call LDACC
+        pop hl
+        call WALK
+        jp FINISH
+
+; ---------------------------------------------------------------------------
 ; STEP - one character: encode the context, run every layer, argmax.
 ; in:  Q1 (BEGIN) and WIN
 ; out: A = index of the next character (EOSIDX for EOS)
@@ -504,15 +520,8 @@ STEP:   call ENCCTX
 STEPX:                          ; hook: the input vector is complete
         xor a
         ld (CURL),a
-        ld hl,LAYERS
-        ld (CURD),hl
-        ld hl,Q1                ; layer 1: ACC = Q1, plus the context
-        ld a,(LAYERS+FDNOUT)
-        ld b,a
-        call LDACC
-        call CTXACT
-        call WALK
-        call FINISH
+        call CTXACT             ; HL = the context's list
+        call L1LIST             ; layer 1
 STEPL:                          ; hook: layer CURL done
         ld hl,CURL
         inc (hl)

@@ -108,26 +108,26 @@ func (e *Engine) EncodeContext(recent []byte) ([]int16, uint64, error) {
 // layer, ReLU — and the T-states of the engine's routines that computed
 // them. The outputs must equal infer.DenseLayer's.
 //
-// The compact engine: x is written to the layer's input vector (XV for
-// layer 0, A0/A1 for the others) and LAYER is called on its descriptor;
-// for layer 0 it computes the full layer from XV (a reply's steps split
-// it into BEGIN's query share and L1CTX's context share instead).
+// Each engine runs the layer through the entry points a reply's STEP
+// calls. The compact engine: x is written to the layer's input vector (XV
+// for layer 0, A0/A1 for the others); a layer after the first is LAYER on
+// its descriptor, layer 0 is split as a reply splits it: BEGIN (bias and
+// the query share x[0..127], into Q1), then L1CTX (Q1 plus the context
+// share x[128..255], FINISH).
 //
-// The fast engine: the activation list of x — an entry (block address,
-// value) for every non-zero x[i], in the memory order FINISH and QACT
-// write (ascending i, ending with the 0000h mark just below ACTTOP) — is
-// written into ACT. For a layer after the first, ACTLIST points at it and
-// LAYER is called on the descriptor (reset image, WALK, FINISH). Layer 0
-// takes the path of a reply instead, split as BEGIN and STEP split it:
-// x[0..127] are written to the query buckets XV and BEGIN is called (bias
-// image, QACT's list of the non-zero query inputs, WALK, copied to Q1);
-// then the list of the non-zero x[128..255] is written (where CTXACT
-// writes the context list, with any values instead of 32 each) and the
-// calls STEP makes after CTXACT follow: LDACC from Q1, WALK, FINISH. The
-// T-states are the sum of BEGIN's and those three calls'. A hidden layer's
-// outputs are read back from the activation list FINISH builds for the
-// next layer (an output missing from it is 0), the last layer's from
-// LOGITS.
+// The list engines (fast, dense): the activation list of x — an entry
+// (block or column address, value) for every non-zero x[i], ascending i,
+// ending with the 0000h mark just below ACTTOP — is written into ACT. For
+// a layer after the first, ACTLIST points at it and LAYER is called on the
+// descriptor (reset image, WALK, FINISH). Layer 0: x[0..127] are written
+// to the query buckets XV and BEGIN is called (biases, QACT's list of the
+// non-zero query inputs, WALK, copied to Q1); then the list of the
+// non-zero x[128..255] is written (where CTXACT writes the context list,
+// with any values instead of multiples of 32) and L1LIST is called on it,
+// as STEP calls it after CTXACT (ACC = Q1, WALK, FINISH). The T-states
+// are the sum of the entry points'. A hidden layer's outputs are read back
+// from the activation list FINISH builds for the next layer (an output
+// missing from it is 0), the last layer's from LOGITS.
 func (e *Engine) Layer(li int, x []int16) ([]int16, uint64, error) {
 	stage := fmt.Sprintf("Layer(%d)", li)
 	sizes := e.img.model.Sizes()
@@ -169,14 +169,27 @@ func compactLayer(m machine, im *Image, li int, x []int16) ([]int16, uint64, err
 	if nout == 0 {
 		nout = 256
 	}
-	m.CPU().HL.SetU16(d)
-	t, err := callRoutine(m, im, "LAYER", layerBudget(len(x), nout))
-	if err != nil {
-		return nil, t, err
+	budget := layerBudget(len(x), nout)
+	var t uint64
+	if li > 0 {
+		m.CPU().HL.SetU16(d)
+		n, err := callRoutine(m, im, "LAYER", budget)
+		if t += n; err != nil {
+			return nil, t, err
+		}
+	} else {
+		// As a reply's steps split layer 1: BEGIN's query share, then
+		// L1CTX's context share (STEP's call).
+		for _, label := range []string{"BEGIN", "L1CTX"} {
+			n, err := callRoutine(m, im, label, budget)
+			if t += n; err != nil {
+				return nil, t, err
+			}
+		}
 	}
 	got, y, _ := compactLayerOut(m, im)
 	if got != li {
-		return nil, t, fmt.Errorf("CURD names layer %d after LAYER", got)
+		return nil, t, fmt.Errorf("CURD names layer %d after the layer ran", got)
 	}
 	return y, t, nil
 }
@@ -234,17 +247,8 @@ func fastLayer(m machine, im *Image, li int, x []int16) ([]int16, uint64, error)
 		if err := call("BEGIN"); err != nil {
 			return nil, total, err
 		}
-		m.WriteWord(im.sym("CURD"), d.addr)
-		m.CPU().HL.SetU16(im.sym("Q1"))
-		m.CPU().BC.Hi = byte(d.nout)
-		if err := call("LDACC"); err != nil {
-			return nil, total, err
-		}
 		m.CPU().HL.SetU16(fastWriteList(m, im, 0, x, trigram.Buckets, trigram.InputSize))
-		if err := call("WALK"); err != nil {
-			return nil, total, err
-		}
-		if err := call("FINISH"); err != nil {
+		if err := call("L1LIST"); err != nil {
 			return nil, total, err
 		}
 	}
