@@ -156,41 +156,22 @@ hg_e:   pop bc
         jr nz,hg_s
         ret
 
-; The templates INIT copies, HTLEN bytes each (code 01 = -1, 10 = +1,
-; 11 = -2): ACC[E] += w*x with the carry or borrow into the high byte.
-; 30 T when there is no carry, 51 T with one.
+; The templates INIT copies, HTLEN bytes each (code 01 = -1: ACC[E] -= x,
+; 10 = +1: += x, 11 = -2: -= 2x, with B = 2x < 256), with the carry or
+; borrow into the high byte: 30 T when there is none, 51 T with one.  They
+; are one template ("op"), expanded at build time (Go text/template).
 HTT:    dw HT_M1, HT_P1, HT_M2
-HT_M1:  ld a,(de)               ; 7
-        sub c                   ; 4   -x
+{{define "op"}}{{.L}}:  ld a,(de)               ; 7
+        {{printf "%-24s" .Op}}; 4
         ld (de),a               ; 7
-        jr nc,htm1_x            ; 12/7
-        inc d                   ; 4   borrow from the high byte
+        jr nc,{{.L}}X           ; 12/7
+        inc d                   ; 4   carry or borrow into the high byte
         ld a,(de)               ; 7
-        dec a                   ; 4
+        {{printf "%-24s" .Cy}}; 4
         ld (de),a               ; 7
         dec d                   ; 4
-htm1_x:
-HT_P1:  ld a,(de)
-        add a,c                 ;     +x
-        ld (de),a
-        jr nc,htp1_x
-        inc d                   ;     carry into the high byte
-        ld a,(de)
-        inc a
-        ld (de),a
-        dec d
-htp1_x:
-HT_M2:  ld a,(de)
-        sub b                   ;     -2x (B = 2x < 256)
-        ld (de),a
-        jr nc,htm2_x
-        inc d
-        ld a,(de)
-        dec a
-        ld (de),a
-        dec d
-htm2_x:
-HTLEN   equ HT_P1 - HT_M1
+{{.L}}X:
+{{end}}{{template "op" (op "HT_M1" "sub c" "dec a")}}{{template "op" (op "HT_P1" "add a,c" "inc a")}}{{template "op" (op "HT_M2" "sub b" "dec a")}}HTLEN   equ HT_P1 - HT_M1
 
 ; HT_END starts the handler of the sentinel byte HSENT, which ends every
 ; column: past the column's last byte (SP = COLEND) the column is done,

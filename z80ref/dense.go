@@ -16,8 +16,12 @@ import (
 // with a walk over the packed columns themselves, a byte at a time through
 // 256 handlers that INIT writes (dense.asm). It runs any density.
 
-//go:embed dense.asm
-var denseAsm []byte
+var (
+	//go:embed dense.asm
+	denseAsmTmpl []byte
+	// denseAsm is dense.asm with its templates expanded.
+	denseAsm = expandAsm("dense.asm", denseAsmTmpl)
+)
 
 // Handler sizes of dense.asm: HTLEN bytes per non-zero weight, one inc e
 // per output, a copy of NEXT (HTNLEN) or a jp NEXT and, for the

@@ -151,6 +151,70 @@ xpu_c:  ld (de),a
         ret
 
 ; ---------------------------------------------------------------------------
+; The run template: WALK expands it three times (Go text/template, at
+; build time) for the +1, -1 and -2 runs.  in: A = n, B = n, SP -> the n
+; indices, H = ACCLO page, C = the value to add (x or 2x).  .P is the
+; runs' label prefix, .Op the 8-bit add or subtract, .Cy the carry or
+; borrow into the high byte, .End where the run goes when done.
+; ---------------------------------------------------------------------------
+{{define "run"}}        srl b                   ; 8
+        srl b                   ; 8   B = n/4 trips
+        and 3                   ; 7   A = n mod 4 indices before them
+        jr z,{{.P}}_t               ; 12/7
+        inc b                   ; 4   one more (partial) trip
+        dec a                   ; 4
+        jr z,{{.P}}_r1              ; 12/7
+        dec a                   ; 4
+        jr z,{{.P}}_t2              ; 12/7 2 left: enter at the second POP
+        dec sp                  ;     3 left: one index alone, then 2
+        pop de                  ;     D = that index
+        jp {{.P}}_m1
+{{.P}}_r1:  dec sp                  ;     1 left: one index alone
+        pop de
+        jp {{.P}}_m3
+{{.P}}_t:   pop de                  ; 10  E, D = the next two indices
+        ld l,e                  ; 4
+        ld a,(hl)               ; 7
+        {{printf "%-24s" .Op}}; 4
+        ld (hl),a               ; 7
+        jr c,{{.P}}_c1              ; 7/12
+{{.P}}_m1:  ld l,d                  ; 4
+        ld a,(hl)               ; 7
+        {{printf "%-24s" .Op}}; 4
+        ld (hl),a               ; 7
+        jr c,{{.P}}_c2              ; 7/12
+{{.P}}_t2:  pop de                  ; 10
+        ld l,e                  ; 4
+        ld a,(hl)               ; 7
+        {{printf "%-24s" .Op}}; 4
+        ld (hl),a               ; 7
+        jr c,{{.P}}_c3              ; 7/12
+{{.P}}_m3:  ld l,d                  ; 4
+        ld a,(hl)               ; 7
+        {{printf "%-24s" .Op}}; 4
+        ld (hl),a               ; 7
+        jr c,{{.P}}_c4              ; 7/12
+        djnz {{.P}}_t               ; 13/8
+        jp {{.End}}
+{{.P}}_c1:  inc h                   ; 4   carry (borrow) into the high byte
+        {{.Cy}} (hl)                ; 11
+        dec h                   ; 4
+        jp {{.P}}_m1                ; 10
+{{.P}}_c2:  inc h
+        {{.Cy}} (hl)
+        dec h
+        jp {{.P}}_t2
+{{.P}}_c3:  inc h
+        {{.Cy}} (hl)
+        dec h
+        jp {{.P}}_m3
+{{.P}}_c4:  inc h
+        {{.Cy}} (hl)
+        dec h
+        djnz {{.P}}_t
+        jp {{.End}}
+{{end}}
+; ---------------------------------------------------------------------------
 ; WALK - add every input of an activation list into the accumulators:
 ;      ACC[o] += w[o][i] * x for every entry (block of i, x) and every o
 ;      with a non-zero weight.  in: HL = the list.
@@ -190,62 +254,7 @@ w_next: ld sp,(ACTSP)           ; 20
         or a                    ; 4
         jp z,wp_e               ; 10  empty run
         ld b,a                  ; 4
-        srl b                   ; 8
-        srl b                   ; 8   B = n/4 trips
-        and 3                   ; 7   A = n mod 4 indices before them
-        jr z,wp_t               ; 12/7
-        inc b                   ; 4   one more (partial) trip
-        dec a                   ; 4
-        jr z,wp_r1              ; 12/7
-        dec a                   ; 4
-        jr z,wp_t2              ; 12/7 2 left: enter at the second POP
-        dec sp                  ;     3 left: one index alone, then 2
-        pop de                  ;     D = that index
-        jp wp_m1
-wp_r1:  dec sp                  ;     1 left: one index alone
-        pop de
-        jp wp_m3
-wp_t:   pop de                  ; 10  E, D = the next two indices
-        ld l,e                  ; 4
-        ld a,(hl)               ; 7
-        add a,c                 ; 4
-        ld (hl),a               ; 7
-        jr c,wp_c1              ; 7/12
-wp_m1:  ld l,d                  ; 4
-        ld a,(hl)               ; 7
-        add a,c                 ; 4
-        ld (hl),a               ; 7
-        jr c,wp_c2              ; 7/12
-wp_t2:  pop de                  ; 10
-        ld l,e                  ; 4
-        ld a,(hl)               ; 7
-        add a,c                 ; 4
-        ld (hl),a               ; 7
-        jr c,wp_c3              ; 7/12
-wp_m3:  ld l,d                  ; 4
-        ld a,(hl)               ; 7
-        add a,c                 ; 4
-        ld (hl),a               ; 7
-        jr c,wp_c4              ; 7/12
-        djnz wp_t               ; 13/8
-        jp wp_e                 ; 10
-wp_c1:  inc h                   ; 4   carry (borrow) into the high byte
-        inc (hl)                ; 11
-        dec h                   ; 4
-        jp wp_m1                ; 10
-wp_c2:  inc h
-        inc (hl)
-        dec h
-        jp wp_t2
-wp_c3:  inc h
-        inc (hl)
-        dec h
-        jp wp_m3
-wp_c4:  inc h
-        inc (hl)
-        dec h
-        djnz wp_t
-        jp wp_e
+{{template "run" (run "wp" "add a,c" "inc" "wp_e")}}
 wp_e:
                                 ; ---- -1 run: ACC[o] -= x ----
         dec sp                  ; 6
@@ -253,62 +262,7 @@ wp_e:
         or a                    ; 4
         jp z,wm_e               ; 10  empty run
         ld b,a                  ; 4
-        srl b                   ; 8
-        srl b                   ; 8   B = n/4 trips
-        and 3                   ; 7   A = n mod 4 indices before them
-        jr z,wm_t               ; 12/7
-        inc b                   ; 4   one more (partial) trip
-        dec a                   ; 4
-        jr z,wm_r1              ; 12/7
-        dec a                   ; 4
-        jr z,wm_t2              ; 12/7 2 left: enter at the second POP
-        dec sp                  ;     3 left: one index alone, then 2
-        pop de                  ;     D = that index
-        jp wm_m1
-wm_r1:  dec sp                  ;     1 left: one index alone
-        pop de
-        jp wm_m3
-wm_t:   pop de                  ; 10  E, D = the next two indices
-        ld l,e                  ; 4
-        ld a,(hl)               ; 7
-        sub c                   ; 4
-        ld (hl),a               ; 7
-        jr c,wm_c1              ; 7/12
-wm_m1:  ld l,d                  ; 4
-        ld a,(hl)               ; 7
-        sub c                   ; 4
-        ld (hl),a               ; 7
-        jr c,wm_c2              ; 7/12
-wm_t2:  pop de                  ; 10
-        ld l,e                  ; 4
-        ld a,(hl)               ; 7
-        sub c                   ; 4
-        ld (hl),a               ; 7
-        jr c,wm_c3              ; 7/12
-wm_m3:  ld l,d                  ; 4
-        ld a,(hl)               ; 7
-        sub c                   ; 4
-        ld (hl),a               ; 7
-        jr c,wm_c4              ; 7/12
-        djnz wm_t               ; 13/8
-        jp wm_e                 ; 10
-wm_c1:  inc h                   ; 4   carry (borrow) into the high byte
-        dec (hl)                ; 11
-        dec h                   ; 4
-        jp wm_m1                ; 10
-wm_c2:  inc h
-        dec (hl)
-        dec h
-        jp wm_t2
-wm_c3:  inc h
-        dec (hl)
-        dec h
-        jp wm_m3
-wm_c4:  inc h
-        dec (hl)
-        dec h
-        djnz wm_t
-        jp wm_e
+{{template "run" (run "wm" "sub c" "dec" "wm_e")}}
 wm_e:                           ; ---- -2 run: ACC[o] -= 2x, with C = 2x when it fits a byte ----
         dec sp                  ; 6
         pop af                  ; 10  A = n2
@@ -320,62 +274,7 @@ wm_e:                           ; ---- -2 run: ACC[o] -= 2x, with C = 2x when it
         jr c,w_m2w              ; 7   2x > 255: 16-bit loop
         ld c,a                  ; 4
         ld a,b                  ; 4
-        srl b                   ; 8
-        srl b                   ; 8   B = n/4 trips
-        and 3                   ; 7   A = n mod 4 indices before them
-        jr z,w2_t               ; 12/7
-        inc b                   ; 4   one more (partial) trip
-        dec a                   ; 4
-        jr z,w2_r1              ; 12/7
-        dec a                   ; 4
-        jr z,w2_t2              ; 12/7 2 left: enter at the second POP
-        dec sp                  ;     3 left: one index alone, then 2
-        pop de                  ;     D = that index
-        jp w2_m1
-w2_r1:  dec sp                  ;     1 left: one index alone
-        pop de
-        jp w2_m3
-w2_t:   pop de                  ; 10  E, D = the next two indices
-        ld l,e                  ; 4
-        ld a,(hl)               ; 7
-        sub c                   ; 4
-        ld (hl),a               ; 7
-        jr c,w2_c1              ; 7/12
-w2_m1:  ld l,d                  ; 4
-        ld a,(hl)               ; 7
-        sub c                   ; 4
-        ld (hl),a               ; 7
-        jr c,w2_c2              ; 7/12
-w2_t2:  pop de                  ; 10
-        ld l,e                  ; 4
-        ld a,(hl)               ; 7
-        sub c                   ; 4
-        ld (hl),a               ; 7
-        jr c,w2_c3              ; 7/12
-w2_m3:  ld l,d                  ; 4
-        ld a,(hl)               ; 7
-        sub c                   ; 4
-        ld (hl),a               ; 7
-        jr c,w2_c4              ; 7/12
-        djnz w2_t               ; 13/8
-        jp w_next               ; 10
-w2_c1:  inc h                   ; 4   carry (borrow) into the high byte
-        dec (hl)                ; 11
-        dec h                   ; 4
-        jp w2_m1                ; 10
-w2_c2:  inc h
-        dec (hl)
-        dec h
-        jp w2_t2
-w2_c3:  inc h
-        dec (hl)
-        dec h
-        jp w2_m3
-w2_c4:  inc h
-        dec (hl)
-        dec h
-        djnz w2_t
-        jp w_next
+{{template "run" (run "w2" "sub c" "dec" "w_next")}}
 
 w_m2w:  ld e,c                  ; -2 run of an 8-bit x >= 128: DE = -2x
         ld d,0

@@ -18,7 +18,9 @@ var (
 	//go:embed lists.asm
 	listsAsm []byte
 	//go:embed fast.asm
-	fastAsm []byte
+	fastAsmTmpl []byte
+	// fastAsm is fast.asm with its templates expanded.
+	fastAsm = expandAsm("fast.asm", fastAsmTmpl)
 )
 
 // fastLDSize is FLDSZ in lists.asm: bytes per layer descriptor.

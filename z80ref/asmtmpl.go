@@ -1,0 +1,41 @@
+package z80ref
+
+import (
+	"bytes"
+	"fmt"
+	"text/template"
+)
+
+// Repeated runs of engine code are written once, as Go text/template
+// definitions inside the .asm sources, and expanded here at build time; the
+// expanded text is what the assembler (and pasmo, through Image.Source)
+// reads.
+
+// asmFuncs are the functions the templates call to name a run's
+// parameters.
+var asmFuncs = template.FuncMap{
+	// run names the parameters of fast.asm's index-list run: label prefix,
+	// 8-bit add or subtract, carry or borrow, exit label.
+	"run": func(p, op, cy, end string) map[string]string {
+		return map[string]string{"P": p, "Op": op, "Cy": cy, "End": end}
+	},
+	// op names the parameters of dense.asm's handler template: label,
+	// 8-bit operation, carry or borrow.
+	"op": func(label, op, cy string) map[string]string {
+		return map[string]string{"L": label, "Op": op, "Cy": cy}
+	},
+}
+
+// expandAsm expands the templates of the engine source src (named name).
+// The sources are part of the package, so an error is a bug: it panics.
+func expandAsm(name string, src []byte) []byte {
+	t, err := template.New(name).Funcs(asmFuncs).Parse(string(src))
+	if err != nil {
+		panic(fmt.Sprintf("z80ref: %s: %v", name, err))
+	}
+	var b bytes.Buffer
+	if err := t.Execute(&b, nil); err != nil {
+		panic(fmt.Sprintf("z80ref: %s: %v", name, err))
+	}
+	return b.Bytes()
+}
