@@ -12,9 +12,6 @@ import (
 // Compact engine: data generator and layout reader. The layout is described
 // in engine.asm and doc.go.
 
-// compactLDSize is LDSIZE in engine.asm: bytes per layer descriptor.
-const compactLDSize = 13
-
 // compactCode maps a weight to the compact engine's 2-bit code: weight 0 is
 // 00 so that the column walk can leave a byte as soon as the rest is zero.
 func compactCode(w int8) byte {
@@ -59,9 +56,7 @@ func compactSources(m *infer.Model, _ target) ([]asm.Source, error) {
 	}
 	writeDataHeader(&b, m, "compact")
 
-	b.WriteString("\n; Layer descriptors (LDSIZE bytes each, see engine.asm):\n")
-	b.WriteString("; weights, biases, input vector, output vector; nin, nout (0 = 256),\n")
-	b.WriteString("; STRIDE, shift, ReLU flag (80h hidden, 0 last).\n")
+	b.WriteString("\n; Layer descriptors (the layout is in layout.asm).\n")
 	b.WriteString("LAYERS:\n")
 	for li, l := range layers {
 		in := "XV"
@@ -72,9 +67,11 @@ func compactSources(m *infer.Model, _ target) ([]asm.Source, error) {
 		if li == len(layers)-1 {
 			relu = 0
 		}
-		fmt.Fprintf(&b, "L%dD:    dw W%d, B%d, %s, %s\n", li+1, li+1, li+1, in, actBuf(li))
-		fmt.Fprintf(&b, "        db %d, %d, %d, %d, %s ; %d->%d\n", l.In&255, l.Out&255,
-			quant.RowBytes(l.Out), l.Shift, hexByte(byte(relu)), l.In, l.Out)
+		compactDesc.writeDesc(&b, fmt.Sprintf("L%dD", li+1), []string{
+			fmt.Sprintf("W%d", li+1), fmt.Sprintf("B%d", li+1), in, actBuf(li),
+			fmt.Sprint(l.In & 255), fmt.Sprint(l.Out & 255), fmt.Sprint(quant.RowBytes(l.Out)),
+			fmt.Sprint(l.Shift), hexByte(byte(relu)),
+		}, fmt.Sprintf("%d->%d", l.In, l.Out))
 	}
 	b.WriteString("\n; Biases, one word per output.\n")
 	writeBiases(&b, layers, func(*quant.Layer) bool { return false })
@@ -82,6 +79,7 @@ func compactSources(m *infer.Model, _ target) ([]asm.Source, error) {
 	b.WriteString("; first output of a byte in bits 7-6; 00 = 0, 01 = -1, 10 = +1, 11 = -2.\n")
 	writeWeights(&b, layers)
 	return []asm.Source{
+		layoutSource(&compactDesc),
 		{Name: "common.asm", Text: commonAsm},
 		{Name: "engine.asm", Text: compactAsm},
 		{Name: "data.asm", Text: []byte(b.String())},
@@ -94,7 +92,7 @@ func compactSources(m *infer.Model, _ target) ([]asm.Source, error) {
 func compactDataSizes(m *infer.Model) (tables, weights int) {
 	tables = 3 + len(m.Charset())
 	for _, l := range m.Layers() {
-		tables += compactLDSize + 2*l.Out
+		tables += compactDesc.bytes() + 2*l.Out
 		weights += l.In * quant.RowBytes(l.Out)
 	}
 	return tables, weights
@@ -106,9 +104,9 @@ func actBuf(li int) string { return fmt.Sprintf("A%d", li%2) }
 // compactLayerOut reads, at STEPL, the layer whose descriptor is at CURD.
 func compactLayerOut(mem memReader, im *Image) (int, []int16, error) {
 	d := mem.ReadWord(im.sym("CURD"))
-	li := int(d-im.sym("LAYERS")) / compactLDSize
-	out := mem.ReadWord(d + 6)
-	n := int(mem.Read(d + 9))
+	li := int(d-im.sym("LAYERS")) / int(im.sym("LDSIZE"))
+	out := mem.ReadWord(d + descOff(im, &compactDesc, "DOUT"))
+	n := int(mem.Read(d + descOff(im, &compactDesc, "NOUT")))
 	if n == 0 {
 		n = 256
 	}

@@ -38,12 +38,11 @@
 ;   WIN       8  the last 8 generated characters, lower-cased
 ;   DESC        copy of the current layer's descriptor (see LDESC)
 ;
-; Layer descriptor (LDSIZE = 13 bytes, generated; LAYERS is the first):
-;   +0  dw  weights        +2  dw  biases (nout words)
-;   +4  dw  input vector   +6  dw  output vector (words)
-;   +8  db  nin (0 = 256)  +9  db  nout (0 = 256)
-;   +10 db  STRIDE = ceil(nout/4)
-;   +11 db  shift (0..15)  +12 db  80h for hidden layers (ReLU), 0 for the last
+; Layer descriptor (generated; LAYERS is the first): LDSIZE bytes, fields
+; weights, biases (nout words), input vector, output vector, nin, nout
+; (0 = 256), STRIDE, shift, ReLU flag (80h hidden, 0 last); LDESC copies
+; the current one to DESC, and the equs DWTS..RELU (in the generated data,
+; from compactDesc in mulm/z80ref) name the fields of that copy.
 ;
 ; Registers: every routine may change every register, including IX, IY,
 ; the alternate set and AF', unless it says otherwise.  (ACCUM uses EXX and
@@ -51,19 +50,6 @@
 ; use them, as CP/M 2.2 BIOSes do.)  T-state figures are
 ; for the Z80 (taken/not-taken for conditional jumps).
 ; ===========================================================================
-
-LDSIZE  equ 13                  ; bytes per layer descriptor
-
-; Descriptor fields, as copied to DESC by LDESC.
-DWTS    equ DESC + 0            ; weights of the current layer
-DBIAS   equ DESC + 2            ; biases
-DIN     equ DESC + 4            ; input vector
-DOUT    equ DESC + 6            ; output vector
-NIN     equ DESC + 8            ; number of inputs (0 = 256)
-NOUT    equ DESC + 9            ; number of outputs (0 = 256)
-STRIDE  equ DESC + 10           ; bytes per weight column
-SHIFT   equ DESC + 11           ; arithmetic right shift
-RELU    equ DESC + 12           ; 80h = apply ReLU
 
 ; ---------------------------------------------------------------------------
 ; INIT - one-time start-up work, called by chat.asm before anything else.

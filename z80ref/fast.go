@@ -23,9 +23,6 @@ var (
 	fastAsm = expandAsm("fast.asm", fastAsmTmpl)
 )
 
-// fastLDSize is FLDSZ in lists.asm: bytes per layer descriptor.
-const fastLDSize = 12
-
 // fastPlan is the result of planning the in-place expansion of a model's
 // packed weights into index-list blocks.
 type fastPlan struct {
@@ -109,9 +106,7 @@ func fastBiasBytes(l *quant.Layer) bool {
 func listData(b *strings.Builder, m *infer.Model, engine string) {
 	layers := m.Layers()
 	writeDataHeader(b, m, engine)
-	b.WriteString("\n; Layer descriptors (FLDSZ bytes each, see lists.asm): packed weights,\n")
-	b.WriteString("; biases, reset image; nin, nout (0 = 256), STRIDE, shift, flags (80h\n")
-	b.WriteString("; hidden, 01h byte biases), column pointer page.\n")
+	b.WriteString("\n; Layer descriptors (the layout is in layout.asm).\n")
 	b.WriteString("LAYERS:\n")
 	for li := range layers {
 		l := &layers[li]
@@ -126,9 +121,11 @@ func listData(b *strings.Builder, m *infer.Model, engine string) {
 		if li == 0 {
 			bim = "0" // BEGIN expands layer 1's biases into the accumulators
 		}
-		fmt.Fprintf(b, "L%dD:    dw W%d, B%d, %s\n", li+1, li+1, li+1, bim)
-		fmt.Fprintf(b, "        db %d, %d, %d, %d, %s, PTL%d/256 ; %d->%d\n", l.In&255, l.Out&255,
-			quant.RowBytes(l.Out), l.Shift, hexByte(byte(flags)), li+1, l.In, l.Out)
+		listDesc.writeDesc(b, fmt.Sprintf("L%dD", li+1), []string{
+			fmt.Sprintf("W%d", li+1), fmt.Sprintf("B%d", li+1), bim,
+			fmt.Sprint(l.In & 255), fmt.Sprint(l.Out & 255), fmt.Sprint(quant.RowBytes(l.Out)),
+			fmt.Sprint(l.Shift), hexByte(byte(flags)), fmt.Sprintf("PTL%d/256", li+1),
+		}, fmt.Sprintf("%d->%d", l.In, l.Out))
 	}
 	fmt.Fprintf(b, "LASTD   equ L%dD                 ; the last layer's descriptor\n", len(layers))
 	b.WriteString("\n; Biases: one byte each when they all fit (flag 01h), else one word.\n")
@@ -153,6 +150,7 @@ func fastSources(m *infer.Model, _ target) ([]asm.Source, error) {
 	b.WriteString("; 00 = 0, 01 = -1, 10 = +1, 11 = -2.  INIT expands them into index lists.\n")
 	writeWeights(&b, layers)
 	return []asm.Source{
+		layoutSource(&listDesc),
 		{Name: "common.asm", Text: commonAsm},
 		{Name: "lists.asm", Text: listsAsm},
 		{Name: "fast.asm", Text: fastAsm},
@@ -315,7 +313,7 @@ func listTables(m *infer.Model) layout {
 	lay := layout{tables: 3 + len(m.Charset())}
 	for i := range layers {
 		l := &layers[i]
-		lay.tables += fastLDSize + l.Out
+		lay.tables += listDesc.bytes() + l.Out
 		if !fastBiasBytes(l) {
 			lay.tables += l.Out
 		}
@@ -347,15 +345,15 @@ type fastDesc struct {
 }
 
 func readFastDesc(mem memReader, im *Image, li int) fastDesc {
-	d := im.sym("LAYERS") + uint16(li*fastLDSize)
+	d := im.sym("LAYERS") + uint16(li)*im.sym("FLDSZ")
 	n := func(b byte) int {
 		if b == 0 {
 			return 256
 		}
 		return int(b)
 	}
-	return fastDesc{addr: d, nin: n(mem.Read(d + 6)), nout: n(mem.Read(d + 7)),
-		flags: mem.Read(d + 10), ptlPage: mem.Read(d + 11)}
+	f := func(name string) byte { return mem.Read(d + descOff(im, &listDesc, name)) }
+	return fastDesc{addr: d, nin: n(f("FDNIN")), nout: n(f("FDNOUT")), flags: f("FDFL"), ptlPage: f("FDPT")}
 }
 
 // fastBlocks returns the block address of every input of layer li, from

@@ -244,7 +244,7 @@ func TestFastLAYER(t *testing.T) {
 	for li := range layers {
 		l := &layers[li]
 		relu := li < len(layers)-1
-		desc := g.im.sym("LAYERS") + uint16(li*fastLDSize)
+		desc := g.im.sym("LAYERS") + uint16(li)*g.im.sym("FLDSZ")
 		for trial := range 16 {
 			x := fastInputs(r, l.In, trial%4)
 			fastSetList(g, r, li, x)

@@ -50,33 +50,22 @@
 ; 16-bit values, BIMk, built by INIT), WALK the list, FINISH.  The last
 ; layer's FINISH writes LOGITS (words) for ARGMAX.
 ;
-; Layer descriptor (FLDSZ = 12 bytes, generated; LAYERS is the first):
-;   +0 dw packed weights (read by INIT only)   +2 dw biases (db or dw each)
-;   +4 dw reset image BIMk: nout low bytes, then nout high bytes
-;   +6 db nin (0 = 256)    +7 db nout (0 = 256)   +8 db STRIDE
-;   +9 db shift            +10 db flags: 80h hidden (ReLU), 01h byte biases
-;   +11 db PTLk/256 (the block pointer pages; PTHk = PTLk + 256)
+; Layer descriptor (generated; LAYERS is the first): FLDSZ bytes, fields
+; FDW (packed weights), FDB (biases), FDR (reset image), FDNIN, FDNOUT,
+; FDSTR (STRIDE), FDSH (shift), FDFL (flags) and FDPT (pointer page); their
+; sizes and offsets are equs in the generated data (from listDesc in
+; mulm/z80ref).
 ;
 ; Registers: every routine may change every register, IX, IY, the alternate
 ; set and AF' included, unless it says otherwise.  T-states are Z80 figures
 ; (taken/not-taken for conditional jumps).
 ; ===========================================================================
 
-FLDSZ   equ 12                  ; bytes per layer descriptor
-FDW     equ 0                   ; descriptor fields (offsets)
-FDB     equ 2
-FDR     equ 4
-FDNIN   equ 6
-FDNOUT  equ 7
-FDSTR   equ 8
-FDSH    equ 9
-FDFL    equ 10
-FDPT    equ 11
-
 ; ---------------------------------------------------------------------------
 ; MKBIM - one-time start-up (INIT calls it): clear CTXACT's counts CNT and
-; build the reset image BIMk of every layer after the first from its biases (16-bit values: nout low
-; bytes, then nout high bytes).  BEGIN expands layer 1's biases itself.
+; build the reset image BIMk of every layer after the first from its
+; biases (16-bit values: nout low bytes, then nout high bytes).  BEGIN
+; expands layer 1's biases itself.
 ; EXPB - expand the biases of the layer whose descriptor is at IX into a
 ; split image: low bytes from HL, high bytes from HL + DE.  Uses A, BC.
 ; ---------------------------------------------------------------------------

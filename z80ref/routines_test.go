@@ -239,7 +239,7 @@ func TestLAYER(t *testing.T) {
 	layers := m.Layers()
 	for li := range layers {
 		l := &layers[li]
-		desc := im.sym("LAYERS") + uint16(li*compactLDSize)
+		desc := im.sym("LAYERS") + uint16(li)*im.sym("LDSIZE")
 		din := g.m.ReadWord(desc + 4)
 		dout := g.m.ReadWord(desc + 6)
 		relu := li < len(layers)-1
@@ -266,7 +266,7 @@ func TestARGMAX(t *testing.T) {
 		m := randomModel(t, r, []int{3}, n, 5, 0.3)
 		im := mustBuild(t, m)
 		g := newRig(t, im)
-		desc := im.sym("LAYERS") + compactLDSize // the last layer
+		desc := im.sym("LAYERS") + im.sym("LDSIZE") // the last layer
 		dout := g.m.ReadWord(desc + 6)
 		cases := [][]int16{
 			make([]int16, n), // all equal: index 0

@@ -160,12 +160,12 @@ func layerBudget(nin, nout int) uint64 {
 // compactLayer is the compact engine's engineSpec.layer: x into the
 // descriptor's input vector, LAYER, the outputs from its output vector.
 func compactLayer(m machine, im *Image, li int, x []int16) ([]int16, uint64, error) {
-	d := im.sym("LAYERS") + uint16(li*compactLDSize)
-	din := m.ReadWord(d + 4)
+	d := im.sym("LAYERS") + uint16(li)*im.sym("LDSIZE")
+	din := m.ReadWord(d + descOff(im, &compactDesc, "DIN"))
 	for i, v := range x {
 		m.WriteWord(din+uint16(2*i), uint16(v))
 	}
-	nout := int(m.Read(d + 9))
+	nout := int(m.Read(d + descOff(im, &compactDesc, "NOUT")))
 	if nout == 0 {
 		nout = 256
 	}
