@@ -26,16 +26,23 @@ var asmFuncs = template.FuncMap{
 	},
 }
 
-// expandAsm expands the templates of the engine source src (named name).
+// expandAsm expands the templates of the engine source src (named name)
+// with data (the engine's choices, for a source several engines share).
 // The sources are part of the package, so an error is a bug: it panics.
-func expandAsm(name string, src []byte) []byte {
+func expandAsm(name string, src []byte, data any) []byte {
 	t, err := template.New(name).Funcs(asmFuncs).Parse(string(src))
 	if err != nil {
 		panic(fmt.Sprintf("z80ref: %s: %v", name, err))
 	}
 	var b bytes.Buffer
-	if err := t.Execute(&b, nil); err != nil {
+	if err := t.Execute(&b, data); err != nil {
 		panic(fmt.Sprintf("z80ref: %s: %v", name, err))
 	}
 	return b.Bytes()
+}
+
+// listsOptions are the choices the list engines make in lists.asm.
+type listsOptions struct {
+	// Dedupe: CTXACT lists a context bucket hit by several n-grams once.
+	Dedupe bool
 }

@@ -202,11 +202,11 @@ HTNLEN  equ $ - NEXT
 ; weight 30 T, 51 T with a carry; 4 T per output) and its copy of NEXT
 ; (34 T).
 ; ---------------------------------------------------------------------------
-WALK:   ld a,i
+WALK:   ld (ACTSP),hl
+WALKA:  ld a,i                  ; WALKA: the list at ACTSP
         push af
         di
         ld (SAVSP),sp
-        ld (ACTSP),hl
         ld ix,(CURD)
         ld a,(ix+FDSTR)
         inc a

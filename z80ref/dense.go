@@ -19,8 +19,10 @@ import (
 var (
 	//go:embed dense.asm
 	denseAsmTmpl []byte
-	// denseAsm is dense.asm with its templates expanded.
-	denseAsm = expandAsm("dense.asm", denseAsmTmpl)
+	// denseAsm and denseListsAsm are dense.asm and lists.asm with their
+	// templates expanded for the dense engine.
+	denseAsm      = expandAsm("dense.asm", denseAsmTmpl, nil)
+	denseListsAsm = expandAsm("lists.asm", listsAsmTmpl, listsOptions{Dedupe: true})
 )
 
 // Handler sizes of dense.asm: HTLEN bytes per non-zero weight, one inc e
@@ -224,8 +226,9 @@ BUFS    equ (ENDIMG + 255) / 256 * 256
 	writeBufs(&u, denseBufList(layers, &p))
 	u.WriteString("ACTTOP  equ ACT + 1026          ; the activation lists grow down from here\n")
 	return []asm.Source{
+		layoutSource(&listDesc),
 		{Name: "common.asm", Text: commonAsm},
-		{Name: "lists.asm", Text: listsAsm},
+		{Name: "lists.asm", Text: denseListsAsm},
 		{Name: "dense.asm", Text: denseAsm},
 		{Name: "data.asm", Text: []byte(b.String())},
 		{Name: "densebufs.asm", Text: []byte(u.String())},

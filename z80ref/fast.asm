@@ -231,18 +231,18 @@ xpu_c:  ld (de),a
 ; L = output), C = x, B = trips left, DE = two indices.  Other x (>= 256,
 ; negative, or 2x >= 256) go to the 16-bit loop ADD16 (77 T per weight).
 ; ---------------------------------------------------------------------------
-WALK:   ld a,i
+WALK:   ld (ACTSP),hl
+WALKA:  ld a,i                  ; WALKA: the list at ACTSP
         push af
         di
         ld (SAVSP),sp
-        ld (ACTSP),hl
 w_next: ld sp,(ACTSP)           ; 20
         pop hl                  ; 10  HL = block of input i (0 = end)
         pop bc                  ; 10  BC = x
         ld (ACTSP),sp           ; 20
         ld a,h                  ; 4
         or a                    ; 4
-        jp z,w_end              ; 10
+        jp z,SPBACK             ; 10
         ld sp,hl                ; 6   SP -> n+
         ld h,ACCLO/256          ; 7
         ld a,b                  ; 4
@@ -334,4 +334,3 @@ a16_l:  dec sp                  ; 6
         djnz a16_l              ; 13
 a16_x:  jp (ix)
 
-w_end:  jp SPBACK

@@ -16,11 +16,13 @@ import (
 
 var (
 	//go:embed lists.asm
-	listsAsm []byte
+	listsAsmTmpl []byte
 	//go:embed fast.asm
 	fastAsmTmpl []byte
-	// fastAsm is fast.asm with its templates expanded.
-	fastAsm = expandAsm("fast.asm", fastAsmTmpl)
+	// fastAsm and fastListsAsm are fast.asm and lists.asm with their
+	// templates expanded for the fast engine.
+	fastAsm      = expandAsm("fast.asm", fastAsmTmpl, nil)
+	fastListsAsm = expandAsm("lists.asm", listsAsmTmpl, listsOptions{})
 )
 
 // fastPlan is the result of planning the in-place expansion of a model's
@@ -152,7 +154,7 @@ func fastSources(m *infer.Model, _ target) ([]asm.Source, error) {
 	return []asm.Source{
 		layoutSource(&listDesc),
 		{Name: "common.asm", Text: commonAsm},
-		{Name: "lists.asm", Text: listsAsm},
+		{Name: "lists.asm", Text: fastListsAsm},
 		{Name: "fast.asm", Text: fastAsm},
 		{Name: "data.asm", Text: []byte(b.String())},
 		{Name: "fastbufs.asm", Text: []byte(fastBufs(layers, plan))},

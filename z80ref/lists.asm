@@ -119,6 +119,39 @@ exb_h:  push hl
         jr nz,exb_o
         ret
 
+; LDBIAS - ACC = the biases of the layer whose descriptor is at IX, as
+; 16-bit values (for layer 1, which has no reset image).  60 T an output.
+LDBIAS: ld c,(ix+FDB)
+        ld b,(ix+FDB+1)         ; BC = biases
+        ld hl,ACCLO
+        ld e,(ix+FDNOUT)        ; E = outputs (0 = 256)
+        bit 0,(ix+FDFL)
+        jr z,ldb_w
+ldb_8:  ld a,(bc)               ; 7   byte biases
+        inc bc                  ; 6
+        ld (hl),a               ; 7
+        rla                     ; 4
+        sbc a,a                 ; 4   sign-extended
+        inc h                   ; 4
+        ld (hl),a               ; 7
+        dec h                   ; 4
+        inc l                   ; 4
+        dec e                   ; 4
+        jr nz,ldb_8             ; 12
+        ret
+ldb_w:  ld a,(bc)               ;     word biases
+        inc bc
+        ld (hl),a
+        ld a,(bc)
+        inc bc
+        inc h
+        ld (hl),a
+        dec h
+        inc l
+        dec e
+        jr nz,ldb_w
+        ret
+
 ; ---------------------------------------------------------------------------
 ; ENCCTX - context encoder.
 ; in:  WIN = the last 8 generated chars, lower-cased, left-padded with spaces
@@ -165,10 +198,14 @@ ectx_n: ld c,a                  ; h = h*31 = h*32 - h
 
 ; ---------------------------------------------------------------------------
 ; QACT - layer 1's activation list of the query: an entry (block of input i,
-; XV[i]) for every non-zero query bucket i = 0..127.  out: HL = the list.
-; CTXACT - the list of the context: an entry (block of input 128+b, 32*n)
-; for every bucket b that n >= 1 of the 21 n-grams NGR hit, so that a
-; bucket hit twice is walked once.  CNT (zero between calls) counts them.
+; XV[i]) for every non-zero query bucket i = 0..127.  out: ACTSP = the
+; list (WALKA walks it).
+; CTXACT - the list of the context.  With Dedupe (the dense engine, whose
+; walk of a column costs the same however sparse it is): an entry (block
+; of input 128+b, 32*n) for every bucket b that n >= 1 of the 21 n-grams
+; NGR hit, so that a bucket hit twice is walked once; CNT (zero between
+; calls) counts them.  Else (the fast engine, where that costs more than
+; it saves): an entry (block of input 128+NGR[j], 32) for each n-gram.
 ; Both write downward from ACTTOP with PUSH (a 0000h end mark first).
 ; ---------------------------------------------------------------------------
 QACT:   ld a,i                  ; P/V = IFF2: interrupts enabled?
@@ -212,7 +249,7 @@ CTXACT: ld a,i
         ld sp,ACTTOP
         ld hl,0
         push hl                 ; end mark
-        ld de,NGR               ; count the n-grams of every bucket: CNT
+{{if .Dedupe}}        ld de,NGR               ; count the n-grams of every bucket: CNT
         ld h,CNT/256            ; is the upper half of a page, so that
         ld b,21                 ; L = 80h + bucket
 ca_c:   ld a,(de)               ; 7
@@ -254,8 +291,24 @@ ca_l:   ld a,(de)               ; 7
         ld l,a
         push hl                 ; 11  its block
 ca_n:   djnz ca_l               ; 13
-act_x:  ld hl,0
-        add hl,sp               ; HL = the list
+{{else}}        ld a,(LAYERS+FDPT)
+        ld c,a                  ; C = PTL1 page
+        ld ix,32                ; every n-gram adds 32
+        ld de,NGR
+        ld b,21
+ca_l:   push ix                 ; 15  x = 32
+        ld a,(de)               ; 7
+        inc de                  ; 6
+        or 80h                  ; 7   input 128 + bucket
+        ld l,a                  ; 4
+        ld h,c                  ; 4
+        ld a,(hl)               ; 7
+        inc h                   ; 4
+        ld h,(hl)               ; 7
+        ld l,a                  ; 4
+        push hl                 ; 11  its block
+        djnz ca_l               ; 13
+{{end}}act_x:  ld (ACTSP),sp           ; the list, for WALKA
         jp SPBACK
 
 ; SPBACK - the common exit of the routines that borrow SP: the real SP
@@ -431,25 +484,17 @@ cpn_l:  ldi                     ; 16 x 16 T
 
 ; ---------------------------------------------------------------------------
 ; LAYER - run one layer on the activation list at ACTLIST.
-; in:  HL = its descriptor.  ACC = its reset image (biases; layer 1, which
-; STEP does not run through LAYER, has none: its biases are expanded),
-; WALK, FINISH.
+; in:  HL = its descriptor (not layer 1's, which has no reset image: STEP
+; runs it through L1LIST).  ACC = its reset image (biases), WALK, FINISH.
 ; ---------------------------------------------------------------------------
 LAYER:  ld (CURD),hl
         push hl
         pop ix
         ld l,(ix+FDR)
         ld h,(ix+FDR+1)
-        ld a,h
-        or l
-        jr z,lay_b              ; layer 1 has no reset image
         ld b,(ix+FDNOUT)
         call LDACC
-        jr lay_w
-lay_b:  ld hl,ACCLO
-        ld de,ACCHI-ACCLO
-        call EXPB
-lay_w:  ld hl,(ACTLIST)
+        ld hl,(ACTLIST)
         call WALK
         jp FINISH
 
@@ -460,11 +505,9 @@ lay_w:  ld hl,(ACTLIST)
 BEGIN:  ld hl,LAYERS
         ld (CURD),hl            ; the layer WALK walks (the dense engine
         ld ix,LAYERS            ; reads its STRIDE)
-        ld hl,ACCLO             ; ACC = layer 1's biases
-        ld de,ACCHI-ACCLO
-        call EXPB
+        call LDBIAS             ; ACC = layer 1's biases
         call QACT
-        call WALK
+        call WALKA
         ld a,(LAYERS+FDNOUT)    ; Q1 = ACC: low bytes, then high bytes
         push af
         ld hl,ACCLO
@@ -482,18 +525,16 @@ beg_w:  ld (hl),' '
 
 ; ---------------------------------------------------------------------------
 ; L1LIST - layer 1 of a step: ACC = Q1 (BEGIN's bias + query share), plus
-; the activation list at HL (CTXACT's: inputs 128..255), then FINISH.
+; the activation list at ACTSP (CTXACT's: inputs 128..255), then FINISH.
 ; STEP calls it; so does the stage API, with a list of its own.
 ; ---------------------------------------------------------------------------
-L1LIST: push hl
-        ld hl,LAYERS
+L1LIST: ld hl,LAYERS
         ld (CURD),hl
         ld hl,Q1
         ld a,(LAYERS+FDNOUT)
         ld b,a
         call LDACC
-        pop hl
-        call WALK
+        call WALKA
         jp FINISH
 
 ; ---------------------------------------------------------------------------
@@ -509,7 +550,7 @@ STEP:   call ENCCTX
 STEPX:                          ; hook: the input vector is complete
         xor a
         ld (CURL),a
-        call CTXACT             ; HL = the context's list
+        call CTXACT             ; ACTSP = the context's list
         call L1LIST             ; layer 1
 STEPL:                          ; hook: layer CURL done
         ld hl,CURL

@@ -123,7 +123,8 @@ func (e *Engine) EncodeContext(recent []byte) ([]int16, uint64, error) {
 // to the query buckets XV and BEGIN is called (biases, QACT's list of the
 // non-zero query inputs, WALK, copied to Q1); then the list of the
 // non-zero x[128..255] is written (where CTXACT writes the context list,
-// with any values instead of multiples of 32) and L1LIST is called on it,
+// with any values instead of multiples of 32), ACTSP points at it and
+// L1LIST is called,
 // as STEP calls it after CTXACT (ACC = Q1, WALK, FINISH). The T-states
 // are the sum of the entry points'. A hidden layer's outputs are read back
 // from the activation list FINISH builds for the next layer (an output
@@ -247,7 +248,7 @@ func fastLayer(m machine, im *Image, li int, x []int16) ([]int16, uint64, error)
 		if err := call("BEGIN"); err != nil {
 			return nil, total, err
 		}
-		m.CPU().HL.SetU16(fastWriteList(m, im, 0, x, trigram.Buckets, trigram.InputSize))
+		m.WriteWord(im.sym("ACTSP"), fastWriteList(m, im, 0, x, trigram.Buckets, trigram.InputSize))
 		if err := call("L1LIST"); err != nil {
 			return nil, total, err
 		}
