@@ -28,6 +28,7 @@ func ExampleEngineKind_Fits() {
 	}
 	// Output:
 	// fast on CP/M 2.2 .COM: yes
+	// dense on CP/M 2.2 .COM: yes
 	// compact on CP/M 2.2 .COM: yes
 }
 
