@@ -142,7 +142,7 @@ func TestBuildEnginesAndPlatforms(t *testing.T) {
 		}
 	}
 	for _, c := range []struct{ flag, value, want string }{
-		{"-engine", "turbo", `-engine: z80ref: unknown engine "turbo" (want auto, fast or compact)`},
+		{"-engine", "turbo", `-engine: z80ref: unknown engine "turbo" (want auto, fast, dense or compact)`},
 		{"-platform", "vic20", `-platform: z80ref: unknown platform "vic20" (want cpm)`},
 	} {
 		_, errs, code := runIn(t, "", "build", "-model", path, "-o", filepath.Join(t.TempDir(), "X"), c.flag, c.value)
