@@ -32,9 +32,14 @@
 // The program is assembled (with mulm/z80ref/asm) from embedded sources:
 // chat.asm (the CP/M user interface) and common.asm (the generation loop
 // and the query encoder), shared by all engines, the engine's code
-// (engine.asm for Compact, fast.asm for Fast), the data part generated
-// from the model (sizes, charset, layer descriptors, biases, packed
-// weights) and the engine's buffer layout (bufs.asm; generated for Fast). The image, its buffers and its stack
+// (engine.asm for Compact; lists.asm with fast.asm or dense.asm for Fast
+// and Dense, their repeated runs written once as text/template
+// definitions and expanded at build time), the generated layout.asm (the
+// layer descriptor's size and field offsets, from one Go table per engine
+// family), the data part generated from the model (sizes, charset, layer
+// descriptors, biases, packed weights) and the engine's buffer layout
+// (bufs.asm; generated from one Go table for Fast and Dense). The image,
+// its buffers and its stack
 // must lie in 0100h..E3FFh, below the CCP of a 64 KB CP/M 2.2 system;
 // Build predicts the memory map before assembling and returns a
 // *MemoryError naming the overflow when they would not. cmd/mulm's "mulm build" writes
@@ -87,8 +92,28 @@
 // activation list. On the reference tinychat model a generation step
 // costs about 0.43 million T-states (median over 20 queries, 0.11 s at
 // 4 MHz; the original's index-list build needs 2.1 million and 45,056
-// bytes), the .COM is 38,376 bytes and INIT takes 8.3 million T-states
+// bytes), the .COM is 38,442 bytes and INIT takes 8.3 million T-states
 // once. "mulm bench" measures every engine on any model.
+//
+// # The dense engine
+//
+// The fast engine's activation lists, FINISH and buffers (lists.asm) with
+// a walk over the packed columns themselves, so that it runs a model of
+// any density: a non-zero input's column is read a byte (four weights) at
+// a time with SP, and each byte jumps to one of 256 handlers that add its
+// four weights times x (x in 1..127; 2x for −2) into the split
+// accumulators; other x take a 16-bit path. INIT writes the handlers into
+// the run-time memory, handler t at offset t of page HPT[t] (one table
+// lookup per byte); the builder chose which stored byte value stands for
+// which four codes so that the handlers pack tightly, ended every column
+// with a sentinel (the model's rarest byte, whose handler checks for the
+// column's end), and copies the dispatch into as many handlers, most
+// frequent bytes first, as the memory holds. A bucket hit by several
+// context n-grams is walked once. It refuses no model for its weights;
+// memory bounds its widths (parity's mustHold: every 256→256→192→128→n
+// model with n ≤ 64). On the reference tinychat model (27 % non-zero) a
+// step costs about 0.67 million T-states (median over 20 queries), the .COM
+// is 39,620 bytes and INIT takes 0.57 million T-states.
 //
 // # Entry points
 //
@@ -103,7 +128,8 @@
 //	PUSHW     A = character: lower-cased into WIN (shifting it left)
 //	BEGIN     Q1 = layer-1 bias + query share; WIN = spaces
 //	STEP      one character: ENCCTX, every layer, ARGMAX; A = index
-//	INIT      one-time start-up (Fast: expand the weights; Compact: nothing)
+//	INIT      one-time start-up (Fast: expand the weights; Dense: write the
+//	          handlers; Compact: nothing)
 //	LAYER     HL = layer descriptor: compute the layer (below)
 //	ARGMAX    A = argmax of the last layer's outputs
 //
@@ -111,8 +137,10 @@
 // vector = f(W·input + bias) between the descriptor's word vectors.
 // Fast: LAYER walks the activation list at ACTLIST and FINISH writes the
 // next list (hidden layers) or LOGITS (words, the last layer); WALK, QACT,
-// CTXACT, FINISH and CPYN are documented in fast.asm; ENCCTX writes the 21
-// n-gram buckets to NGR instead of XV's context half.
+// CTXACT, FINISH, CPYN and L1LIST are documented in lists.asm (shared by
+// the fast and dense engines; each has its own INIT and WALK, in fast.asm
+// and dense.asm); ENCCTX writes the 21 n-gram buckets to NGR instead of
+// XV's context half.
 //
 // Hooks (labels the driver puts PC hooks on): GENQ (once-per-reply work
 // done), STEP (a step begins), STEPX (the input vector complete), STEPL (a
@@ -141,9 +169,10 @@
 // routines: EncodeQuery (ENCQ on a console buffer holding the query),
 // EncodeContext (PUSHW for the last 8 characters of the reply so far,
 // then ENCCTX) and Layer (one layer on any int16 input vector; the
-// compact engine calls LAYER, the fast engine walks an activation list
-// written as its own routines write them, taking BEGIN's and STEP's split
-// path for layer 1). Package mulm/parity compares them with mulm/trigram
+// engines call the entry points STEP calls: LAYER for a layer after the
+// first; for layer 1 the compact engine BEGIN and L1CTX, the list engines
+// BEGIN and L1LIST on an activation list written as their own routines
+// write them). Package mulm/parity compares them with mulm/trigram
 // and infer.DenseLayer.
 //
 // # Adding an engine or a platform
