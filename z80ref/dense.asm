@@ -197,8 +197,8 @@ HTNLEN  equ $ - NEXT
 ; WALK - add every input of an activation list into the accumulators:
 ;      ACC[o] += w[o][i] * x for every entry (column of i, x) and every o.
 ;      in: HL = the list; CURD = the layer (its STRIDE).
-; Per input with x in 1..127: about 230 T to fetch the entry, start the
-; column and leave it at its sentinel; per byte the handler (per non-zero
+; Per input with x in 1..127: about 270 T to fetch the entry, start the
+; column (224 T) and leave it at its sentinel (HT_END, 45 T); per byte the handler (per non-zero
 ; weight 30 T, 51 T with a carry; 4 T per output) and its copy of NEXT
 ; (34 T).
 ; ---------------------------------------------------------------------------
