@@ -65,16 +65,18 @@ xp_col: call XCOL
 ; one block and set PTL/PTH[XCI] to the block's address.
 ;
 ; Decoding registers: IX packed byte, A its remaining codes, C output index,
-; B bytes left, DE +1 list (E = count), HL -1 list (L = count), IY -2 list.
+; B bytes left, DE +1 list (E = count), HL -1 list (L = count), X2P (in
+; memory) -2 list.
 ; A byte whose remaining codes are all 0 is left early; the next byte's
 ; first output is then C rounded up to a multiple of 4.
 XCOL:   ld ix,(XCP)
         ld a,(XSTR)
         ld b,a
         ld c,0
-        ld de,TPP
+        ld hl,TPM2
+        ld (X2P),hl             ; the -2 list (rare: in memory, not IY,
+        ld de,TPP               ; which the Spectrum's ROM owns)
         ld hl,TPM1
-        ld iy,TPM2
 xc_by:  ld a,(ix+0)             ; 19
         inc ix                  ; 10
         or a                    ; 4
@@ -107,16 +109,18 @@ xc_hi:  add a,a
 xc_m1:  ld (hl),c
         inc l
         jp xc_nx
-xc_m2:  ld (iy+0),c
-        inc iy
+xc_m2:  push hl
+        ld hl,(X2P)
+        ld (hl),c
+        inc l
+        ld (X2P),hl
+        pop hl
         jp xc_nx
 xc_put: ld a,e
         ld (XNP),a              ; n+
         ld a,l
         ld (XNM),a              ; n1
-        push iy
-        pop hl
-        ld a,l                  ; n2
+        ld a,(X2P)              ; n2
         ld de,(XWP)
         ld hl,TPM2
         call XPUT

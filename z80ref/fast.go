@@ -263,6 +263,7 @@ var fastExtraBufs = []buf{
 	{name: "XNP", size: 1, comment: "INIT: +1 count of the column"},
 	{name: "XNM", size: 1, comment: "INIT: -1 count of the column"},
 	{name: "XLEFT", size: 1, comment: "INIT: layers left"},
+	{name: "X2P", size: 2, comment: "INIT: the -2 list's write pointer"},
 }
 
 // fastBufs is the fast engine's buffer layout for the given layers.

@@ -322,7 +322,7 @@ FINISH: ld ix,(CURD)
         ld b,(ix+FDNOUT)        ; B = outputs (0 = 256)
         bit 7,(ix+FDFL)
         jp z,FINL
-        ld a,c                  ; IY = fh_t - 4*shift: the entry into the
+        ld a,c                  ; IX = fh_t - 4*shift: the entry into the
         add a,a                 ; chain of 15 shifts below (4 bytes each)
         add a,a
         ld e,a
@@ -330,9 +330,9 @@ FINISH: ld ix,(CURD)
         ld hl,fh_t
         or a
         sbc hl,de
-        push hl
-        pop iy
         ld c,(ix+FLDSZ+FDPT)    ; C = the next layer's PTL page
+        push hl
+        pop ix                  ; (not IY: the Spectrum's ROM owns it)
         ld h,ACCHI/256
         ld l,b
         dec l                   ; L = nout-1
@@ -350,7 +350,7 @@ fh_l:   ld a,(hl)               ; 7   high byte
         dec h                   ; 4
         ld e,(hl)               ; 7   DE = ACC[o] >= 0
         inc h                   ; 4
-        jp (iy)                 ; 8   shift: the last SHIFT pairs below
+        jp (ix)                 ; 8   shift: the last SHIFT pairs below
         srl d                   ; 8   DE >>= 1, 16 T per bit
         rr e
         srl d
