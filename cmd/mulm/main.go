@@ -80,7 +80,7 @@ var synopses = map[string]string{
 	"chat":         "-model M [-z80] [-q QUERY | QUERY...]",
 	"info":         "-model M",
 	"import":       "-npz X.npz -o X.mulm",
-	"build":        "-model M [-o CHAT.COM] [-asm CHAT.ASM] [-lst CHAT.LST] [-map] [-engine auto|fast|compact]",
+	"build":        "-model M [-o CHAT.COM] [-asm CHAT.ASM] [-lst CHAT.LST] [-map] [-engine E] [-platform P]",
 	"bench":        "-model M",
 	"eval":         "-model M -data D[,D2...] [-top N]",
 	"data stats":   "-data D[,D2...] [-max-len N]",
