@@ -27,8 +27,9 @@
 ; Registers in the walk of one column (x in 1..127): SP the column (one
 ; byte a NEXT), DE accumulator (D = ACCLO page, E = output), C = x,
 ; B = 2x, HL the dispatch, A scratch.
-; Other x (0, >= 128 or negative: rare, ReLU outputs are small) take the
-; 16-bit path DW16.
+; An x in 128..254 walks the column twice (127, then x - 127); other x
+; (0, 255 or more, negative: rare, ReLU outputs are small) take the 16-bit
+; path DW16.
 ; ===========================================================================
 
 ; ---------------------------------------------------------------------------
@@ -175,11 +176,14 @@ HTT:    dw HT_M1, HT_P1, HT_M2
 
 ; HT_END starts the handler of the sentinel byte HSENT, which ends every
 ; column: past the column's last byte (SP = COLEND) the column is done,
-; else it is a weight byte like any other.  45 T.
+; else it is a weight byte like any other: 47 T (50 T at the end, to IX:
+; dw_nx, or dw_2 for the second walk of a column).
 HT_END: ld hl,(COLEND)          ; 16
         or a                    ; 4
         sbc hl,sp               ; 15
-        jp z,dw_nx              ; 10
+        jr nz,hte_x             ; 12/7
+        jp (ix)                 ; 8   done: dw_nx (or dw_2, a second walk)
+hte_x:
 HTELEN  equ $ - HT_END
 
 ; ---------------------------------------------------------------------------
@@ -198,7 +202,7 @@ HTNLEN  equ $ - NEXT
 ;      ACC[o] += w[o][i] * x for every entry (column of i, x) and every o.
 ;      in: HL = the list; CURD = the layer (its STRIDE).
 ; Per input with x in 1..127: about 270 T to fetch the entry, start the
-; column (224 T) and leave it at its sentinel (HT_END, 45 T); per byte the handler (per non-zero
+; column (229 T) and leave it at its sentinel (HT_END, 50 T); per byte the handler (per non-zero
 ; weight 30 T, 51 T with a carry; 4 T per output) and its copy of NEXT
 ; (34 T).
 ; ---------------------------------------------------------------------------
@@ -211,6 +215,7 @@ WALKA:  ld a,i                  ; WALKA: the list at ACTSP
         ld a,(ix+FDSTR)
         inc a
         ld (WSTR),a             ; STRIDE + 1
+        ld ix,dw_nx             ; where a column's end goes (HT_END)
 dw_nx:  ld sp,(ACTSP)           ; 20
         pop hl                  ; 10  HL = column of input i (0 = end)
         pop bc                  ; 10  BC = x
@@ -224,8 +229,15 @@ dw_nx:  ld sp,(ACTSP)           ; 20
         ld a,c                  ; 4
         dec a                   ; 4
         cp 127                  ; 7
-        jr nc,DW16              ; 7   x = 0 or x >= 128
-        ld a,c                  ; 4
+        jr c,dw_8               ; 12  x in 1..127
+        cp 253
+        jr nc,DW16              ;     x = 0 or 255
+        sub 126                 ;     x in 128..254: walk the column with
+        ld (WX2),a              ;     127, then with x - 127 (1..127)
+        ld (WCOL),hl
+        ld ix,dw_2
+        ld c,127
+dw_8:   ld a,c                  ; 4
         add a,a                 ; 4
         ld b,a                  ; 4   B = 2x
         ld sp,hl                ; 6   SP walks the column
@@ -236,6 +248,11 @@ dw_nx:  ld sp,(ACTSP)           ; 20
         ld (COLEND),hl          ; 16  past the sentinel
         ld de,ACCLO             ; 10  E = output 0
         jp NEXT                 ; 10
+dw_2:   ld ix,dw_nx             ; the second walk of a column, x - 127
+        ld hl,(WCOL)
+        ld a,(WX2)
+        ld c,a
+        jr dw_8
 
 ; DW16 - the column at HL times any x (BC), with 16-bit additions: per code
 ; 00 nothing, 01 ACC -= x, 10 ACC += x, 11 ACC -= x twice.
@@ -296,4 +313,5 @@ d16_nx: inc l
         dec a
         ld (WCNT),a
         jr nz,d16_by
+        ld ix,dw_nx
         jp dw_nx

@@ -31,7 +31,7 @@ var (
 const (
 	denseHTLen  = 10
 	denseHTNLen = 6
-	denseHTELen = 9
+	denseHTELen = 10
 )
 
 // densePlan is the dense engine's layout of a model's handlers.
@@ -154,6 +154,8 @@ func denseBufList(layers []quant.Layer, p *densePlan) []buf {
 		{name: "WSTR", size: 1, comment: "WALK: STRIDE + 1 of the layer"},
 		{name: "COLEND", size: 2, comment: "WALK: the address past the column's sentinel"},
 		{name: "WCNT", size: 1, comment: "DW16: bytes left"},
+		{name: "WX2", size: 1, comment: "WALK: x - 127, a second walk's value"},
+		{name: "WCOL", size: 2, comment: "WALK: the column of a second walk"},
 	})
 }
 
