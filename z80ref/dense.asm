@@ -91,6 +91,14 @@ hg_c:   ld b,0
         ld hl,HCODE
         add hl,bc
         ld a,(hl)               ; A = its codes
+        ld hl,OPL
+        ld (HOPP),hl            ; no op recorded yet
+        push af
+        ld hl,HSTB              ; HSTB bit t: carries in stubs, else inline
+        call HBIT
+        sbc a,a
+        ld (HSTUB),a            ; FFh: stubs
+        pop af
         ld b,4                  ; four codes
 hg_k:   rlca
         rlca                    ; the next code in bits 1-0
@@ -98,10 +106,23 @@ hg_k:   rlca
         push bc
         and 3
         jr z,hg_z               ; weight 0: no code
+        ld (HCUR),a             ; the code, for its carry stub
         add a,a
         ld l,a
         ld h,0
-        ld bc,HTT-2
+        ld a,(HSTUB)
+        or a
+        jr nz,hg_ts
+        ld bc,HTTI-2            ; carry inline
+        add hl,bc
+        ld a,(hl)
+        inc hl
+        ld h,(hl)
+        ld l,a
+        ld bc,HTILEN
+        ldir
+        jr hg_z
+hg_ts:  ld bc,HTT-2
         add hl,bc
         ld a,(hl)
         inc hl
@@ -109,6 +130,17 @@ hg_k:   rlca
         ld l,a                  ; HL = the template of this code
         ld bc,HTLEN
         ldir
+        ld hl,(HOPP)            ; record the op: where its jr c's
+        dec de                  ; displacement is, and its code
+        ld (hl),e
+        inc hl
+        ld (hl),d
+        inc hl
+        inc de
+        ld a,(HCUR)
+        ld (hl),a
+        inc hl
+        ld (HOPP),hl
 hg_z:   ld a,1Ch                ; inc e: the next output
         ld (de),a
         inc de
@@ -116,27 +148,8 @@ hg_z:   ld a,1Ch                ; inc e: the next output
         pop af
         djnz hg_k
         push bc
-        ld a,c                  ; HINL bit t: a copy of NEXT, else jp NEXT
-        rrca
-        rrca
-        rrca
-        and 1Fh
-        ld l,a
-        ld h,0
-        push de
-        ld de,HINL
-        add hl,de
-        pop de
-        ld a,c
-        and 7
-        ld b,a
-        ld a,(hl)
-        inc b
-hg_b:   dec b
-        jr z,hg_t
-        rrca
-        jr hg_b
-hg_t:   rrca                    ; carry = the bit
+        ld hl,HINL              ; HINL bit t: a copy of NEXT, else jp NEXT
+        call HBIT
         jr c,hg_n
         ex de,hl                ; jp NEXT
         ld (hl),0C3h
@@ -151,18 +164,91 @@ hg_t:   rrca                    ; carry = the bit
 hg_n:   ld hl,NEXT              ; a copy of NEXT
         ld bc,HTNLEN
         ldir
-hg_e:   pop bc
+hg_e:   ld hl,OPL               ; then a carry stub for every op
+hg_st:  ld bc,(HOPP)
+        ld a,l
+        cp c
+        jr nz,hg_s1
+        ld a,h
+        cp b
+        jr z,hg_se              ; all done
+hg_s1:  ld c,(hl)
+        inc hl
+        ld b,(hl)               ; BC = the op's jr c displacement
+        inc hl
+        ld a,e                  ; jr c to the stub at DE: DE - (BC + 1)
+        sub c
+        dec a
+        ld (bc),a
+        ld a,(hl)               ; the op's code
+        inc hl
+        push hl
+        push bc
+        add a,a
+        ld l,a
+        ld h,0
+        ld bc,HST-2
+        add hl,bc
+        ld a,(hl)
+        inc hl
+        ld h,(hl)
+        ld l,a                  ; HL = the stub template of the code
+        ld bc,HSTLEN
+        ldir
+        pop bc
+        ld a,c                  ; its jr back after the op: (BC + 1) - DE
+        inc a
+        sub e
+        dec de
+        ld (de),a
+        inc de
+        pop hl
+        jr hg_st
+hg_se:  pop bc
         ld b,0
         inc c
-        jr nz,hg_s
+        jp nz,hg_s
+        ret
+
+; HBIT - carry = bit C%8 of byte C/8 of the bitmap at HL.  Uses A, B, HL.
+HBIT:   ld a,c
+        rrca
+        rrca
+        rrca
+        and 1Fh
+        add a,l
+        ld l,a
+        jr nc,hb_n
+        inc h
+hb_n:   ld a,c
+        and 7
+        ld b,a
+        ld a,(hl)
+        inc b
+hb_l:   dec b
+        jr z,hb_t
+        rrca
+        jr hb_l
+hb_t:   rrca
         ret
 
 ; The templates INIT copies, HTLEN bytes each (code 01 = -1: ACC[E] -= x,
-; 10 = +1: += x, 11 = -2: -= 2x, with B = 2x < 256), with the carry or
-; borrow into the high byte: 30 T when there is none, 51 T with one.  They
-; are one template ("op"), expanded at build time (Go text/template).
+; 10 = +1: += x, 11 = -2: -= 2x, with B = 2x < 256): 25 T when there is no
+; carry (or borrow) into the high byte; else the jr c goes to the op's
+; stub (HSTLEN bytes, copied after the handler's end) and back, 66 T in
+; all.  INIT sets both displacements.  One template each ("op", "stub"),
+; expanded at build time (Go text/template).
 HTT:    dw HT_M1, HT_P1, HT_M2
 {{define "op"}}{{.L}}:  ld a,(de)               ; 7
+        {{printf "%-24s" .Op}}; 4
+        ld (de),a               ; 7
+        jr c,{{.L}}X            ; 7/12  to the carry stub
+{{.L}}X:
+{{end}}{{template "op" (op "HT_M1" "sub c" "dec a")}}{{template "op" (op "HT_P1" "add a,c" "inc a")}}{{template "op" (op "HT_M2" "sub b" "dec a")}}HTLEN   equ HT_P1 - HT_M1
+; The same ops with the carry inline (for handlers the memory has no room
+; for stubs in): 30 T without a carry, 51 T with one.
+HTTI:   dw HI_M1, HI_P1, HI_M2
+{{define "opi"}}{{.L}}:  ld a,(de)               ; 7
         {{printf "%-24s" .Op}}; 4
         ld (de),a               ; 7
         jr nc,{{.L}}X           ; 12/7
@@ -172,7 +258,15 @@ HTT:    dw HT_M1, HT_P1, HT_M2
         ld (de),a               ; 7
         dec d                   ; 4
 {{.L}}X:
-{{end}}{{template "op" (op "HT_M1" "sub c" "dec a")}}{{template "op" (op "HT_P1" "add a,c" "inc a")}}{{template "op" (op "HT_M2" "sub b" "dec a")}}HTLEN   equ HT_P1 - HT_M1
+{{end}}{{template "opi" (op "HI_M1" "sub c" "dec a")}}{{template "opi" (op "HI_P1" "add a,c" "inc a")}}{{template "opi" (op "HI_M2" "sub b" "dec a")}}HTILEN  equ HI_P1 - HI_M1
+HST:    dw HS_M1, HS_P1, HS_M1
+{{define "stub"}}{{.L}}:  inc d                   ; 4   the carry or borrow
+        ld a,(de)               ; 7
+        {{printf "%-24s" .Cy}}; 4
+        ld (de),a               ; 7
+        dec d                   ; 4
+        jr {{.L}}               ; 12  back after the op
+{{end}}{{template "stub" (op "HS_M1" "" "dec a")}}{{template "stub" (op "HS_P1" "" "inc a")}}HSTLEN  equ HS_P1 - HS_M1
 
 ; HT_END starts the handler of the sentinel byte HSENT, which ends every
 ; column: past the column's last byte (SP = COLEND) the column is done,
@@ -202,9 +296,9 @@ HTNLEN  equ $ - NEXT
 ;      ACC[o] += w[o][i] * x for every entry (column of i, x) and every o.
 ;      in: HL = the list; CURD = the layer (its STRIDE).
 ; Per input with x in 1..127: about 270 T to fetch the entry, start the
-; column (229 T) and leave it at its sentinel (HT_END, 50 T); per byte the handler (per non-zero
-; weight 30 T, 51 T with a carry; 4 T per output) and its copy of NEXT
-; (34 T).
+; column (229 T) and leave it at its sentinel (HT_END, 50 T); per byte
+; the handler (per non-zero weight 25 T, 66 T with a carry; 4 T per
+; output) and its copy of NEXT (34 T).
 ; ---------------------------------------------------------------------------
 WALK:   ld (ACTSP),hl
 WALKA:  ld a,i                  ; WALKA: the list at ACTSP

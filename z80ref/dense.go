@@ -25,11 +25,13 @@ var (
 	denseListsAsm = expandAsm("lists.asm", listsAsmTmpl, listsOptions{Dedupe: true})
 )
 
-// Handler sizes of dense.asm: HTLEN bytes per non-zero weight, one inc e
-// per output, a copy of NEXT (HTNLEN) or a jp NEXT and, for the
-// sentinel's handler, the end check HT_END (HTELEN).
+// Handler sizes of dense.asm: HTLEN bytes per non-zero weight and HSTLEN
+// for its carry stub, one inc e per output, a copy of NEXT (HTNLEN) or a
+// jp NEXT and, for the sentinel's handler, the end check HT_END (HTELEN).
 const (
-	denseHTLen  = 10
+	denseHTLen  = 5
+	denseHSTLen = 7
+	denseHTILen = 10
 	denseHTNLen = 6
 	denseHTELen = 10
 )
@@ -41,9 +43,12 @@ type densePlan struct {
 	// handler's end check costs least.
 	sent int
 	// inline[s] says that the handler of codes s ends with a copy of NEXT
-	// (else with jp NEXT, 3 bytes shorter and 10 T slower): the builder
-	// inlines the most frequent bytes' first, as many as memory holds.
-	inline [256]bool
+	// (else with jp NEXT, 3 bytes shorter and 10 T slower); stub[s] that
+	// its weights' carries go to stubs after it (7 bytes a weight instead
+	// of 5 inline, 3 T a weight faster on average). The builder turns
+	// them on by how many T-states a byte of memory saves, frequent bytes
+	// first, as long as the memory holds.
+	inline, stub [256]bool
 	// code[t] is the byte of codes stored as t; page[t] the page of t's
 	// handler, relative to the handler region; size the region's size.
 	code [256]byte
@@ -53,13 +58,11 @@ type densePlan struct {
 
 // handlerLen is the length of the handler INIT writes for codes s.
 func (p *densePlan) handlerLen(s int) int {
-	nz := 0
-	for k := range 4 {
-		if (s>>(2*k))&3 != 0 {
-			nz++
-		}
+	nz := nonZeroCodes(s)
+	n := denseHTILen*nz + 4 + 3
+	if p.stub[s] {
+		n = (denseHTLen+denseHSTLen)*nz + 4 + 3
 	}
-	n := denseHTLen*nz + 4 + 3
 	if p.inline[s] {
 		n += denseHTNLen - 3
 	}
@@ -123,16 +126,39 @@ func planDense(m *infer.Model, t target) densePlan {
 			p.sent = c
 		}
 	}
-	byFreq := make([]int, 256)
-	for i := range byFreq {
-		byFreq[i] = i
+	// The options, best value (T-states saved per byte of memory, times
+	// the byte's frequency) first: a copy of NEXT saves 10 T a byte for 3
+	// bytes, stubs about 3 T a weight for 2 bytes a weight.
+	type option struct {
+		s     int
+		stub  bool
+		value float64
 	}
-	slices.SortStableFunc(byFreq, func(a, b int) int { return n[b] - n[a] })
+	var opts []option
+	for s := range 256 {
+		opts = append(opts, option{s, false, float64(n[s]) * 10 / 3})
+		if nz := nonZeroCodes(s); nz > 0 {
+			opts = append(opts, option{s, true, float64(n[s]) * 3 / 2})
+		}
+	}
+	slices.SortStableFunc(opts, func(a, b option) int {
+		switch {
+		case a.value > b.value:
+			return -1
+		case a.value < b.value:
+			return 1
+		}
+		return 0
+	})
 	tab := denseTables(m)
-	for k := 256; ; k -= 16 {
-		p.inline = [256]bool{}
-		for _, s := range byFreq[:k] {
-			p.inline[s] = true
+	for k := len(opts); ; k = max(k-16, 0) {
+		p.inline, p.stub = [256]bool{}, [256]bool{}
+		for _, o := range opts[:k] {
+			if o.stub {
+				p.stub[o.s] = true
+			} else {
+				p.inline[o.s] = true
+			}
 		}
 		p.pack()
 		at := t.origin + t.code + tab.tables + tab.weights
@@ -142,6 +168,17 @@ func planDense(m *infer.Model, t target) densePlan {
 			return p
 		}
 	}
+}
+
+// nonZeroCodes is the number of non-zero weights in a byte of codes.
+func nonZeroCodes(s int) int {
+	nz := 0
+	for k := range 4 {
+		if (s>>(2*k))&3 != 0 {
+			nz++
+		}
+	}
+	return nz
 }
 
 // denseBufList returns the dense engine's buffers: the shared ones with
@@ -156,6 +193,10 @@ func denseBufList(layers []quant.Layer, p *densePlan) []buf {
 		{name: "WCNT", size: 1, comment: "DW16: bytes left"},
 		{name: "WX2", size: 1, comment: "WALK: x - 127, a second walk's value"},
 		{name: "WCOL", size: 2, comment: "WALK: the column of a second walk"},
+		{name: "HOPP", size: 2, comment: "INIT: the next free entry of OPL"},
+		{name: "HCUR", size: 1, comment: "INIT: the code of the op being written"},
+		{name: "HSTUB", size: 1, comment: "INIT: FFh when the handler being written has carry stubs"},
+		{name: "OPL", size: 12, comment: "INIT: the handler's ops (jr c displacement address, code)"},
 	})
 }
 
@@ -193,6 +234,15 @@ func denseSources(m *infer.Model, t target) ([]asm.Source, error) {
 		}
 	}
 	writeBytes(&b, inl[:])
+	b.WriteString("; HSTB: bit t%8 of byte t/8 set when handler t puts its carries in stubs.\n")
+	b.WriteString("HSTB:\n")
+	var stb [32]byte
+	for t, s := range code {
+		if p.stub[s] {
+			stb[t/8] |= 1 << (t % 8)
+		}
+	}
+	writeBytes(&b, stb[:])
 	b.WriteString("\n; Weights, column-major, as the compact engine stores them: column i\n")
 	b.WriteString("; (input i) has STRIDE bytes, the first output of a byte in bits 7-6;\n")
 	b.WriteString("; 00 = 0, 01 = -1, 10 = +1, 11 = -2; each byte stored as the value t whose\n")
@@ -240,7 +290,7 @@ BUFS    equ (ENDIMG + 255) / 256 * 256
 // denseTables returns the table and weight sizes denseSources generates.
 func denseTables(m *infer.Model) layout {
 	lay := listTables(m)
-	lay.tables += 2*256 + 1 + 32 // HPT, HCODE, HSENT, HINL
+	lay.tables += 2*256 + 1 + 2*32 // HPT, HCODE, HSENT, HINL, HSTB
 	for _, l := range m.Layers() {
 		lay.weights += l.In // the sentinels
 	}

@@ -1,6 +1,7 @@
 package z80ref
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 )
@@ -13,7 +14,7 @@ func TestDenseSizes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, want := range map[string]int{"HTLEN": denseHTLen, "HTNLEN": denseHTNLen, "HTELEN": denseHTELen} {
+	for name, want := range map[string]int{"HTLEN": denseHTLen, "HSTLEN": denseHSTLen, "HTILEN": denseHTILen, "HTNLEN": denseHTNLen, "HTELEN": denseHTELen} {
 		if got := int(im.Symbols[name]); got != want {
 			t.Errorf("%s = %d in dense.asm, the planner assumes %d", name, got, want)
 		}
@@ -29,4 +30,37 @@ func TestDenseSizes(t *testing.T) {
 			used[k] = true
 		}
 	}
+}
+
+// TestDenseTight builds dense models whose memory is short of a copy of
+// NEXT and carry stubs in every handler, so that the plan mixes handlers
+// with and without them, and checks every stage of their replies against
+// the Go reference.
+func TestDenseTight(t *testing.T) {
+	for _, n := range []int{64, 96} {
+		m := randomModel(t, rand.New(rand.NewPCG(1, 2)), []int{256, 192, 128}, n, 20, 0.73)
+		im, err := Build(m, BuildOptions{Kind: Dense})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := planDense(m, target{origin: TPAStart, memEnd: TPAEnd, code: int(im.Symbols["DATA"]) - TPAStart, stack: 128})
+		var kinds [2][2]int // [inline][stub] counts over the byte values with weights
+		for s := 1; s < 256; s++ {
+			kinds[b2i(p.inline[s])][b2i(p.stub[s])]++
+		}
+		t.Logf("%d outputs: handlers by (copy of NEXT, stubs): %v", n, kinds)
+		mixedStub := kinds[0][1]+kinds[1][1] > 0 && kinds[0][0]+kinds[1][0] > 0
+		mixedNext := kinds[1][0]+kinds[1][1] > 0 && kinds[0][0]+kinds[0][1] > 0
+		if !mixedStub && !mixedNext {
+			t.Fatalf("%d outputs: the plan is not mixed: %v", n, kinds)
+		}
+		checkRepliesKind(t, fmt.Sprintf("dense, %d outputs", n), m, replyQueries[:3], Dense)
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
