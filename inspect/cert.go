@@ -1,0 +1,284 @@
+package inspect
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/google/go-cmp/cmp"
+
+	"mulm/infer"
+	"mulm/quant"
+	"mulm/trigram"
+	"mulm/z80ref"
+)
+
+// Verdicts of a layer.
+const (
+	// VerdictSafe: the symbolic bounds prove that no query of any length the
+	// encoder takes wraps an accumulator of this layer.
+	VerdictSafe = "proved safe"
+	// VerdictWraps: the search found a query that wraps an accumulator.
+	VerdictWraps = "wrapping query found"
+	// VerdictUnknown: neither; the gap is between the bound and the worst found.
+	VerdictUnknown = "unknown"
+)
+
+// LayerVerdict is the certificate's finding for one layer.
+type LayerVerdict struct {
+	Verdict string
+	// Bound is the symbolic bound over every query (the layer's lowest and
+	// highest accumulator bounds).
+	Bound quant.Range
+	// ProvedUpTo is the longest query, in bytes, for which this layer and
+	// every earlier one are proved not to wrap (−1: not even the empty
+	// query).
+	ProvedUpTo int
+	// Worst is the worst accumulator the search found.
+	Worst Worst
+}
+
+// Certificate is the overflow verdict of a model: per layer, proved safe,
+// a wrapping query, or the gap between bound and search.
+type Certificate struct {
+	// Model is the SHA-256 of the model's .mulm encoding, so that a stored
+	// certificate is never shown for another model.
+	Model  string
+	Layers []LayerVerdict
+	// Evals is how many queries the search evaluated.
+	Evals int
+	// Bisected is set when ProvedUpTo was searched for (CertifyOptions.Bisect);
+	// otherwise only the full query length was tried.
+	Bisected bool `json:",omitempty"`
+	// Z80 is set when the first wrapping query was run on the emulated
+	// Z80 and gave the same trace (every input, every layer's outputs,
+	// every character) as Go; Z80Engine names the engine.
+	Z80       bool   `json:",omitempty"`
+	Z80Engine string `json:",omitempty"`
+}
+
+// CertifyOptions steer Certify. The zero value is usable.
+type CertifyOptions struct {
+	Search SearchOptions
+	// Bisect finds, per layer, the longest query length the bounds prove
+	// safe (about eight bound computations instead of one).
+	Bisect bool
+	// Z80 runs the first wrapping query on the emulated Z80 and checks its
+	// trace against Go's.
+	Z80 bool
+}
+
+// ModelHash returns the hex SHA-256 of m's .mulm encoding.
+func ModelHash(m *infer.Model) (string, error) {
+	b, err := m.MarshalBinary()
+	if err != nil {
+		return "", err
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:]), nil
+}
+
+// ErrZ80Disagrees is returned by Certify when the Z80 and Go traces of a
+// wrapping query differ: the parity promise would be broken.
+var ErrZ80Disagrees = errors.New("inspect: the Z80 and Go disagree on a wrapping query")
+
+// Certify bounds every accumulator of m symbolically (quant.AnalyzeSymbolic
+// over every query and every context window the charset can form) and
+// searches for wrapping queries (SearchWrap), and combines the two into a
+// verdict per layer.
+func Certify(m *infer.Model, opt CertifyOptions) (*Certificate, error) {
+	hash, err := ModelHash(m)
+	if err != nil {
+		return nil, err
+	}
+	layers := m.Layers()
+	cs := m.Charset()
+	full := quant.AnalyzeSymbolic(layers, quant.ModelDomain(cs, trigram.MaxQueryLen))
+	c := &Certificate{Model: hash, Layers: make([]LayerVerdict, len(layers)), Bisected: opt.Bisect}
+	// provedUpTo[li]: the longest query length proved for layers 0..li.
+	proved := make([]int, len(layers))
+	for li := range proved {
+		proved[li] = -1
+	}
+	record := func(n int, rep quant.OverflowReport) {
+		for li := range rep.Layers {
+			if len(rep.Layers[li].Wrapping) > 0 {
+				break
+			}
+			proved[li] = max(proved[li], n)
+		}
+	}
+	record(trigram.MaxQueryLen, full)
+	if opt.Bisect {
+		for li := range proved {
+			if proved[li] == trigram.MaxQueryLen {
+				continue
+			}
+			// Binary search for the longest length proved for layer li.
+			lo, hi := proved[li], trigram.MaxQueryLen
+			for lo+1 < hi {
+				mid := (lo + hi) / 2
+				rep := quant.AnalyzeSymbolic(layers, quant.ModelDomain(cs, mid))
+				record(mid, rep)
+				if proved[li] >= mid {
+					lo = mid
+				} else {
+					hi = mid
+				}
+			}
+		}
+	}
+	ws := SearchWrap(m, opt.Search)
+	c.Evals = ws.Evals
+	for li := range layers {
+		lr := full.Layers[li]
+		v := LayerVerdict{Bound: quant.Range{Min: lr.Min, Max: lr.Max, CanWrap: len(lr.Wrapping) > 0},
+			ProvedUpTo: proved[li], Worst: ws.Layers[li]}
+		switch {
+		case proved[li] == trigram.MaxQueryLen:
+			v.Verdict = VerdictSafe
+		case ws.Layers[li].Wraps():
+			v.Verdict = VerdictWraps
+		default:
+			v.Verdict = VerdictUnknown
+		}
+		c.Layers[li] = v
+	}
+	if first := ws.Wrapping(); opt.Z80 && first >= 0 {
+		if err := c.checkZ80(m, ws.Layers[first].Query); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+func (c *Certificate) checkZ80(m *infer.Model, q string) error {
+	e, err := z80ref.NewEngine(m, z80ref.Auto)
+	if err != nil {
+		return fmt.Errorf("inspect: Z80 check: %w", err)
+	}
+	got, _, err := e.Trace(q)
+	if err != nil {
+		return fmt.Errorf("inspect: Z80 check: %w", err)
+	}
+	want := m.Trace(q)
+	if d := cmp.Diff(want, got); d != "" {
+		return fmt.Errorf("%w: query %q (-Go +Z80):\n%s", ErrZ80Disagrees, q, d)
+	}
+	c.Z80, c.Z80Engine = true, e.Image().Kind.String()
+	return nil
+}
+
+// WriteText prints the certificate, one line per layer.
+func (c *Certificate) WriteText(w io.Writer) error {
+	for li, v := range c.Layers {
+		var line string
+		switch v.Verdict {
+		case VerdictSafe:
+			line = fmt.Sprintf("proved safe: every accumulator in [%d, %d]", v.Bound.Min, v.Bound.Max)
+		case VerdictWraps:
+			line = fmt.Sprintf("wrapping query found: neuron %d reaches %d at step %d of %s",
+				v.Worst.Neuron, v.Worst.Acc, v.Worst.Step, Abbrev(v.Worst.Query))
+		default:
+			line = fmt.Sprintf("unknown: bound [%d, %d], worst found %d (neuron %d, %s)",
+				v.Bound.Min, v.Bound.Max, v.Worst.Acc, v.Worst.Neuron, Abbrev(v.Worst.Query))
+		}
+		if v.Verdict != VerdictSafe && c.Bisected {
+			if v.ProvedUpTo >= 0 {
+				line += fmt.Sprintf("; proved safe for queries up to %d bytes", v.ProvedUpTo)
+			} else {
+				line += "; not proved even for the empty query"
+			}
+		}
+		if _, err := fmt.Fprintf(w, "layer %d: %s\n", li+1, line); err != nil {
+			return err
+		}
+	}
+	var extra string
+	if c.Z80 {
+		extra = fmt.Sprintf("; the first wrapping query gives the same trace on the Z80 (%s engine) as in Go", c.Z80Engine)
+	}
+	_, err := fmt.Fprintf(w, "(%d queries searched%s)\n", c.Evals, extra)
+	return err
+}
+
+// Abbrev quotes a query, shortening a long run of one repeated pattern.
+func Abbrev(q string) string {
+	for p := 1; p <= 4 && p < len(q); p++ {
+		if len(q) >= 3*p && strings.Repeat(q[:p], len(q)/p+1)[:len(q)] == q {
+			return fmt.Sprintf("%q×%d (%d bytes)", q[:p], len(q)/p, len(q))
+		}
+	}
+	if len(q) > 40 {
+		return fmt.Sprintf("%q… (%d bytes)", q[:40], len(q))
+	}
+	return fmt.Sprintf("%q", q)
+}
+
+// SidecarPath is where the certificate of the model file path is stored.
+func SidecarPath(model string) string { return model + ".cert.json" }
+
+// ErrCertificate is wrapped by every error ReadCertificate returns for a
+// malformed certificate.
+var ErrCertificate = errors.New("malformed certificate")
+
+// WriteFile stores c as JSON at path.
+func (c *Certificate) WriteFile(path string) error {
+	b, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// ParseCertificate decodes a certificate and checks that it is complete and
+// consistent for m.
+func ParseCertificate(b []byte, m *infer.Model) (*Certificate, error) {
+	var c Certificate
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCertificate, err)
+	}
+	hash, err := ModelHash(m)
+	if err != nil {
+		return nil, err
+	}
+	if c.Model != hash {
+		return nil, fmt.Errorf("%w: made for model %.12s…, not this one (%.12s…)", ErrCertificate, c.Model, hash)
+	}
+	if len(c.Layers) != m.NumLayers() {
+		return nil, fmt.Errorf("%w: %d layers, the model has %d", ErrCertificate, len(c.Layers), m.NumLayers())
+	}
+	for i, v := range c.Layers {
+		switch {
+		case v.Verdict != VerdictSafe && v.Verdict != VerdictWraps && v.Verdict != VerdictUnknown:
+			return nil, fmt.Errorf("%w: layer %d: verdict %q", ErrCertificate, i+1, v.Verdict)
+		case v.ProvedUpTo < -1 || v.ProvedUpTo > trigram.MaxQueryLen:
+			return nil, fmt.Errorf("%w: layer %d: ProvedUpTo %d, want -1..%d", ErrCertificate, i+1, v.ProvedUpTo, trigram.MaxQueryLen)
+		case (v.Verdict == VerdictSafe) != (v.ProvedUpTo == trigram.MaxQueryLen):
+			return nil, fmt.Errorf("%w: layer %d: verdict %q with ProvedUpTo %d", ErrCertificate, i+1, v.Verdict, v.ProvedUpTo)
+		case v.Verdict == VerdictWraps && !Wraps(v.Worst.Acc):
+			return nil, fmt.Errorf("%w: layer %d: wrapping query with accumulator %d", ErrCertificate, i+1, v.Worst.Acc)
+		case v.Worst.Neuron < 0 || v.Worst.Neuron >= m.Layer(i).Out:
+			return nil, fmt.Errorf("%w: layer %d: neuron %d", ErrCertificate, i+1, v.Worst.Neuron)
+		}
+	}
+	return &c, nil
+}
+
+// ReadCertificate reads the certificate stored at path for m.
+func ReadCertificate(path string, m *infer.Model) (*Certificate, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	c, err := ParseCertificate(b, m)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
