@@ -266,6 +266,11 @@ func ParseCertificate(b []byte, m *infer.Model) (*Certificate, error) {
 		case v.Worst.Neuron < 0 || v.Worst.Neuron >= m.Layer(i).Out:
 			return nil, fmt.Errorf("%w: layer %d: neuron %d", ErrCertificate, i+1, v.Worst.Neuron)
 		}
+		if v.Verdict == VerdictWraps { // cheap to re-check: one reply
+			if got := Evaluate(m, v.Worst.Query)[i]; got.Acc != v.Worst.Acc {
+				return nil, fmt.Errorf("%w: layer %d: the wrapping query gives accumulator %d, not %d", ErrCertificate, i+1, got.Acc, v.Worst.Acc)
+			}
+		}
 	}
 	return &c, nil
 }

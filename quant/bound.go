@@ -124,7 +124,7 @@ func AnalyzeSymbolic(layers []Layer, d Domain) OverflowReport {
 }
 
 // boundOne returns an upper bound of sign·acc for neuron o of layer li
-// (sign ±1), rounded outwards to an integer.
+// (sign ±1), an integer.
 func boundOne(layers []Layer, relaxes [][]relax, li, o int, sign float64, d Domain, ctx *contextMax) int64 {
 	l := &layers[li]
 	coef := make([]float64, l.In)
@@ -162,9 +162,10 @@ func boundOne(layers []Layer, relaxes [][]relax, li, o int, sign float64, d Doma
 		coef = next
 	}
 	v := c + maxQuery(coef[:trigram.Buckets], d.MaxQuery) + ctx.max(coef[trigram.Buckets:])
-	// Float sums of integers and slopes ≤ 1 over a few thousand terms
-	// err far below 1e-3; round outwards past that margin.
-	return int64(math.Ceil(v + 1e-3 + 1e-9*math.Abs(v)))
+	// Accumulators are integers, so the bound rounds down to one; float
+	// sums of integers and slopes ≤ 1 over a few thousand terms err far
+	// below the margin added first.
+	return int64(math.Floor(v + 1e-3 + 1e-9*math.Abs(v)))
 }
 
 // maxQuery is the largest coef·q over the query simplex: all the mass on

@@ -1,0 +1,202 @@
+package inspect
+
+import (
+	"errors"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+
+	"mulm/infer"
+	"mulm/internal/randmodel"
+	"mulm/quant"
+)
+
+// TestAccumulatorsMatchTrace: wrapping each accumulator to int16, shifting
+// and applying ReLU must give exactly the outputs the engine recorded.
+func TestAccumulatorsMatchTrace(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	m := randmodel.Model(rng, randmodel.Options{Hidden: []int{40, 20}, Wrap: true})
+	layers := m.Layers()
+	wrapped := 0
+	for range 20 {
+		tr := m.Trace(randmodel.Query(rng, 60, true))
+		for s, accs := range Accumulators(layers, tr) {
+			for li, acc := range accs {
+				for o, a := range acc {
+					if Wraps(a) {
+						wrapped++
+					}
+					y := int16(a) >> layers[li].Shift
+					if li < len(layers)-1 && y < 0 {
+						y = 0
+					}
+					if y != tr.Steps[s].Layers[li][o] {
+						t.Fatalf("step %d layer %d neuron %d: accumulator %d gives %d, the engine %d", s, li+1, o, a, y, tr.Steps[s].Layers[li][o])
+					}
+				}
+			}
+		}
+	}
+	if wrapped == 0 {
+		t.Fatal("the wrapping model never wrapped: the test proves nothing")
+	}
+}
+
+// wideModel has one hidden neuron that sums every query bucket: a query
+// of one repeated letter drives it to (8160+bias)>>2, and the output
+// neuron adds that eight times over 32767 only for long queries.
+func wideModel(t *testing.T, outW int8) *infer.Model {
+	t.Helper()
+	w1 := make([]int8, 256)
+	for i := range 128 {
+		w1[i] = 1
+	}
+	l1 := quant.Layer{In: 256, Out: 1, Shift: 0, W: w1, Bias: []int16{0}}
+	l2 := quant.Layer{In: 1, Out: 2, Shift: 2, W: []int8{outW, -1}, Bias: []int16{0, 0}}
+	m, err := infer.New([]byte("A\x00"), []quant.Layer{l1, l2}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestCertifySafeAndWrapping(t *testing.T) {
+	// Layer 1 reaches 8160 (255 windows); layer 2's −1 weight gives
+	// −8160 at worst: safe everywhere.
+	safe, err := Certify(wideModel(t, 1), CertifyOptions{Bisect: true, Search: SearchOptions{Evals: 100}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for li, v := range safe.Layers {
+		if v.Verdict != VerdictSafe || v.ProvedUpTo != 255 {
+			t.Errorf("safe model layer %d: %+v", li+1, v)
+		}
+	}
+	// With shift 0 on layer 1 and weight −2 … there is no bigger weight
+	// than +1, so make layer 1 wrap instead: bias near the top.
+	m := wideModel(t, 1)
+	ls := m.Layers()
+	ls[0].Bias[0] = 30000 // 30000 + 32·n wraps once n ≥ 87
+	wm, err := infer.New(m.Charset(), ls, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Certify(wm, CertifyOptions{Bisect: true, Z80: !testing.Short(), Search: SearchOptions{Evals: 200}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := c.Layers[0]
+	if v.Verdict != VerdictWraps || !v.Worst.Wraps() {
+		t.Fatalf("layer 1: %+v, want a wrapping query", v)
+	}
+	// 30000 + 32·n + 672·0 ≤ 32767 iff n ≤ 86: the bisection must find
+	// exactly 86.
+	if v.ProvedUpTo != 86 {
+		t.Errorf("layer 1 proved up to %d bytes, want 86", v.ProvedUpTo)
+	}
+	if got := Evaluate(wm, v.Worst.Query)[0].Acc; got != v.Worst.Acc || !Wraps(got) {
+		t.Errorf("re-evaluating the wrapping query gives %d, stored %d", got, v.Worst.Acc)
+	}
+	if !testing.Short() && !c.Z80 {
+		t.Error("the wrapping query was not checked on the Z80")
+	}
+	var sb strings.Builder
+	c.WriteText(&sb)
+	if !strings.Contains(sb.String(), "layer 1: wrapping query found") || !strings.Contains(sb.String(), "proved safe for queries up to 86 bytes") {
+		t.Errorf("text:\n%s", sb.String())
+	}
+
+	// The sidecar round-trips and is refused for another model.
+	path := t.TempDir() + "/m.cert.json"
+	if err := c.WriteFile(path); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadCertificate(path, wm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Layers[0].Worst != c.Layers[0].Worst || back.Model != c.Model {
+		t.Errorf("round trip: %+v, want %+v", back, c)
+	}
+	if _, err := ReadCertificate(path, m); !errors.Is(err, ErrCertificate) || !strings.Contains(err.Error(), "not this one") {
+		t.Errorf("certificate of another model: %v", err)
+	}
+	b, _ := os.ReadFile(path)
+	bad := strings.Replace(string(b), `"ProvedUpTo": 86`, `"ProvedUpTo": 300`, 1)
+	if _, err := ParseCertificate([]byte(bad), wm); !errors.Is(err, ErrCertificate) || !strings.Contains(err.Error(), "ProvedUpTo 300") {
+		t.Errorf("ProvedUpTo 300: %v", err)
+	}
+}
+
+func TestSearchFindsRepeatedLetterWrap(t *testing.T) {
+	// Only the bucket of "zzz" counts, with weight +1, and layer 1 has
+	// shift 0: a run of z gives up to 32·253 = 8096 per neuron, and layer
+	// 2 adds five copies: 40480 wraps, and nothing much shorter than a
+	// 205-byte run of z does.
+	w1 := make([]int8, 5*256)
+	b := hashBucket("zzz")
+	for o := range 5 {
+		w1[o*256+b] = 1
+	}
+	l1 := quant.Layer{In: 256, Out: 5, Shift: 0, W: w1, Bias: make([]int16, 5)}
+	l2 := quant.Layer{In: 5, Out: 2, Shift: 2, W: []int8{1, 1, 1, 1, 1, 0, 0, 0, 0, 0}, Bias: []int16{0, 0}}
+	m, err := infer.New([]byte("A\x00"), []quant.Layer{l1, l2}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := SearchWrap(m, SearchOptions{Evals: 150})
+	w := res.Layers[1]
+	if !w.Wraps() || !strings.Contains(w.Query, "zzzz") {
+		t.Fatalf("layer 2 worst %+v, want a wrap by a run of z", w)
+	}
+	if res.Wrapping() != 1 {
+		t.Errorf("Wrapping() = %d, want 1", res.Wrapping())
+	}
+}
+
+func hashBucket(tri string) int {
+	h := 0
+	for i := range len(tri) {
+		h = (h*31 + int(tri[i])) % 65536
+	}
+	return h % 128
+}
+
+func FuzzParseCertificate(f *testing.F) {
+	m := wideModelF(f)
+	c, err := Certify(m, CertifyOptions{Search: SearchOptions{Evals: 20}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	path := f.TempDir() + "/c.json"
+	c.WriteFile(path)
+	b, _ := os.ReadFile(path)
+	f.Add(b)
+	f.Add([]byte("{}"))
+	f.Add([]byte(`{"Layers":[{"Verdict":"proved safe","ProvedUpTo":255}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c, err := ParseCertificate(b, m)
+		if err != nil {
+			if !errors.Is(err, ErrCertificate) {
+				t.Fatalf("error does not wrap ErrCertificate: %v", err)
+			}
+			return
+		}
+		var sb strings.Builder
+		if err := c.WriteText(&sb); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func wideModelF(f *testing.F) *infer.Model {
+	w1 := make([]int8, 256)
+	l1 := quant.Layer{In: 256, Out: 1, Shift: 0, W: w1, Bias: []int16{0}}
+	l2 := quant.Layer{In: 1, Out: 2, Shift: 2, W: []int8{1, -1}, Bias: []int16{0, 0}}
+	m, err := infer.New([]byte("A\x00"), []quant.Layer{l1, l2}, 4)
+	if err != nil {
+		f.Fatal(err)
+	}
+	return m
+}
