@@ -30,6 +30,7 @@ var commands = []command{
 	{"cpm", "run a CP/M program on the emulated Z80 (-stats for T-states)", runCPM},
 	{"zx", "run a .TAP in the emulated ZX Spectrum 48K (-png screenshot, -stats)", runZX},
 	{"eval", "sequence exact-match of a model on query|response data", runEval},
+	{"inspect", "pictures and numbers of a model (PNG + HTML), -sensitivity per layer", runInspect},
 	{"data", "data stats|balance: class counts, ceiling, resampling", runData},
 	{"serve", "serve the browser playground (the Z80 chat at 4 MHz)", runServe},
 	{"web", "write the browser playground as static files", runWeb},
