@@ -200,3 +200,38 @@ func wideModelF(f *testing.F) *infer.Model {
 	}
 	return m
 }
+
+// TestProbeMarginAgreesWithReply: the teacher-forced margin is ≥ 0 exactly
+// when the engine answers the wanted reply.
+func TestProbeMarginAgreesWithReply(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	m := randmodel.Model(rng, randmodel.Options{Hidden: []int{30}, MaxLen: 6})
+	for i := range 60 {
+		q := randmodel.Query(rng, 20, false)
+		want := m.Reply(q)
+		p, err := newProber(m, want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mg := p.marginOf(q); mg < 0 {
+			t.Fatalf("query %q: reply %q but margin %d", q, want, mg)
+		}
+		other := m.Reply(randmodel.Query(rng, 20, false))
+		if other == want {
+			continue
+		}
+		if mg := p.marginOf(randmodel.Query(rng, 0, false) + q[:len(q)/2]); mg >= 0 && m.Reply(q[:len(q)/2]) != want {
+			t.Fatalf("%d: margin %d ≥ 0 for %q whose reply is %q, not %q", i, mg, q[:len(q)/2], m.Reply(q[:len(q)/2]), want)
+		}
+	}
+	r, err := Probe(m, m.Reply("hello"), ProbeOptions{Words: []string{"hello", "xyz"}, Beam: 3, MaxLen: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Words) == 0 || r.Words[0].Margin < 0 || r.WordsTried != 6 {
+		t.Errorf("dictionary: %+v (of %d)", r.Words, r.WordsTried)
+	}
+	if _, err := Probe(m, "\x01", ProbeOptions{}); !errors.Is(err, ErrNotInCharset) {
+		t.Errorf("unprintable reply: %v", err)
+	}
+}

@@ -31,6 +31,7 @@ var commands = []command{
 	{"zx", "run a .TAP in the emulated ZX Spectrum 48K (-png screenshot, -stats)", runZX},
 	{"eval", "sequence exact-match of a model on query|response data", runEval},
 	{"inspect", "pictures and numbers of a model (PNG + HTML), -sensitivity per layer", runInspect},
+	{"probe", "search queries that make a model give a reply (e.g. the guess secret)", runProbe},
 	{"data", "data stats|balance: class counts, ceiling, resampling", runData},
 	{"serve", "serve the browser playground (the Z80 chat at 4 MHz)", runServe},
 	{"web", "write the browser playground as static files", runWeb},
