@@ -119,12 +119,12 @@ func Certify(m *infer.Model, opt CertifyOptions) (*Certificate, error) {
 			if proved[li] == trigram.MaxQueryLen {
 				continue
 			}
-			// Binary search for the longest length proved for layer li.
+			// Binary search for the longest length proved for layer li;
+			// the bounds of layers 0..li depend only on those layers.
 			lo, hi := proved[li], trigram.MaxQueryLen
 			for lo+1 < hi {
 				mid := (lo + hi) / 2
-				rep := quant.AnalyzeSymbolic(layers, quant.ModelDomain(cs, mid))
-				record(mid, rep)
+				record(mid, quant.AnalyzeSymbolic(layers[:li+1], quant.ModelDomain(cs, mid)))
 				if proved[li] >= mid {
 					lo = mid
 				} else {

@@ -51,13 +51,31 @@ type SearchOptions struct {
 	MaxLen int
 	// Seed seeds the random mutations.
 	Seed uint64
+	// Alphabet is the bytes queries are made of (default printable ASCII;
+	// upper-case letters are left out, the encoder folds them). AllBytes
+	// is every byte but the space and the upper-case letters.
+	Alphabet []byte
 }
 
-// printable is the alphabet of the search: printable ASCII without the
-// upper case letters (the encoder folds them to lower case).
+// AllBytes is every byte value the query encoder tells apart, but the
+// space (which is trimmed at the ends): for a search over every query the
+// Go engine accepts, not only those one can type.
+var AllBytes = func() []byte {
+	var b []byte
+	for c := 0; c < 256; c++ {
+		if c != ' ' && (c < 'A' || c > 'Z') {
+			b = append(b, byte(c))
+		}
+	}
+	return b
+}()
+
+// printable is the default alphabet of the search: printable ASCII without
+// the space and the upper case letters (the encoder folds them to lower
+// case).
 var printable = func() []byte {
 	var b []byte
-	for c := byte(' '); c <= '~'; c++ {
+	for c := byte('!'); c <= '~'; c++ {
 		if c < 'A' || c > 'Z' {
 			b = append(b, c)
 		}
@@ -134,7 +152,11 @@ func SearchWrap(m *infer.Model, opt SearchOptions) WrapSearch {
 		return strings.Repeat(p, opt.MaxLen/len(p)+1)[:opt.MaxLen]
 	}
 	var starts []string
-	for _, c := range printable[1:] {
+	alpha := opt.Alphabet
+	if len(alpha) == 0 {
+		alpha = printable
+	}
+	for _, c := range alpha {
 		starts = append(starts, fill(string(c)))
 	}
 	for _, s := range opt.Seeds {
@@ -160,10 +182,41 @@ func SearchWrap(m *infer.Model, opt SearchOptions) WrapSearch {
 		})
 		pools[li] = pools[li][:min(len(pools[li]), 6)]
 	}
+	// Pairs of the best single characters: alternating, and one run after
+	// the other.
+	var pairs []string
+	for li := range pools {
+		for _, a := range pools[li][:min(len(pools[li]), 3)] {
+			for _, b := range pools[li][:min(len(pools[li]), 3)] {
+				if a.q != b.q && len(a.q) > 0 && len(b.q) > 0 {
+					pairs = append(pairs, fill(a.q[:1]+b.q[:1]), a.q[:opt.MaxLen/2]+b.q[:opt.MaxLen-opt.MaxLen/2])
+				}
+			}
+		}
+	}
+	for _, q := range pairs {
+		if res.Evals >= opt.Evals {
+			break
+		}
+		for li, w := range try(q) {
+			if i := slices.IndexFunc(pools[li], func(c cand) bool { return c.score < excess(w.Acc) }); i >= 0 {
+				pools[li][len(pools[li])-1] = cand{q, excess(w.Acc)}
+				slices.SortStableFunc(pools[li], func(a, b cand) int {
+					switch {
+					case a.score > b.score:
+						return -1
+					case a.score < b.score:
+						return 1
+					}
+					return 0
+				})
+			}
+		}
+	}
 	for round := 0; res.Evals < opt.Evals && len(pools[0]) > 0; round++ {
 		li := round % len(pools)
 		i := rng.IntN(len(pools[li]))
-		q := mutate(rng, pools[li][i].q, opt.MaxLen, fill)
+		q := mutate(rng, pools[li][i].q, alpha, fill)
 		if s := excess(try(q)[li].Acc); s > pools[li][i].score {
 			pools[li][i] = cand{q, s}
 		}
@@ -171,10 +224,17 @@ func SearchWrap(m *infer.Model, opt SearchOptions) WrapSearch {
 	return res
 }
 
-func mutate(rng *rand.Rand, q string, maxLen int, fill func(string) string) string {
+func mutate(rng *rand.Rand, q string, alpha []byte, fill func(string) string) string {
 	b := []byte(q)
-	rc := func() byte { return printable[1+rng.IntN(len(printable)-1)] }
-	switch k := rng.IntN(5); {
+	rc := func() byte { return alpha[rng.IntN(len(alpha))] }
+	switch k := rng.IntN(6); {
+	case k == 5 && len(b) > 1: // a block of one character replaced by another's run
+		i := rng.IntN(len(b))
+		j := i + 1 + rng.IntN(len(b)-i)
+		c := b[rng.IntN(len(b))]
+		for x := i; x < j; x++ {
+			b[x] = c
+		}
 	case k == 0 && len(b) > 0: // one character
 		b[rng.IntN(len(b))] = rc()
 	case k == 1 && len(b) > 0: // every occurrence of one character
@@ -201,5 +261,5 @@ func mutate(rng *rand.Rand, q string, maxLen int, fill func(string) string) stri
 			b[i] = c
 		}
 	}
-	return strings.TrimSpace(string(b))
+	return strings.Trim(string(b), " ")
 }

@@ -44,32 +44,51 @@ func ModelDomain(charset []byte, maxQuery int) Domain {
 	return Domain{MaxQuery: maxQuery, Alphabet: alpha}
 }
 
+// policies is the number of lower relaxations tried for unstable neurons.
+const policies = 3
+
 // relax is the linear relaxation of one hidden neuron's output
 // y = max(0, acc >> shift) in terms of its accumulator:
-// lA·acc + lB ≤ y ≤ uA·acc + uB.
-type relax struct{ lA, lB, uA, uB float64 }
+// lA[p]·acc + lB[p] ≤ y ≤ uA·acc + uB, for each lower-bound policy p.
+type relax struct {
+	lA, lB [policies]float64
+	uA, uB float64
+}
 
 // relaxNeuron relaxes y = max(0, floor(acc/2^s)) for acc in [lo, hi]. A
 // neuron that can wrap outputs anything in [0, 32767>>s].
 func relaxNeuron(lo, hi int64, s uint8) relax {
 	d := float64(int64(1) << s)
 	errB := (d - 1) / d // floor(a/d) ≥ a/d − (d−1)/d for integer a
+	var r relax
 	switch {
 	case lo < math.MinInt16 || hi > math.MaxInt16:
-		return relax{uB: float64(int64(math.MaxInt16) >> s)}
+		r.uB = float64(int64(math.MaxInt16) >> s)
+		return r
 	case hi < int64(d): // floor(acc/d) ≤ 0: the output is 0
-		return relax{}
+		return r
 	case lo >= 0:
-		return relax{lA: 1 / d, lB: -errB, uA: 1 / d}
+		r.uA = 1 / d
+		for p := range policies {
+			r.lA[p], r.lB[p] = 1/d, -errB
+		}
+		return r
 	}
 	// Unstable: max(0, a/d) is convex and above y; its chord from lo to
-	// hi is an upper bound. Below: y ≥ 0 and y ≥ a/d − errB; take the
-	// second when the positive side is the larger (DeepPoly's choice).
+	// hi is an upper bound. Below, y ≥ t·(a/d − errB) for every t in
+	// [0, 1] (a mix of y ≥ 0 and y ≥ a/d − errB). Which t is best depends
+	// on the bound being computed, so three are tried and the tightest
+	// result kept: t = 0, t = 1 when the positive side is the larger
+	// (DeepPoly's choice), and the chord's own slope (CROWN's).
 	l, h := float64(lo), float64(hi)
 	k := (h / d) / (h - l)
-	r := relax{uA: k, uB: -k * l}
+	r.uA, r.uB = k, -k*l
+	ts := [policies]float64{0, 0, k * d}
 	if h > -l {
-		r.lA, r.lB = 1/d, -errB
+		ts[1] = 1
+	}
+	for p, t := range ts {
+		r.lA[p], r.lB[p] = t/d, -t*errB
 	}
 	return r
 }
@@ -78,8 +97,9 @@ func relaxNeuron(lo, hi int64, s uint8) relax {
 // symbolic linear bound propagation (DeepPoly-style back-substitution):
 // each accumulator's upper and lower bounds are linear functions of the
 // model's inputs, built by replacing every hidden neuron with the linear
-// relaxation of its shift and ReLU (exact for neurons whose accumulator
-// keeps one sign) and substituting back down to the input vector, where
+// relaxation of its shift and ReLU (exact up to the shift's rounding for
+// neurons whose accumulator keeps one sign; for the others several lower
+// relaxations are tried and the tightest bound kept) and substituting back down to the input vector, where
 // the linear function is maximized over the domain: exactly over the
 // context windows, over the query simplex for the query. A neuron whose
 // bounds leave the int16 range may wrap; later layers then take its
@@ -98,8 +118,11 @@ func AnalyzeSymbolic(layers []Layer, d Domain) OverflowReport {
 		for w := range workers {
 			wg.Go(func() {
 				for o := w; o < l.Out; o += workers {
-					lo := -boundOne(layers, relaxes, li, o, -1, d, ctx)
-					hi := boundOne(layers, relaxes, li, o, 1, d, ctx)
+					lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
+					for p := range policies {
+						lo = max(lo, -boundOne(layers, relaxes, li, o, -1, p, d, ctx))
+						hi = min(hi, boundOne(layers, relaxes, li, o, 1, p, d, ctx))
+					}
 					lr.Neurons[o] = Range{Min: lo, Max: hi, CanWrap: lo < math.MinInt16 || hi > math.MaxInt16}
 				}
 			})
@@ -124,8 +147,8 @@ func AnalyzeSymbolic(layers []Layer, d Domain) OverflowReport {
 }
 
 // boundOne returns an upper bound of sign·acc for neuron o of layer li
-// (sign ±1), an integer.
-func boundOne(layers []Layer, relaxes [][]relax, li, o int, sign float64, d Domain, ctx *contextMax) int64 {
+// (sign ±1), an integer, using the given lower-relaxation policy.
+func boundOne(layers []Layer, relaxes [][]relax, li, o int, sign float64, policy int, d Domain, ctx *contextMax) int64 {
 	l := &layers[li]
 	coef := make([]float64, l.In)
 	for i, w := range l.Row(o) {
@@ -147,7 +170,7 @@ func boundOne(layers []Layer, relaxes [][]relax, li, o int, sign float64, d Doma
 			if cj > 0 {
 				a, c = cj*r.uA, c+cj*r.uB
 			} else {
-				a, c = cj*r.lA, c+cj*r.lB
+				a, c = cj*r.lA[policy], c+cj*r.lB[policy]
 			}
 			if a == 0 {
 				continue
