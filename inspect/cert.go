@@ -55,11 +55,10 @@ type Certificate struct {
 	// Bisected is set when ProvedUpTo was searched for (CertifyOptions.Bisect);
 	// otherwise only the full query length was tried.
 	Bisected bool `json:",omitempty"`
-	// Z80 is set when the first wrapping query was run on the emulated
-	// Z80 and gave the same trace (every input, every layer's outputs,
-	// every character) as Go; Z80Engine names the engine.
-	Z80       bool   `json:",omitempty"`
-	Z80Engine string `json:",omitempty"`
+	// Z80Engines names the Z80 engines (z80ref.Engines that hold the
+	// model) on which the first wrapping query was run and gave the same
+	// trace as Go: every input, every layer's outputs, every character.
+	Z80Engines []string `json:",omitempty"`
 }
 
 // CertifyOptions steer Certify. The zero value is usable.
@@ -158,19 +157,27 @@ func Certify(m *infer.Model, opt CertifyOptions) (*Certificate, error) {
 }
 
 func (c *Certificate) checkZ80(m *infer.Model, q string) error {
-	e, err := z80ref.NewEngine(m, z80ref.Auto)
-	if err != nil {
-		return fmt.Errorf("inspect: Z80 check: %w", err)
-	}
-	got, _, err := e.Trace(q)
-	if err != nil {
-		return fmt.Errorf("inspect: Z80 check: %w", err)
-	}
 	want := m.Trace(q)
-	if d := cmp.Diff(want, got); d != "" {
-		return fmt.Errorf("%w: query %q (-Go +Z80):\n%s", ErrZ80Disagrees, q, d)
+	for _, k := range z80ref.Engines() {
+		e, err := z80ref.NewEngine(m, k)
+		if errors.Is(err, z80ref.ErrDoesNotFit) {
+			continue // this engine cannot hold the model
+		}
+		if err != nil {
+			return fmt.Errorf("inspect: Z80 check, %s engine: %w", k, err)
+		}
+		got, _, err := e.Trace(q)
+		if err != nil {
+			return fmt.Errorf("inspect: Z80 check, %s engine: %w", k, err)
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			return fmt.Errorf("%w: %s engine, query %q (-Go +Z80):\n%s", ErrZ80Disagrees, k, q, d)
+		}
+		c.Z80Engines = append(c.Z80Engines, k.String())
 	}
-	c.Z80, c.Z80Engine = true, e.Image().Kind.String()
+	if len(c.Z80Engines) == 0 {
+		return errors.New("inspect: Z80 check: no Z80 engine holds the model")
+	}
 	return nil
 }
 
@@ -200,8 +207,8 @@ func (c *Certificate) WriteText(w io.Writer) error {
 		}
 	}
 	var extra string
-	if c.Z80 {
-		extra = fmt.Sprintf("; the first wrapping query gives the same trace on the Z80 (%s engine) as in Go", c.Z80Engine)
+	if len(c.Z80Engines) > 0 {
+		extra = fmt.Sprintf("; the first wrapping query gives the same trace on the Z80 (%s) as in Go", strings.Join(c.Z80Engines, " and "))
 	}
 	_, err := fmt.Fprintf(w, "(%d queries searched%s)\n", c.Evals, extra)
 	return err

@@ -45,7 +45,7 @@ func ModelDomain(charset []byte, maxQuery int) Domain {
 }
 
 // policies is the number of lower relaxations tried for unstable neurons.
-const policies = 3
+const policies = 2
 
 // relax is the linear relaxation of one hidden neuron's output
 // y = max(0, acc >> shift) in terms of its accumulator:
@@ -77,16 +77,15 @@ func relaxNeuron(lo, hi int64, s uint8) relax {
 	// Unstable: max(0, a/d) is convex and above y; its chord from lo to
 	// hi is an upper bound. Below, y ≥ t·(a/d − errB) for every t in
 	// [0, 1] (a mix of y ≥ 0 and y ≥ a/d − errB). Which t is best depends
-	// on the bound being computed, so three are tried and the tightest
-	// result kept: t = 0, t = 1 when the positive side is the larger
-	// (DeepPoly's choice), and the chord's own slope (CROWN's).
+	// on the bound being computed, so two are tried and the tightest
+	// result kept: t = 0 and the chord's own slope (CROWN's choice).
+	// (DeepPoly's t = 1 when the positive side is the larger, tried as a
+	// third, narrowed the mean bound of the example guess model's layers
+	// by under 0.5 % for half as much time again.)
 	l, h := float64(lo), float64(hi)
 	k := (h / d) / (h - l)
 	r.uA, r.uB = k, -k*l
-	ts := [policies]float64{0, 0, k * d}
-	if h > -l {
-		ts[1] = 1
-	}
+	ts := [policies]float64{0, k * d}
 	for p, t := range ts {
 		r.lA[p], r.lB[p] = t/d, -t*errB
 	}
@@ -206,10 +205,11 @@ func maxQuery(coef []float64, n int) float64 {
 // n-grams, each depending on at most three consecutive bytes, so dynamic
 // programming over positions with the last two bytes as state is exact.
 type contextMax struct {
-	alpha []byte
-	a     int
-	// b1[p][x], b2[p][x*a+y], b3[p][(x*a+y)*a+z]: the bucket of the n-gram
-	// starting at p over alphabet indices.
+	a int
+	// b1[p][x], b2[p][x*a+y] and b3[p][(y*a+z)*a+x] are the buckets of the
+	// 1-, 2- and 3-grams starting at p over alphabet indices (x, y, z the
+	// bytes at p, p+1, p+2; b3 keeps x innermost for the programme's inner
+	// loop).
 	b1, b2, b3 [][]uint8
 }
 
@@ -218,7 +218,7 @@ func newContextMax(alpha []byte) *contextMax {
 		return nil
 	}
 	a := len(alpha)
-	cm := &contextMax{alpha: alpha, a: a}
+	cm := &contextMax{a: a}
 	bucket := func(p int, bs ...byte) uint8 {
 		h := uint16(7 * p)
 		for _, b := range bs {
@@ -247,7 +247,7 @@ func newContextMax(alpha []byte) *contextMax {
 		for x := range a {
 			for y := range a {
 				for z := range a {
-					t[(x*a+y)*a+z] = bucket(p, alpha[x], alpha[y], alpha[z])
+					t[(y*a+z)*a+x] = bucket(p, alpha[x], alpha[y], alpha[z])
 				}
 			}
 		}
@@ -265,26 +265,32 @@ func (cm *contextMax) max(coef []float64) float64 {
 		}
 		return best * trigram.Weight * trigram.ContextWindows
 	}
+	coef = coef[:trigram.Buckets]
 	a := cm.a
-	// v[x*a+y]: the best sum of the n-grams that end at or before the
-	// current position p, given bytes x at p−1 and y at p.
+	// v[y*a+x]: the best sum of the n-grams that end at or before the
+	// current position p, given byte x at p−1 and y at p.
 	v := make([]float64, a*a)
 	for x := range a {
 		for y := range a {
-			v[x*a+y] = coef[cm.b1[0][x]] + coef[cm.b1[1][y]] + coef[cm.b2[0][x*a+y]]
+			v[y*a+x] = coef[cm.b1[0][x]] + coef[cm.b1[1][y]] + coef[cm.b2[0][x*a+y]]
 		}
 	}
 	nv := make([]float64, a*a)
+	s3 := make([]float64, a)
 	for p := 2; p < trigram.ContextLen; p++ {
 		b1, b2, b3 := cm.b1[p], cm.b2[p-1], cm.b3[p-2]
 		for y := range a {
+			vy := v[y*a : y*a+a]
 			for z := range a {
-				add := coef[b1[z]] + coef[b2[y*a+z]]
-				best := math.Inf(-1)
-				for x := range a {
-					best = max(best, v[x*a+y]+coef[b3[(x*a+y)*a+z]])
+				// The 3-gram (x, y, z) and its predecessor state (x, y).
+				for x, b := range b3[(y*a+z)*a : (y*a+z)*a+a] {
+					s3[x] = coef[b]
 				}
-				nv[y*a+z] = best + add
+				best := math.Inf(-1)
+				for x, vx := range vy {
+					best = max(best, vx+s3[x])
+				}
+				nv[z*a+y] = best + coef[b1[z]] + coef[b2[y*a+z]]
 			}
 		}
 		v, nv = nv, v

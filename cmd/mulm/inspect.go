@@ -21,21 +21,11 @@ import (
 	"mulm/trigram"
 )
 
-// tempQueries is a TEMPORARY built-in query set, used when -data is not
-// given, until the benchmark query set of the engine registry lands in the
-// library; then that set replaces this list.
-var tempQueries = []string{
-	"hello", "hi", "what are you", "what is your name", "how old are you", "you are smart",
-	"tell me a joke", "asdfgh", "bye", "is it alive", "can it fly", "does it swim",
-	"is it bigger than a breadbox", "is it a dog", "what color is it", "are you a robot",
-	"do you like music", "why", "ok", "thanks",
-}
-
 func runInspect(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	flags := newFlags("inspect", stderr)
 	model := flags.String("model", "", "model `file` (.mulm or the original's .npz)")
 	var data dataFilesFlag
-	flags.Var(&data, "data", "query set: data `file`s (query|response lines, gzip ok); default a built-in list")
+	flags.Var(&data, "data", "query set: data `file`s (query|response lines, gzip ok); default the queries of mulm bench")
 	out := flags.String("o", "", "output `dir`ectory for the PNGs and index.html")
 	query := flags.String("query", "hello", "the query whose inputs and candidates are shown")
 	maxQ := flags.Int("n", 2000, "use at most `n` distinct queries of -data")
@@ -54,7 +44,7 @@ func runInspect(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	queries := tempQueries
+	queries := benchQueries
 	var pairs []dataset.Pair
 	if len(data) > 0 {
 		pairs, err = loadDataPairs(data, dataset.Options{MaxResponseLen: m.MaxLen()}, stderr)
@@ -68,7 +58,7 @@ func runInspect(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	}
 	pg := page{Model: filepath.Base(*model), Query: *query, NQueries: len(queries)}
 	if len(data) == 0 {
-		pg.QuerySet = "the built-in temporary query list"
+		pg.QuerySet = "the default queries of mulm bench"
 	} else {
 		pg.QuerySet = strings.Join(data, ", ")
 	}
