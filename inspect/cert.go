@@ -35,9 +35,9 @@ type LayerVerdict struct {
 	// Bound is the symbolic bound over every query (the layer's lowest and
 	// highest accumulator bounds).
 	Bound quant.Range
-	// ProvedUpTo is the longest query, in bytes, for which this layer and
-	// every earlier one are proved not to wrap (−1: not even the empty
-	// query).
+	// ProvedUpTo is the longest query, in bytes, for which every
+	// accumulator of this layer is proved to stay in the int16 range,
+	// whatever earlier layers do (−1: not even for the empty query).
 	ProvedUpTo int
 	// Worst is the worst accumulator the search found.
 	Worst Worst
@@ -99,17 +99,19 @@ func Certify(m *infer.Model, opt CertifyOptions) (*Certificate, error) {
 	cs := m.Charset()
 	full := quant.AnalyzeSymbolic(layers, quant.ModelDomain(cs, trigram.MaxQueryLen))
 	c := &Certificate{Model: hash, Layers: make([]LayerVerdict, len(layers)), Bisected: opt.Bisect}
-	// provedUpTo[li]: the longest query length proved for layers 0..li.
+	// proved[li]: the longest query length proved for layer li.
 	proved := make([]int, len(layers))
 	for li := range proved {
 		proved[li] = -1
 	}
+	// A layer's bounds hold whatever earlier layers do (a neuron that may
+	// wrap passes on anything it could output), so each layer is proved
+	// on its own.
 	record := func(n int, rep quant.OverflowReport) {
 		for li := range rep.Layers {
-			if len(rep.Layers[li].Wrapping) > 0 {
-				break
+			if len(rep.Layers[li].Wrapping) == 0 {
+				proved[li] = max(proved[li], n)
 			}
-			proved[li] = max(proved[li], n)
 		}
 	}
 	record(trigram.MaxQueryLen, full)
@@ -118,8 +120,8 @@ func Certify(m *infer.Model, opt CertifyOptions) (*Certificate, error) {
 			if proved[li] == trigram.MaxQueryLen {
 				continue
 			}
-			// Binary search for the longest length proved for layer li;
-			// the bounds of layers 0..li depend only on those layers.
+			// Binary search for a long length proved for layer li (its
+			// bounds depend only on layers 0..li).
 			lo, hi := proved[li], trigram.MaxQueryLen
 			for lo+1 < hi {
 				mid := (lo + hi) / 2

@@ -65,6 +65,11 @@ func runInspect(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	pg.Weights = inspect.Weights(m)
 	pg.Activity = inspect.Activity(m, queries)
 	pg.View = inspect.View(m, *query, 5)
+	if c, err := inspect.ReadCertificate(inspect.SidecarPath(*model), m); err == nil {
+		var sb strings.Builder
+		c.WriteText(&sb)
+		pg.Certificate = sb.String()
+	}
 	if *sens {
 		pg.Sensitivity = inspect.Sensitivity(m, pairs, inspect.SensitivityOptions{})
 		if err := writeSensitivity(stdout, pg.Sensitivity); err != nil {
@@ -110,6 +115,7 @@ type page struct {
 	Activity               []inspect.LayerActivity
 	View                   inspect.QueryView
 	Sensitivity            []inspect.LayerSensitivity
+	Certificate            string // the stored overflow certificate, if any
 	Pictures               []picture
 }
 
@@ -283,6 +289,8 @@ var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 <table><tr><th>layer</th><th>outputs</th><th>non-zero</th><th>lowest accumulator</th><th>highest</th><th>wrapped</th></tr>
 {{range $i, $a := .Activity}}<tr><td>{{inc $i}}</td><td>{{$a.Outputs}}</td><td>{{pct $a.NonZeroShare}}</td><td>{{minv $a.Min}}</td><td>{{maxv $a.Max}}</td><td>{{$a.Wrapped}}</td></tr>
 {{end}}</table>
+{{if .Certificate}}<h3>Overflow certificate (over every query, from mulm info -certify)</h3>
+<pre>{{.Certificate}}</pre>{{end}}
 {{range .Pictures}}{{if ne .File "weights.png"}}{{if ne .File "query-inputs.png"}}<p><img src="{{.File}}" alt="{{.Title}}"></p>{{end}}{{end}}{{end}}
 <h2>The query {{printf "%q" .View.Query}} → {{printf "%q" .View.Reply}}</h2>
 <p><img src="query-inputs.png" alt="input heat map"></p>
