@@ -235,3 +235,32 @@ func TestProbeMarginAgreesWithReply(t *testing.T) {
 		t.Errorf("unprintable reply: %v", err)
 	}
 }
+
+func TestPerturbMovesToNeighbours(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	l := quant.Layer{In: 256, Out: 64, Shift: 2, W: make([]int8, 256*64), Bias: make([]int16, 64)}
+	for i := range l.W {
+		l.W[i] = int8(rng.IntN(4)) - 2
+	}
+	p, moved := Perturb(l, 8, rng)
+	changed := 0
+	for i, w := range p.W {
+		d := int(w) - int(l.W[i])
+		switch {
+		case d == 0:
+		case d == 1 || d == -1:
+			changed++
+			if w < quant.Min || w > quant.Max {
+				t.Fatalf("weight %d moved to %d", i, w)
+			}
+		default:
+			t.Fatalf("weight %d moved from %d to %d", i, l.W[i], w)
+		}
+	}
+	if changed != moved || moved < len(l.W)/8*8/10 || moved > len(l.W)/8*12/10 {
+		t.Errorf("moved %d (changed %d) of %d, want about 1 in 8", moved, changed, len(l.W))
+	}
+	if l.W[0] == p.W[0] && &l.W[0] == &p.W[0] {
+		t.Error("Perturb changed its argument in place")
+	}
+}

@@ -1,8 +1,12 @@
 // Package quant holds mulm's 2-bit weight codes and the arithmetic around
 // them: packing four codes to a byte, quantizing float32 weights and biases
-// the way the original trainer does, and a static overflow analysis that
-// bounds every accumulator of a model over all inputs the encoders can
-// produce.
+// the way the original trainer does, and two static overflow analyses that
+// bound every accumulator of a model over all inputs the encoders can
+// produce: AnalyzeOverflow by intervals (exact for the first layer, loose
+// after it) and AnalyzeSymbolic by symbolic linear bound propagation
+// (DeepPoly/CROWN-style back-substitution through the shifts and ReLUs,
+// exact over the 21 context n-grams of every context window the charset
+// can form).
 //
 // Weights take the four values −2, −1, 0, +1. On disk and in the Z80 image
 // they are stored as codes w+2 (0→−2, 1→−1, 2→0, 3→+1), four to a byte,

@@ -3,7 +3,9 @@
 // Usage:
 //
 //	mulm chat   -model M [-z80] [-q QUERY]     chat in pure Go, or on the emulated Z80
-//	mulm info   -model M                       shape, weights, overflow analysis
+//	mulm info   -model M [-certify]            shape, weights, overflow certificate (stored as M.cert.json)
+//	mulm inspect -model M [-data D] -o DIR [-sensitivity]  pictures (PNG) and numbers (index.html)
+//	mulm probe  -model M -want REPLY           queries that make the model give REPLY
 //	mulm import -npz X.npz -o X.mulm           convert the original's models
 //	mulm train  -data D [-heldout H] -o M      quantization-aware training
 //	mulm eval   -model M -data D               sequence exact-match, per class

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -56,7 +57,7 @@ func runInspect(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
-	pg := page{Model: filepath.Base(*model), Query: *query, NQueries: len(queries)}
+	pg := page{Model: filepath.Clean(*model), Query: *query, NQueries: len(queries)}
 	if len(data) == 0 {
 		pg.QuerySet = "the default queries of mulm bench"
 	} else {
@@ -154,6 +155,7 @@ func drawAll(dir string, m *infer.Model, pg *page) error {
 		pl.Legend.Add(name, b)
 	}
 	pl.Legend.Top = true
+	pl.Y.Max = 1.2 // room for the legend above the bars
 	pl.NominalX(layerNames(len(pg.Weights))...)
 	if err := pg.save(dir, pl, 5*vg.Inch, 3*vg.Inch, "weights.png", "weight codes per layer"); err != nil {
 		return err
@@ -174,47 +176,28 @@ func drawAll(dir string, m *infer.Model, pg *page) error {
 	b.Color = codeColors[3]
 	pl.Add(b)
 	pl.Y.Min, pl.Y.Max = 0, 1
-	pl.NominalX(layerNames(len(pg.Activity))...)
+	names := layerNames(len(pg.Activity))
+	names[len(names)-1] += " (logits, no ReLU)"
+	pl.NominalX(names...)
 	if err := pg.save(dir, pl, 4*vg.Inch, 3*vg.Inch, "activity.png", "share of non-zero outputs per layer"); err != nil {
 		return err
 	}
 
-	// Accumulator ranges per neuron against the int16 limits.
+	// Accumulator ranges per neuron against the int16 limits, and zoomed
+	// in on the data.
 	for li, a := range pg.Activity {
-		pl := plot.New()
-		pl.Title.Text = fmt.Sprintf("%s layer %d: accumulator range per neuron (%d queries)", pg.Model, li+1, pg.NQueries)
-		pl.X.Label.Text = "neuron"
-		pl.Y.Label.Text = "accumulator"
-		lo, hi := make(plotter.XYs, len(a.Min)), make(plotter.XYs, len(a.Max))
-		for o := range a.Min {
-			lo[o] = plotter.XY{X: float64(o), Y: float64(a.Min[o])}
-			hi[o] = plotter.XY{X: float64(o), Y: float64(a.Max[o])}
-		}
-		for _, s := range []struct {
-			xy   plotter.XYs
-			c    color.Color
-			name string
-		}{{hi, codeColors[0], "max"}, {lo, codeColors[3], "min"}} {
-			sc, err := plotter.NewScatter(s.xy)
+		for _, zoom := range []bool{false, true} {
+			pl, err := accPlot(pg, li, a, zoom)
 			if err != nil {
 				return err
 			}
-			sc.GlyphStyle.Color = s.c
-			sc.GlyphStyle.Radius = vg.Points(1.5)
-			pl.Add(sc)
-			pl.Legend.Add(s.name, sc)
-		}
-		for _, lim := range []float64{32767, -32768} {
-			f := plotter.NewFunction(func(float64) float64 { return lim })
-			f.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
-			pl.Add(f)
-		}
-		pl.Legend.Add("int16 limits", plotter.NewFunction(func(float64) float64 { return 0 }))
-		pl.Y.Min, pl.Y.Max = -36000, 36000
-		pl.X.Min, pl.X.Max = -1, float64(len(a.Min))
-		file := fmt.Sprintf("acc-layer%d.png", li+1)
-		if err := pg.save(dir, pl, 6*vg.Inch, 3*vg.Inch, file, fmt.Sprintf("layer %d accumulator ranges", li+1)); err != nil {
-			return err
+			file, title := fmt.Sprintf("acc-layer%d.png", li+1), fmt.Sprintf("layer %d accumulator ranges against the int16 limits", li+1)
+			if zoom {
+				file, title = fmt.Sprintf("acc-layer%d-zoom.png", li+1), fmt.Sprintf("layer %d accumulator ranges, zoomed", li+1)
+			}
+			if err := pg.save(dir, pl, 6*vg.Inch, 3*vg.Inch, file, title); err != nil {
+				return err
+			}
 		}
 	}
 
@@ -232,6 +215,54 @@ func drawAll(dir string, m *infer.Model, pg *page) error {
 		}
 	}
 	return nil
+}
+
+// accPlot draws every neuron's lowest and highest accumulator of layer li,
+// on the int16 scale with its limits or zoomed in on the data.
+func accPlot(pg *page, li int, a inspect.LayerActivity, zoom bool) (*plot.Plot, error) {
+	pl := plot.New()
+	lo, hi := slices.Min(a.Min), slices.Max(a.Max)
+	head := 32767 / float64(max(hi, -lo, 1))
+	pl.Title.Text = fmt.Sprintf("%s layer %d: accumulators over %d queries\nin [%d, %d], %.0f× below the int16 limit",
+		pg.Model, li+1, pg.NQueries, lo, hi, head)
+	if head < 1 {
+		pl.Title.Text = fmt.Sprintf("%s layer %d: accumulators over %d queries\nin [%d, %d]: WRAPPED", pg.Model, li+1, pg.NQueries, lo, hi)
+	}
+	pl.X.Label.Text = "neuron"
+	pl.Y.Label.Text = "accumulator (without wrapping)"
+	mins, maxs := make(plotter.XYs, len(a.Min)), make(plotter.XYs, len(a.Max))
+	for o := range a.Min {
+		mins[o] = plotter.XY{X: float64(o), Y: float64(a.Min[o])}
+		maxs[o] = plotter.XY{X: float64(o), Y: float64(a.Max[o])}
+	}
+	for _, s := range []struct {
+		xy   plotter.XYs
+		c    color.Color
+		name string
+	}{{maxs, codeColors[0], "highest"}, {mins, codeColors[3], "lowest"}} {
+		sc, err := plotter.NewScatter(s.xy)
+		if err != nil {
+			return nil, err
+		}
+		sc.GlyphStyle.Color = s.c
+		sc.GlyphStyle.Radius = vg.Points(1.5)
+		pl.Add(sc)
+		pl.Legend.Add(s.name, sc)
+	}
+	if !zoom {
+		for i, lim := range []float64{32767, -32768} {
+			f := plotter.NewFunction(func(float64) float64 { return lim })
+			f.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
+			pl.Add(f)
+			if i == 0 {
+				pl.Legend.Add("int16 limits", f)
+			}
+		}
+		pl.Y.Min, pl.Y.Max = min(-40000, float64(lo)), max(40000, float64(hi))
+	}
+	pl.Legend.Top = true
+	pl.X.Min, pl.X.Max = -1, float64(len(a.Min))
+	return pl, nil
 }
 
 // grid16 lays 256 inputs out as 16 rows of 16, row r holding inputs
@@ -277,7 +308,7 @@ var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 	"buckets": func() int { return trigram.Buckets },
 }).Parse(`<!doctype html>
 <html><head><meta charset="utf-8"><title>mulm inspect: {{.Model}}</title>
-<style>body{font-family:sans-serif;max-width:60em;margin:auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}</style>
+<style>body{font-family:sans-serif;max-width:60em;margin:auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}pre{white-space:pre-wrap}</style>
 </head><body>
 <h1>{{.Model}}</h1>
 <h2>Weights</h2>
@@ -298,8 +329,8 @@ var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 {{range $i, $s := .View.Steps}}<tr><td>{{inc $i}}</td>{{range $s.Top}}<td>{{char .}} {{.Logit}}</td>{{end}}</tr>
 {{end}}</table>
 {{if .Sensitivity}}<h2>Quantization sensitivity</h2>
-<table><tr><th>layer</th><th>codes moved</th><th>exact-match</th></tr>
-{{range .Sensitivity}}{{$l := .Layer}}{{range .Points}}<tr><td>{{inc $l}}</td><td>1 in {{.K}}</td><td>{{pct .ExactMatch}}</td></tr>
+<table><tr><th>layer</th><th>codes moved</th><th>exact-match (mean)</th><th>lowest</th><th>highest</th></tr>
+{{range .Sensitivity}}{{$l := .Layer}}{{range .Points}}<tr><td>{{inc $l}}</td><td>1 in {{.K}}</td><td>{{pct .ExactMatch}}</td><td>{{pct .Lowest}}</td><td>{{pct .Highest}}</td></tr>
 {{end}}{{end}}</table>{{end}}
 </body></html>
 `))
@@ -308,16 +339,16 @@ func writeSensitivity(w io.Writer, ss []inspect.LayerSensitivity) error {
 	if len(ss) == 0 {
 		return nil
 	}
-	fmt.Fprintf(w, "quantization sensitivity: exact-match with one code in k of a layer moved to a neighbour (unperturbed %.2f%%)\n", 100*ss[0].Baseline)
+	fmt.Fprintf(w, "quantization sensitivity: exact-match with one code in k of a layer moved to a neighbour code,\nmean [lowest–highest] over %d seeds (unperturbed %.2f%%)\n", ss[0].Seeds, 100*ss[0].Baseline)
 	fmt.Fprintf(w, "%-8s", "layer")
 	for _, p := range ss[0].Points {
-		fmt.Fprintf(w, " %9s", fmt.Sprintf("1 in %d", p.K))
+		fmt.Fprintf(w, " %21s", fmt.Sprintf("1 in %d", p.K))
 	}
 	fmt.Fprintln(w)
 	for _, s := range ss {
 		fmt.Fprintf(w, "%-8d", s.Layer+1)
 		for _, p := range s.Points {
-			fmt.Fprintf(w, " %8.2f%%", 100*p.ExactMatch)
+			fmt.Fprintf(w, " %21s", fmt.Sprintf("%.2f%% [%.1f–%.1f]", 100*p.ExactMatch, 100*p.Lowest, 100*p.Highest))
 		}
 		if _, err := fmt.Fprintln(w); err != nil {
 			return err
