@@ -339,7 +339,7 @@ func writeSensitivity(w io.Writer, ss []inspect.LayerSensitivity) error {
 	if len(ss) == 0 {
 		return nil
 	}
-	fmt.Fprintf(w, "quantization sensitivity: exact-match with one code in k of a layer moved to a neighbour code,\nmean [lowest–highest] over %d seeds (unperturbed %.2f%%)\n", ss[0].Seeds, 100*ss[0].Baseline)
+	fmt.Fprintf(w, "quantization sensitivity: exact-match with one code in k of a layer moved to a neighbour code,\nmean [lowest-highest] over %d seeds (unperturbed %.2f%%)\n", ss[0].Seeds, 100*ss[0].Baseline)
 	fmt.Fprintf(w, "%-8s", "layer")
 	for _, p := range ss[0].Points {
 		fmt.Fprintf(w, " %21s", fmt.Sprintf("1 in %d", p.K))
@@ -348,7 +348,7 @@ func writeSensitivity(w io.Writer, ss []inspect.LayerSensitivity) error {
 	for _, s := range ss {
 		fmt.Fprintf(w, "%-8d", s.Layer+1)
 		for _, p := range s.Points {
-			fmt.Fprintf(w, " %21s", fmt.Sprintf("%.2f%% [%.1f–%.1f]", 100*p.ExactMatch, 100*p.Lowest, 100*p.Highest))
+			fmt.Fprintf(w, " %21s", fmt.Sprintf("%.2f%% [%.1f-%.1f]", 100*p.ExactMatch, 100*p.Lowest, 100*p.Highest))
 		}
 		if _, err := fmt.Fprintln(w); err != nil {
 			return err
