@@ -24,8 +24,11 @@ func runInfo(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		flags.Usage()
 		return errors.New("-model is required")
 	}
-	if err := noArgs(fs); err != nil {
+	if err := noArgs(flags); err != nil {
 		return err
+	}
+	if *evals < 0 {
+		return fmt.Errorf("-evals %d, want at least 0", *evals)
 	}
 	m, err := loadModelWarn(*model, stderr)
 	if err != nil {

@@ -34,14 +34,20 @@ func runInspect(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
+	if err := noArgs(flags); err != nil {
+		return err
+	}
 	if *model == "" || *out == "" {
 		flags.Usage()
 		return errors.New("-model and -o are required")
 	}
+	if *maxQ < 1 {
+		return fmt.Errorf("-n %d, want at least 1", *maxQ)
+	}
 	if *sens && len(data) == 0 {
 		return errors.New("-sensitivity needs -data")
 	}
-	m, err := loadModel(*model)
+	m, err := loadModelWarn(*model, stderr)
 	if err != nil {
 		return err
 	}

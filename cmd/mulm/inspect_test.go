@@ -72,8 +72,17 @@ func TestProbeAndCertify(t *testing.T) {
 	if !strings.Contains(out, `"hello"`) || !strings.Contains(out, "bucket space:") || !strings.Contains(out, "of 9 tried") {
 		t.Errorf("probe output:\n%s", out)
 	}
-	if _, errs, code := runIn(t, "", "probe", "-model", path, "-want", "\x01"); code != 1 || !strings.Contains(errs, "outside the model's charset") {
-		t.Errorf("bad -want: exit %d, %q", code, errs)
+	for _, c := range []struct{ args, msg string }{
+		{"probe -model " + path + " -want \x01 -dict " + dict, "outside the model's charset"},
+		{"probe -model " + path + " -want A -len 0", "-len 0, want 1..255"},
+		{"probe -model " + path + " -want A -beam 0", "-beam 0, want at least 1"},
+		{"probe -model " + path + " -want A extra", "unexpected argument"},
+		{"inspect -model " + path + " -o " + t.TempDir() + " -n 0", "-n 0, want at least 1"},
+		{"info -model " + path + " -evals -1", "-evals -1, want at least 0"},
+	} {
+		if _, errs, code := runIn(t, "", strings.Fields(c.args)...); code != 1 || !strings.Contains(errs, c.msg) {
+			t.Errorf("%s: exit %d, %q, want %q", c.args, code, errs, c.msg)
+		}
 	}
 
 	out, errs, code = runIn(t, "", "info", "-model", path, "-certify", "-evals", "50")

@@ -23,11 +23,20 @@ func runProbe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
+	if err := noArgs(flags); err != nil {
+		return err
+	}
 	if *model == "" || *want == "" {
 		flags.Usage()
 		return errors.New("-model and -want are required")
 	}
-	m, err := loadModel(*model)
+	if *beam < 1 {
+		return fmt.Errorf("-beam %d, want at least 1", *beam)
+	}
+	if *maxLen < 1 || *maxLen > 255 {
+		return fmt.Errorf("-len %d, want 1..255", *maxLen)
+	}
+	m, err := loadModelWarn(*model, stderr)
 	if err != nil {
 		return err
 	}
