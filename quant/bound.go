@@ -100,7 +100,10 @@ func relaxNeuron(lo, hi int64, s uint8) relax {
 // neurons whose accumulator keeps one sign; for the others several lower
 // relaxations are tried and the tightest bound kept) and substituting back down to the input vector, where
 // the linear function is maximized over the domain: exactly over the
-// context windows, over the query simplex for the query. A neuron whose
+// context windows, over the query simplex for the query. The second
+// layer's bounds are also computed by the vertex bound (see vertex.go:
+// convexity puts the worst case at a vertex of the query simplex, where
+// the first layer's neurons are nearly fixed) and the tighter kept. A neuron whose
 // bounds leave the int16 range may wrap; later layers then take its
 // output as anything it could print. The bounds are sound: every
 // accumulator of every input in the domain lies inside them, and when no
@@ -109,9 +112,13 @@ func AnalyzeSymbolic(layers []Layer, d Domain) OverflowReport {
 	var rep OverflowReport
 	ctx := newContextMax(d.Alphabet)
 	relaxes := make([][]relax, len(layers))
+	var vp *vertexPrep
 	for li := range layers {
 		l := &layers[li]
 		lr := LayerReport{Neurons: make([]Range, l.Out)}
+		if li == 1 && ctx != nil && len(rep.Layers[0].Wrapping) == 0 {
+			vp = newVertexPrep(&layers[0], rep.Layers[0], d, ctx)
+		}
 		var wg sync.WaitGroup
 		workers := runtime.GOMAXPROCS(0)
 		for w := range workers {
@@ -121,6 +128,10 @@ func AnalyzeSymbolic(layers []Layer, d Domain) OverflowReport {
 					for p := range policies {
 						lo = max(lo, -boundOne(layers, relaxes, li, o, -1, p, d, ctx))
 						hi = min(hi, boundOne(layers, relaxes, li, o, 1, p, d, ctx))
+					}
+					if li == 1 && vp != nil {
+						lo = max(lo, -roundBound(vp.bound(l, o, -1, refineVertices)))
+						hi = min(hi, roundBound(vp.bound(l, o, 1, refineVertices)))
 					}
 					lr.Neurons[o] = Range{Min: lo, Max: hi, CanWrap: lo < math.MinInt16 || hi > math.MaxInt16}
 				}
@@ -183,12 +194,19 @@ func boundOne(layers []Layer, relaxes [][]relax, li, o int, sign float64, policy
 		}
 		coef = next
 	}
-	v := c + maxQuery(coef[:trigram.Buckets], d.MaxQuery) + ctx.max(coef[trigram.Buckets:])
-	// Accumulators are integers, so the bound rounds down to one; float
-	// sums of integers and slopes ≤ 1 over a few thousand terms err far
-	// below the margin added first.
-	return int64(math.Floor(v + 1e-3 + 1e-9*math.Abs(v)))
+	return roundBound(c + maxQuery(coef[:trigram.Buckets], d.MaxQuery) + ctx.max(coef[trigram.Buckets:]))
 }
+
+// roundBound turns a float upper bound of an accumulator into an integer
+// one: accumulators are integers, so it rounds down; float sums of
+// integers and slopes ≤ 1 over a few thousand terms err far below the
+// margin added first.
+func roundBound(v float64) int64 { return int64(math.Floor(v + 1e-3 + 1e-9*math.Abs(v))) }
+
+// refineVertices is how many query vertices the second layer's vertex
+// bound examines exactly per neuron and round (the rest by a cheaper
+// bound).
+const refineVertices = 8
 
 // maxQuery is the largest coef·q over the query simplex: all the mass on
 // the largest coefficient, or none.

@@ -155,3 +155,43 @@ func TestSymbolicCancellation(t *testing.T) {
 		t.Errorf("layer 3: %+v, want max 516 (or one more for rounding)", r)
 	}
 }
+
+// TestVertexBoundTighter: on random two-layer models whose first-layer
+// neurons are mostly unstable, the vertex bound of the second layer must
+// beat plain back-substitution on most neurons (and it is sound: see
+// TestSymbolicBoundsHold, which runs through it).
+func TestVertexBoundTighter(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	layers := randLayers(rng, []int{256, 64, 16}, 0.3, 0)
+	for i := range layers[0].Bias {
+		layers[0].Bias[i] = int16(rng.IntN(4001) - 2000)
+	}
+	d := ModelDomain([]byte("AB C\x00"), 255)
+	ctx := newContextMax(d.Alphabet)
+	rep := AnalyzeSymbolic(layers[:1], d)
+	relaxes := [][]relax{make([]relax, 64)}
+	for o, r := range rep.Layers[0].Neurons {
+		relaxes[0][o] = relaxNeuron(r.Min, r.Max, 2)
+	}
+	vp := newVertexPrep(&layers[0], rep.Layers[0], d, ctx)
+	better, worse := 0, 0
+	for o := range 16 {
+		for _, sign := range []float64{1, -1} {
+			deep := int64(math.MaxInt64)
+			for p := range policies {
+				deep = min(deep, boundOne(layers, relaxes, 1, o, sign, p, d, ctx))
+			}
+			v := roundBound(vp.bound(&layers[1], o, sign, refineVertices))
+			switch {
+			case v < deep:
+				better++
+			case v > deep:
+				worse++
+			}
+		}
+	}
+	t.Logf("vertex bound tighter on %d, looser on %d of 32", better, worse)
+	if better < 24 {
+		t.Errorf("the vertex bound is tighter on %d of 32 bounds (looser on %d), want most", better, worse)
+	}
+}

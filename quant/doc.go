@@ -6,7 +6,8 @@
 // after it) and AnalyzeSymbolic by symbolic linear bound propagation
 // (DeepPoly/CROWN-style back-substitution through the shifts and ReLUs,
 // exact over the 21 context n-grams of every context window the charset
-// can form).
+// can form; for the second layer also a bound that enumerates the vertices
+// of the query simplex, where convexity puts the worst case).
 //
 // Weights take the four values −2, −1, 0, +1. On disk and in the Z80 image
 // they are stored as codes w+2 (0→−2, 1→−1, 2→0, 3→+1), four to a byte,
