@@ -59,7 +59,7 @@ func TestSymbolicBoundsHold(t *testing.T) {
 	charset := []byte("AB CD?\x00")
 	letters := []byte("abcdxyz? ")
 	for _, maxQ := range []int{0, 3, 40, 255} {
-		layers := randLayers(rng, []int{256, 24, 16, 7}, 0.3, 40)
+		layers := randLayers(rng, []int{256, 24, 16, 12, 7}, 0.3, 40)
 		d := ModelDomain(charset, maxQ)
 		rep := AnalyzeSymbolic(layers, d)
 		for range 400 {
