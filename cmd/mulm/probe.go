@@ -43,6 +43,9 @@ func runProbe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	var words []string
 	if *dict != "" {
 		if words, err = readWords(*dict); err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return fmt.Errorf("%w (a word list: apt-get install wamerican, or -dict FILE; -dict \"\" searches without one)", err)
+			}
 			return err
 		}
 	}
