@@ -41,6 +41,9 @@ type LayerVerdict struct {
 	ProvedUpTo int
 	// Worst is the worst accumulator the search found.
 	Worst Worst
+	// Shortest, for a wrapping layer, is the shortest prefix of the
+	// worst query that still wraps one of its accumulators.
+	Shortest string `json:",omitempty"`
 }
 
 // Certificate is the overflow verdict of a model: per layer, proved safe,
@@ -145,6 +148,7 @@ func Certify(m *infer.Model, opt CertifyOptions) (*Certificate, error) {
 			v.Verdict = VerdictSafe
 		case ws.Layers[li].Wraps():
 			v.Verdict = VerdictWraps
+			v.Shortest = ShortestWrap(m, li, ws.Layers[li].Query)
 		default:
 			v.Verdict = VerdictUnknown
 		}
@@ -183,6 +187,23 @@ func (c *Certificate) checkZ80(m *infer.Model, q string) error {
 	return nil
 }
 
+// ShortestWrap returns the shortest prefix of q that wraps an accumulator
+// of layer li, by bisection on the length (checked at the end; q itself
+// wraps).
+func ShortestWrap(m *infer.Model, li int, q string) string {
+	wraps := func(n int) bool { return Evaluate(m, q[:n])[li].Wraps() }
+	lo, hi := 0, len(q) // q[:lo] may not wrap, q[:hi] wraps
+	for lo+1 < hi {
+		mid := (lo + hi) / 2
+		if wraps(mid) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return q[:hi]
+}
+
 // WriteText prints the certificate, one line per layer.
 func (c *Certificate) WriteText(w io.Writer) error {
 	for li, v := range c.Layers {
@@ -193,6 +214,9 @@ func (c *Certificate) WriteText(w io.Writer) error {
 		case VerdictWraps:
 			line = fmt.Sprintf("wrapping query found: neuron %d reaches %d at step %d of %s",
 				v.Worst.Neuron, v.Worst.Acc, v.Worst.Step, Abbrev(v.Worst.Query))
+			if v.Shortest != "" && len(v.Shortest) < len(v.Worst.Query) {
+				line += fmt.Sprintf("; its first %d bytes wrap too", len(v.Shortest))
+			}
 		default:
 			line = fmt.Sprintf("unknown: bound [%d, %d], worst found %d (neuron %d, %s)",
 				v.Bound.Min, v.Bound.Max, v.Worst.Acc, v.Worst.Neuron, Abbrev(v.Worst.Query))
@@ -275,9 +299,12 @@ func ParseCertificate(b []byte, m *infer.Model) (*Certificate, error) {
 		case v.Worst.Neuron < 0 || v.Worst.Neuron >= m.Layer(i).Out:
 			return nil, fmt.Errorf("%w: layer %d: neuron %d", ErrCertificate, i+1, v.Worst.Neuron)
 		}
-		if v.Verdict == VerdictWraps { // cheap to re-check: one reply
+		if v.Verdict == VerdictWraps { // cheap to re-check: two replies
 			if got := Evaluate(m, v.Worst.Query)[i]; got.Acc != v.Worst.Acc {
 				return nil, fmt.Errorf("%w: layer %d: the wrapping query gives accumulator %d, not %d", ErrCertificate, i+1, got.Acc, v.Worst.Acc)
+			}
+			if v.Shortest != "" && !Evaluate(m, v.Shortest)[i].Wraps() {
+				return nil, fmt.Errorf("%w: layer %d: the shortest wrapping query does not wrap", ErrCertificate, i+1)
 			}
 		}
 	}

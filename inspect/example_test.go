@@ -31,7 +31,7 @@ func ExampleCertify() {
 	}
 	c.WriteText(os.Stdout)
 	// Output:
-	// layer 1: wrapping query found: neuron 0 reaches 38160 at step 0 of "!"×255 (255 bytes); proved safe for queries up to 86 bytes
+	// layer 1: wrapping query found: neuron 0 reaches 38160 at step 0 of "!"×255 (255 bytes); its first 87 bytes wrap too; proved safe for queries up to 86 bytes
 	// layer 2: proved safe: every accumulator in [-32767, 32767]
 	// (100 queries searched)
 }

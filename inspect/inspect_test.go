@@ -95,6 +95,10 @@ func TestCertifySafeAndWrapping(t *testing.T) {
 	if v.ProvedUpTo != 86 {
 		t.Errorf("layer 1 proved up to %d bytes, want 86", v.ProvedUpTo)
 	}
+	// 30000 + 32·n wraps from n = 87 on.
+	if len(v.Shortest) != 87 {
+		t.Errorf("shortest wrapping query %d bytes, want 87", len(v.Shortest))
+	}
 	if got := Evaluate(wm, v.Worst.Query)[0].Acc; got != v.Worst.Acc || !Wraps(got) {
 		t.Errorf("re-evaluating the wrapping query gives %d, stored %d", got, v.Worst.Acc)
 	}
