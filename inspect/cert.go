@@ -187,9 +187,11 @@ func (c *Certificate) checkZ80(m *infer.Model, q string) error {
 	return nil
 }
 
-// ShortestWrap returns the shortest prefix of q that wraps an accumulator
-// of layer li, by bisection on the length (checked at the end; q itself
-// wraps).
+// ShortestWrap returns a short prefix of q that wraps an accumulator of
+// layer li, found by bisection on the length: q must wrap, and the prefix
+// returned always does (the bisection keeps a wrapping end); it is the
+// shortest when wrapping grows with the length, as for a repeated
+// character.
 func ShortestWrap(m *infer.Model, li int, q string) string {
 	wraps := func(n int) bool { return Evaluate(m, q[:n])[li].Wraps() }
 	lo, hi := 0, len(q) // q[:lo] may not wrap, q[:hi] wraps
