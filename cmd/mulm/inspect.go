@@ -16,6 +16,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
+	"mulm/bench"
 	"mulm/infer"
 	"mulm/inspect"
 	"mulm/quant/qat/dataset"
@@ -26,7 +27,7 @@ func runInspect(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	flags := newFlags("inspect", stderr)
 	model := flags.String("model", "", "model `file` (.mulm or the original's .npz)")
 	var data dataFilesFlag
-	flags.Var(&data, "data", "query set: data `file`s (query|response lines, gzip ok); default the queries of mulm bench")
+	flags.Var(&data, "data", "query set: data `file`s (query|response lines, gzip ok); default the benchmark queries of mulm/bench")
 	out := flags.String("o", "", "output `dir`ectory for the PNGs and index.html")
 	query := flags.String("query", "hello", "the query whose inputs and candidates are shown")
 	maxQ := flags.Int("n", 2000, "use at most `n` distinct queries of -data")
@@ -51,7 +52,7 @@ func runInspect(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	queries := benchQueries
+	queries := bench.Queries()
 	var pairs []dataset.Pair
 	if len(data) > 0 {
 		pairs, err = loadDataPairs(data, dataset.Options{MaxResponseLen: m.MaxLen()}, stderr)
@@ -65,7 +66,7 @@ func runInspect(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	}
 	pg := page{Model: filepath.Clean(*model), Query: *query, NQueries: len(queries)}
 	if len(data) == 0 {
-		pg.QuerySet = "the default queries of mulm bench"
+		pg.QuerySet = "the benchmark queries (mulm/bench)"
 	} else {
 		pg.QuerySet = strings.Join(data, ", ")
 	}

@@ -414,6 +414,7 @@ func figures() []Figure {
 	}
 	fs = append(fs, trainMD("tinychat")...)
 	fs = append(fs, trainMD("guess")...)
+	fs = append(fs, inspectFigures()...)
 	return fs
 }
 
