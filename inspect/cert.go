@@ -236,7 +236,7 @@ func (c *Certificate) WriteText(w io.Writer) error {
 	}
 	var extra string
 	if len(c.Z80Engines) > 0 {
-		extra = fmt.Sprintf("; the first wrapping query gives the same trace on the Z80 (%s) as in Go", strings.Join(c.Z80Engines, " and "))
+		extra = fmt.Sprintf("; the first wrapping query gives the same trace on the Z80 (%s engines) as in Go", strings.Join(c.Z80Engines, ", "))
 	}
 	_, err := fmt.Fprintf(w, "(%d queries searched%s)\n", c.Evals, extra)
 	return err
