@@ -7,7 +7,7 @@ import (
 	"io"
 	"slices"
 
-	"mulm/quant/qat"
+	"mulm/eval"
 	"mulm/quant/qat/dataset"
 )
 
@@ -41,12 +41,12 @@ func runEval(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err := dataset.CheckCharset(pairs, m.Charset()); err != nil {
 		fmt.Fprintf(stderr, "warning: %v (such pairs can never match)\n", err)
 	}
-	r := qat.Evaluate(m, pairs, 0)
+	r := eval.Evaluate(m, pairs, 0)
 	writeReport(stdout, r, *top)
 	return nil
 }
 
-func writeReport(w io.Writer, r *qat.Report, top int) {
+func writeReport(w io.Writer, r *eval.Report, top int) {
 	fmt.Fprintf(w, "exact-match %.2f%% (%d of %d pairs), ceiling %.2f%%\n", 100*r.ExactMatch(), r.Matched, r.Pairs, 100*r.Ceiling)
 	// Classes most frequent first, ties by response (as dataset.Classes).
 	var classes []dataset.Class

@@ -57,6 +57,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				return 0
 			case errors.Is(err, flag.ErrHelp):
 				return 0 // -h: the usage was asked for and printed
+			case errors.Is(err, errInterrupted):
+				return 130 // what a shell reports for a process ended by Ctrl+C
 			default:
 				fmt.Fprintf(stderr, "mulm %s: %v\n", c.name, err)
 				return 1

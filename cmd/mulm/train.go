@@ -7,12 +7,15 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"mulm/infer"
+	"mulm/internal/atomicfile"
 	"mulm/quant/qat"
 	"mulm/quant/qat/dataset"
 )
@@ -53,12 +56,40 @@ func (l *dataFilesFlag) Set(s string) error {
 	return nil
 }
 
+// errInterrupted ends a run that a signal cut short; mulm exits 130 (as a
+// shell does for a process ended by Ctrl+C) after saving.
+var errInterrupted = errors.New("interrupted")
+
+// errLoadTime is returned when reading the data outlasts -time.
+var errLoadTime = errors.New("reading the data took longer than -time")
+
 // loadDataPairs parses data files, prints every rejected line to stderr and
 // returns the pairs.
 func loadDataPairs(files []string, opt dataset.Options, stderr io.Writer) ([]dataset.Pair, error) {
-	set, err := dataset.ReadFiles(files, opt)
-	if err != nil {
-		return nil, err
+	return readData(files, opt, stderr, nil, time.Time{})
+}
+
+// readData is loadDataPairs that every few seconds logs how far it is to
+// progress (nil: silent) and gives up with errLoadTime at deadline (zero:
+// none).
+func readData(files []string, opt dataset.Options, stderr, progress io.Writer, deadline time.Time) ([]dataset.Pair, error) {
+	set := &dataset.Set{}
+	for _, name := range files {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		pr := &progressReader{r: f, name: name, log: progress, deadline: deadline, last: time.Now()}
+		if fi, err := f.Stat(); err == nil {
+			pr.size = fi.Size()
+		}
+		s, err := dataset.Parse(pr, name, opt)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		set.Pairs = append(set.Pairs, s.Pairs...)
+		set.Rejected = append(set.Rejected, s.Rejected...)
 	}
 	for _, r := range set.Rejected {
 		fmt.Fprintf(stderr, "%s\n", r)
@@ -69,21 +100,46 @@ func loadDataPairs(files []string, opt dataset.Options, stderr io.Writer) ([]dat
 	return set.Pairs, nil
 }
 
-// writeModelAtomic writes m to path through a temporary file and a rename,
-// so that a kill (a second Ctrl+C) never leaves a truncated model.
-func writeModelAtomic(path string, m *infer.Model) error {
-	tmp := path + ".tmp"
-	if err := infer.WriteFile(tmp, m); err != nil {
-		return err
+// progressReader reports how much of a file has been read, and fails once
+// the deadline has passed.
+type progressReader struct {
+	r        io.Reader
+	name     string
+	size     int64
+	read     int64
+	log      io.Writer
+	deadline time.Time
+	last     time.Time
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	if !p.deadline.IsZero() && time.Now().After(p.deadline) {
+		return 0, fmt.Errorf("%s: %w", p.name, errLoadTime)
 	}
-	return os.Rename(tmp, path)
+	n, err := p.r.Read(b)
+	p.read += int64(n)
+	if p.log != nil && time.Since(p.last) >= 5*time.Second {
+		p.last = time.Now()
+		fmt.Fprintf(p.log, "  reading %s: %.1f of %.1f MB\n", p.name, float64(p.read)/1e6, float64(p.size)/1e6)
+	}
+	return n, err
+}
+
+// writeModelAtomic writes m to path all or nothing, so that a kill (a
+// second Ctrl+C) never leaves a truncated model nor a temporary file.
+func writeModelAtomic(path string, m *infer.Model) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
+		_, err := m.WriteTo(w)
+		return err
+	})
 }
 
 func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	start := time.Now()
 	fs := newFlags("train", stderr)
 	var data, heldout dataFilesFlag
-	hidden := widthsFlag{256, 192, 128}
 	cfg := qat.DefaultConfig()
+	hidden := widthsFlag(cfg.Hidden)
 	fs.Var(&data, "data", "training data `file`s (query|response lines, gzip ok); repeat or comma-separate")
 	fs.Var(&heldout, "heldout", "held-out data `file`s: the best model is chosen by exact-match on them")
 	valFrac := fs.Float64("val-frac", 0, "hold out this `fraction` of the training queries when -heldout is not given")
@@ -93,11 +149,13 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	ckpt := fs.String("checkpoint", "", "write a float checkpoint (for -resume) to `file` at the end")
 	resume := fs.String("resume", "", "continue from a float checkpoint or fine-tune a .mulm `file`")
 	fs.IntVar(&cfg.Epochs, "epochs", 0, "number of `epochs` (default 100, or unlimited with -time)")
-	fs.DurationVar(&cfg.TimeLimit, "time", 0, "stop after this wall `time`; schedules follow the clock")
-	fs.Uint64Var(&cfg.Seed, "seed", 1, "random `seed`")
+	fs.DurationVar(&cfg.TimeLimit, "time", 0, "bound the whole run (reading, training, final evaluation) to this wall `time`; schedules follow the clock")
+	fs.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "random `seed`")
 	fs.IntVar(&cfg.Batch, "batch", cfg.Batch, "mini-batch `size`")
+	fs.IntVar(&cfg.Shards, "shards", cfg.Shards, "gradient `shards` per batch (the model depends on them, not on -workers)")
 	fs.Float64Var(&cfg.LR, "lr", cfg.LR, "Adam learning `rate` of the weights (integer units)")
 	fs.Float64Var(&cfg.BiasLR, "bias-lr", cfg.BiasLR, "Adam learning `rate` of the biases (accumulator units)")
+	fs.Float64Var(&cfg.MinLRFrac, "min-lr", cfg.MinLRFrac, "cosine decay to this `fraction` of -lr")
 	fs.Float64Var(&cfg.WeightDecay, "wd", cfg.WeightDecay, "decoupled weight `decay`")
 	fs.Float64Var(&cfg.Temperature, "temp", cfg.Temperature, "softmax `temperature` over the integer logits")
 	fs.Float64Var(&cfg.LabelSmoothing, "smooth", 0, "label `smoothing`")
@@ -107,7 +165,7 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs.Float64Var(&cfg.QuantRamp, "quant-ramp", cfg.QuantRamp, "`fraction` of the run after which quantization is full")
 	fs.Float64Var(&cfg.InitSigma, "init", cfg.InitSigma, "initial weight standard `deviation` (integer units)")
 	fs.Float64Var(&cfg.OverflowPenalty, "overflow-penalty", cfg.OverflowPenalty, "`weight` of the int16 overflow penalty")
-	fs.IntVar(&cfg.Workers, "workers", 0, "`goroutines` (default: one per CPU)")
+	fs.IntVar(&cfg.Workers, "workers", 0, "`goroutines` (default: one per CPU; changes only the speed)")
 	fs.IntVar(&cfg.EvalEvery, "eval-every", 1, "evaluate exact-match every `n` epochs")
 	maxLen := fs.Int("max-len", infer.DefaultMaxLen, "most `characters` in a reply")
 	quiet := fs.Bool("q", false, "no per-epoch log")
@@ -118,8 +176,27 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		return errors.New("-data is required")
 	}
 	cfg.Hidden, cfg.MaxLen = hidden, *maxLen
+	// Everything that can be checked is checked before the data is read.
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	if *ckpt != "" && filepath.Clean(*ckpt) == filepath.Clean(*out) {
+		return fmt.Errorf("-checkpoint and -o are the same file %s", *out)
+	}
+	for _, o := range []struct{ flag, path string }{{"-o", *out}, {"-checkpoint", *ckpt}} {
+		if o.path == "" {
+			continue
+		}
+		if err := atomicfile.CheckWritable(o.path); err != nil {
+			return fmt.Errorf("%s: %w", o.flag, err)
+		}
+	}
+	if cfg.TimeLimit > 0 {
+		cfg.Deadline = start.Add(cfg.TimeLimit)
+	}
+	var progress io.Writer
 	if !*quiet {
-		cfg.Log = stdout
+		cfg.Log, progress = stdout, stdout
 	}
 	opt := dataset.Options{MaxResponseLen: *maxLen}
 	var cs []byte // the model's charset, EOS last
@@ -130,13 +207,13 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		}
 		opt.Charset = cs[:len(cs)-1]
 	}
-	train, err := loadDataPairs(data, opt, stderr)
+	train, err := readData(data, opt, stderr, progress, cfg.Deadline)
 	if err != nil {
 		return err
 	}
 	var val []dataset.Pair
 	if len(heldout) > 0 {
-		if val, err = loadDataPairs(heldout, opt, stderr); err != nil {
+		if val, err = readData(heldout, opt, stderr, progress, cfg.Deadline); err != nil {
 			return err
 		}
 	} else if *valFrac > 0 {
@@ -145,7 +222,7 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	var tr *qat.Trainer
 	if *resume != "" {
 		// The shape, charset and generation limit come from the file.
-		if tr, err = qat.Resume(*resume, cfg, train, val); err != nil {
+		if tr, err = qat.ResumeFile(*resume, cfg, train, val); err != nil {
 			return err
 		}
 		if cs != nil && string(tr.Net().Charset) != string(cs) {
@@ -159,12 +236,16 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	if !*quiet {
+		fmt.Fprintf(stdout, "read the data and prepared %d examples in %s\n", tr.Examples(), time.Since(start).Round(100*time.Millisecond))
+	}
+	// Ctrl+C and SIGTERM stop the run, which then saves the best model
+	// and the checkpoint; a second signal kills the process as usual (the
+	// best model so far is already on disk: it is written every time it
+	// improves, all or nothing).
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {
-		// After the first Ctrl+C the run stops and saves; a second one
-		// kills the process as usual (the best model so far is already
-		// on disk: it is written every time it improves).
 		<-ctx.Done()
 		stop()
 	}()
@@ -173,12 +254,12 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "mulm train: %v\n", err)
 		}
 	})
-	start := time.Now()
 	last, err := tr.Run(ctx)
 	if err != nil {
 		return err
 	}
-	if ctx.Err() != nil {
+	interrupted := ctx.Err() != nil
+	if interrupted {
 		fmt.Fprintln(stderr, "interrupted; saving the best model")
 	}
 	if *ckpt != "" {
@@ -197,7 +278,10 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if bm.ValExact >= 0 {
 		vs = fmt.Sprintf(", held-out exact-match %.2f%%", 100*bm.ValExact)
 	}
-	fmt.Fprintf(stdout, "best: epoch %d, training exact-match %.2f%%%s; %d epochs in %s; wrote %s\n",
+	fmt.Fprintf(stdout, "best: epoch %d, training exact-match %.2f%%%s; %d epochs, %s in all; wrote %s\n",
 		bm.Epoch, 100*bm.Exact, vs, last.Epoch, time.Since(start).Round(time.Second), *out)
+	if interrupted {
+		return errInterrupted
+	}
 	return nil
 }

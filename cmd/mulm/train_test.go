@@ -6,6 +6,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -116,9 +117,16 @@ func TestData(t *testing.T) {
 	}
 }
 
-// TestTrainInterrupt sends the process an interrupt while training runs:
-// mulm train must stop, say so, and save the best model.
+// TestTrainInterrupt sends the process an interrupt (Ctrl+C), then SIGTERM,
+// while training runs: mulm train must stop, say so, save the best model
+// and the checkpoint, and exit 130.
 func TestTrainInterrupt(t *testing.T) {
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) { testTrainSignal(t, sig) })
+	}
+}
+
+func testTrainSignal(t *testing.T, sig os.Signal) {
 	self, err := os.FindProcess(os.Getpid())
 	if err != nil {
 		t.Skip(err)
@@ -126,10 +134,11 @@ func TestTrainInterrupt(t *testing.T) {
 	// Keep the default handler from killing the test binary whatever
 	// happens to mulm train's own handler.
 	guard := make(chan os.Signal, 4)
-	signal.Notify(guard, os.Interrupt)
+	signal.Notify(guard, sig)
 	defer signal.Stop(guard)
 	data := writeTrainData(t, "chat.txt", chatData)
-	model := filepath.Join(t.TempDir(), "m.mulm")
+	dir := t.TempDir()
+	model, ckpt := filepath.Join(dir, "m.mulm"), filepath.Join(dir, "m.ckpt")
 	type result struct {
 		out, errs string
 		code      int
@@ -138,7 +147,7 @@ func TestTrainInterrupt(t *testing.T) {
 	go func() {
 		var out, errb bytes.Buffer
 		code := run([]string{"train", "-data", data, "-hidden", "16", "-epochs", "1000000", "-batch", "8",
-			"-max-len", "8", "-o", model, "-q"}, strings.NewReader(""), &out, &errb)
+			"-max-len", "8", "-o", model, "-checkpoint", ckpt, "-q"}, strings.NewReader(""), &out, &errb)
 		done <- result{out.String(), errb.String(), code}
 	}()
 	// The model file appears after the first evaluation: training runs.
@@ -152,7 +161,7 @@ func TestTrainInterrupt(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if err := self.Signal(os.Interrupt); err != nil {
+	if err := self.Signal(sig); err != nil {
 		t.Skip(err)
 	}
 	var r result
@@ -161,13 +170,72 @@ func TestTrainInterrupt(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("mulm train did not stop within 20 s of the interrupt")
 	}
-	if r.code != 0 || !strings.Contains(r.errs, "interrupted; saving the best model") || !strings.Contains(r.out, "best: epoch") {
+	if r.code != 130 || !strings.Contains(r.errs, "interrupted; saving the best model") || !strings.Contains(r.out, "best: epoch") {
 		t.Fatalf("interrupted train (%d): %s\n%s", r.code, r.out, r.errs)
 	}
 	if _, err := infer.ReadFile(model); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(model + ".tmp"); err == nil {
-		t.Error("temporary model file left behind")
+	if _, err := os.Stat(ckpt); err != nil {
+		t.Errorf("no checkpoint saved: %v", err)
+	}
+	if es, _ := os.ReadDir(dir); len(es) != 2 {
+		t.Errorf("files left behind: %v", es)
+	}
+}
+
+// TestTrainChecksFirst: bad outputs and settings are refused before the
+// data is read (the data file here does not exist, so an error about it
+// would mean the check came too late), naming the flag.
+func TestTrainChecksFirst(t *testing.T) {
+	dir := t.TempDir()
+	noData := filepath.Join(dir, "missing.txt")
+	many := strings.TrimSuffix(strings.Repeat("8,", 17), ",")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-o", "/nonexistent/dir/m.mulm"}, "-o: cannot write /nonexistent/dir/m.mulm"},
+		{[]string{"-o", dir}, "-o: " + dir + ": is a directory"},
+		{[]string{"-checkpoint", dir}, "-checkpoint: " + dir + ": is a directory"},
+		{[]string{"-checkpoint", "/nonexistent/c.ckpt"}, "-checkpoint: cannot write"},
+		{[]string{"-o", filepath.Join(dir, "a"), "-checkpoint", filepath.Join(dir, "a")}, "same file"},
+		{[]string{"-lr", "NaN"}, "LR (-lr) is NaN"},
+		{[]string{"-lr", "-1"}, "LR (-lr) is -1, want a finite number ≥ 0"},
+		{[]string{"-drop", "2"}, "InputDrop (-drop) is 2, want a number in [0, 1)"},
+		{[]string{"-batch", "-3"}, "Batch (-batch) is -3"},
+		{[]string{"-epochs", "-1"}, "Epochs (-epochs) is -1"},
+		{[]string{"-hidden", many}, "Hidden (-hidden) has 17 layers, want at most 15"},
+		{[]string{"-time", "-5s"}, "TimeLimit (-time) is -5s"},
+	} {
+		args := append([]string{"train", "-data", noData, "-o", filepath.Join(dir, "m.mulm")}, c.args...)
+		_, errs, code := runMulm(t, args...)
+		if code != 1 || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 1 and %q", c.args, code, errs, c.want)
+		}
+	}
+	if es, _ := os.ReadDir(dir); len(es) != 0 {
+		t.Errorf("files left behind: %v", es)
+	}
+	if es, _ := os.ReadDir(filepath.Dir(dir)); len(es) != 1 {
+		t.Errorf("files left next to the output directory: %v", es)
+	}
+}
+
+// TestTrainTimeBoundsTheRun: with -time the whole command, reading and
+// final evaluation included, ends in time (with a margin for a loaded
+// machine), though the epochs are unlimited.
+func TestTrainTimeBoundsTheRun(t *testing.T) {
+	data := writeTrainData(t, "chat.txt", chatData)
+	model := filepath.Join(t.TempDir(), "m.mulm")
+	start := time.Now()
+	out, errs, code := runMulm(t, "train", "-data", data, "-hidden", "32", "-batch", "8", "-max-len", "8",
+		"-time", "1500ms", "-o", model)
+	took := time.Since(start)
+	if code != 0 || !strings.Contains(out, "best: epoch") || !strings.Contains(out, "read the data and prepared") {
+		t.Fatalf("train (%d): %s\n%s", code, out, errs)
+	}
+	if took > 1500*time.Millisecond+time.Second {
+		t.Fatalf("-time 1.5s took %v", took)
 	}
 }

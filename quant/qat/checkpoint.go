@@ -2,14 +2,15 @@ package qat
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/gob"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"time"
 
 	"mulm/infer"
+	"mulm/internal/atomicfile"
 	"mulm/quant"
 	"mulm/quant/qat/dataset"
 )
@@ -60,13 +61,10 @@ func (t *Trainer) WriteCheckpoint(w io.Writer) error {
 	return gob.NewEncoder(w).Encode(&c)
 }
 
-// SaveCheckpoint writes the trainer's state to a file.
+// SaveCheckpoint writes the trainer's state to a file, all or nothing
+// (through a temporary file that is removed on failure).
 func (t *Trainer) SaveCheckpoint(path string) error {
-	var b bytes.Buffer
-	if err := t.WriteCheckpoint(&b); err != nil {
-		return err
-	}
-	return os.WriteFile(path, b.Bytes(), 0o644)
+	return atomicfile.Write(path, t.WriteCheckpoint)
 }
 
 // readCheckpoint decodes a checkpoint (after the magic) and checks that it
@@ -101,22 +99,34 @@ func readCheckpoint(r io.Reader) (*checkpoint, *Net, error) {
 	return &c, n, nil
 }
 
-// Resume continues training from a float checkpoint (written by
-// SaveCheckpoint: weights, optimizer state, schedule position, shuffling
-// state and best model), or fine-tunes a .mulm model (its integer weights
-// become the master weights; a new schedule starts). cfg.Hidden is
-// ignored: the shape comes from the file.
-func Resume(path string, cfg Config, train, val []dataset.Pair) (*Trainer, error) {
+// ResumeFile is Resume reading the file at path; errors name the file.
+func ResumeFile(path string, cfg Config, train, val []dataset.Pair) (*Trainer, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	br := bufio.NewReader(f)
+	t, err := Resume(f, cfg, train, val)
+	if err != nil && !errors.Is(err, ErrConfig) {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return t, err
+}
+
+// Resume continues training from a float checkpoint (written by
+// WriteCheckpoint: weights, optimizer state, schedule position, shuffling
+// state and best model), or fine-tunes a .mulm model (its integer weights
+// become the master weights; a new schedule starts), read from r.
+// cfg.Hidden is ignored: the shape comes from the file.
+func Resume(r io.Reader, cfg Config, train, val []dataset.Pair) (*Trainer, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	br := bufio.NewReader(r)
 	if head, _ := br.Peek(len(checkpointMagic)); string(head) != checkpointMagic {
 		m, err := infer.Load(br)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return nil, err
 		}
 		n, err := FromModel(m)
 		if err != nil {
@@ -127,7 +137,7 @@ func Resume(path string, cfg Config, train, val []dataset.Pair) (*Trainer, error
 	br.Discard(len(checkpointMagic))
 	c, n, err := readCheckpoint(br)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	t, err := NewTrainer(cfg, n, n.Charset, train, val)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"mulm/eval"
 	"mulm/infer"
 	"mulm/quant/qat/dataset"
 	"mulm/trigram"
@@ -246,7 +247,7 @@ func TestTinyTrainingReachesExactMatch(t *testing.T) {
 	// Evaluate on the pairs plus a contradicting one: the model (checked
 	// perfect above) answers HELLO with HI, so BYE misses once.
 	pairs := append(slices.Clone(tinyPairs), dataset.Pair{Query: "HELLO", Response: "BYE"})
-	r := Evaluate(m, pairs, 2)
+	r := eval.Evaluate(m, pairs, 2)
 	if r.Pairs != 11 || r.Matched != 10 || r.Ceiling != 10.0/11 {
 		t.Fatalf("report %+v", r)
 	}
@@ -437,7 +438,7 @@ func TestCheckpointResume(t *testing.T) {
 	if err := half.SaveCheckpoint(path); err != nil {
 		t.Fatal(err)
 	}
-	tr, err := Resume(path, cfg, tinyPairs, nil)
+	tr, err := ResumeFile(path, cfg, tinyPairs, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -457,7 +458,7 @@ func TestCheckpointResume(t *testing.T) {
 	if err := infer.WriteFile(mp, m); err != nil {
 		t.Fatal(err)
 	}
-	ft, err := Resume(mp, cfg, tinyPairs, nil)
+	ft, err := ResumeFile(mp, cfg, tinyPairs, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,111 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"sync"
 	"time"
 
+	"mulm/eval"
 	"mulm/infer"
 	"mulm/quant/qat/dataset"
+	"mulm/trigram"
 )
-
-// Config holds the training hyper-parameters. Zero fields take the
-// defaults that DefaultConfig documents.
-type Config struct {
-	Hidden []int // hidden widths; default 256,192,128
-	MaxLen int   // generation limit of the model; default 50
-
-	// Epochs is the length of the run; with TimeLimit the run also ends
-	// when the time is up, and the schedules follow whichever of the two
-	// is further along.
-	Epochs    int
-	TimeLimit time.Duration
-
-	Batch       int     // examples per step; default 64
-	LR          float64 // Adam step for weights (integer units); default 0.01
-	BiasLR      float64 // Adam step for biases (accumulator units); default 0.5
-	MinLRFrac   float64 // cosine decay to this fraction of LR; default 0.02
-	WeightDecay float64 // decoupled, on weights only; default 1e-4
-	Seed        uint64
-	Workers     int // goroutines; default runtime.NumCPU()
-
-	// Temperature divides the integer logits before the softmax of the
-	// loss; default 4.
-	Temperature    float64
-	LabelSmoothing float64
-	// OverflowPenalty weighs the squared excess of accumulators beyond
-	// ±30000 (relative); default 1.
-	OverflowPenalty float64
-	// QuantStart is the share of quantization at the start (default 0.3);
-	// it reaches 1 at QuantRamp of the run (default 0.8) and stays there.
-	// The shift's floor is phased in the same way.
-	QuantStart, QuantRamp float64
-	// InitSigma is the standard deviation of the initial weights in
-	// integer units (default 0.5). Ignored when resuming.
-	InitSigma float64
-	// InputDrop drops each query trigram bucket of a training example
-	// with this probability (a regularizer for unseen phrasings).
-	InputDrop float64
-	// ClassBalance weighs each pair by (largest class / its class)^k.
-	ClassBalance float64
-	// EvalEvery evaluates the sequence exact-match every n epochs (and at
-	// the end); default 1.
-	EvalEvery int
-
-	Log      io.Writer     // per-epoch log; nil: none
-	Progress time.Duration // progress line interval inside an epoch; default 5s
-}
-
-// DefaultConfig returns the defaults.
-func DefaultConfig() Config {
-	var c Config
-	c.defaults()
-	return c
-}
-
-func (c *Config) defaults() {
-	if len(c.Hidden) == 0 {
-		c.Hidden = []int{256, 192, 128}
-	}
-	def := func(p *float64, v float64) {
-		if *p == 0 {
-			*p = v
-		}
-	}
-	if c.MaxLen == 0 {
-		c.MaxLen = infer.DefaultMaxLen
-	}
-	if c.Epochs == 0 {
-		c.Epochs = 100
-		if c.TimeLimit > 0 {
-			c.Epochs = math.MaxInt32
-		}
-	}
-	if c.Batch == 0 {
-		c.Batch = 64
-	}
-	def(&c.LR, 0.01)
-	def(&c.BiasLR, 0.5)
-	def(&c.MinLRFrac, 0.02)
-	def(&c.WeightDecay, 1e-4)
-	def(&c.Temperature, 4)
-	def(&c.OverflowPenalty, 1)
-	def(&c.QuantStart, 0.3)
-	def(&c.QuantRamp, 0.8)
-	def(&c.InitSigma, 0.5)
-	if c.Workers <= 0 {
-		c.Workers = runtime.NumCPU()
-	}
-	if c.EvalEvery <= 0 {
-		c.EvalEvery = 1
-	}
-	if c.Progress == 0 {
-		c.Progress = 5 * time.Second
-	}
-}
 
 // Metrics describe one epoch.
 type Metrics struct {
@@ -141,7 +46,7 @@ type Trainer struct {
 	train, val []dataset.Pair
 	ex         *examples
 	eff        *effective
-	workers    []*worker
+	shards     []*worker // one per batch shard: scratch and gradient
 	adamM      []float32
 	adamV      []float32
 	steps      int64
@@ -150,6 +55,10 @@ type Trainer struct {
 	src        *rand.PCG
 	start      time.Time
 	prior      time.Duration // time spent before a resume
+	// evalCost is the measured (or, before the first evaluation,
+	// estimated) duration of one evaluation: the time reserved for the
+	// final one before the Deadline.
+	evalCost time.Duration
 
 	mu       sync.Mutex
 	best     *Net
@@ -165,7 +74,13 @@ type Trainer struct {
 // NewTrainer prepares training of net (nil: a new model with cfg.Hidden)
 // on train, choosing the best model on val when val is not empty.
 func NewTrainer(cfg Config, net *Net, charset []byte, train, val []dataset.Pair) (*Trainer, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
 	cfg.defaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
 	if len(train) == 0 {
 		return nil, errors.New("qat: no training pairs")
 	}
@@ -192,8 +107,8 @@ func NewTrainer(cfg Config, net *Net, charset []byte, train, val []dataset.Pair)
 	}
 	t.net, t.ex = net, ex
 	t.eff = newEffective(net)
-	for range cfg.Workers {
-		t.workers = append(t.workers, newWorker(net, t.eff))
+	for range cfg.Shards {
+		t.shards = append(t.shards, newWorker(net, t.eff))
 	}
 	t.adamM = make([]float32, len(net.p))
 	t.adamV = make([]float32, len(net.p))
@@ -226,16 +141,36 @@ func (t *Trainer) Best() (*infer.Model, Metrics) {
 	return m, t.bestM
 }
 
+// limit is the wall time (counted as elapsed) at which training stops: the
+// time limit, or earlier when the deadline minus the final evaluation's
+// cost comes first; 0 for none.
+func (t *Trainer) limit() time.Duration {
+	l := t.cfg.TimeLimit
+	if !t.cfg.Deadline.IsZero() {
+		d := t.elapsed() + time.Until(t.cfg.Deadline) - t.evalCost
+		if l == 0 || d < l {
+			l = max(d, 1)
+		}
+	}
+	return l
+}
+
 // progress is how far along the run is, 0..1.
 func (t *Trainer) progress(epochFrac float64) float64 {
 	p := epochFrac / float64(t.cfg.Epochs)
 	if t.cfg.TimeLimit > 0 {
-		p = max(p, float64(t.elapsed())/float64(t.cfg.TimeLimit))
+		p = max(p, float64(t.elapsed())/float64(t.limit()))
 	}
 	return min(1, p)
 }
 
 func (t *Trainer) elapsed() time.Duration { return t.prior + time.Since(t.start) }
+
+// timeUp says whether the time limit or the deadline stops the run.
+func (t *Trainer) timeUp() bool {
+	l := t.limit()
+	return l > 0 && t.elapsed() >= l
+}
 
 func (t *Trainer) alpha(p float64) float64 {
 	if p >= t.cfg.QuantRamp {
@@ -264,13 +199,16 @@ func (t *Trainer) logf(format string, args ...any) {
 // when Run stops early; a cancelled ctx is not an error.
 func (t *Trainer) Run(ctx context.Context) (Metrics, error) {
 	t.start = time.Now()
+	if t.evalCost == 0 {
+		t.evalCost = t.estimateEvalCost()
+	}
 	p0 := t.progress(float64(t.epoch)) // > 0 when resuming: the ETA counts only this session
 	n := t.net
 	order := make([]int32, len(t.ex.ex))
-	t.logf("training %v on %d pairs (%d distinct examples, %d parameters), %d held out, %d workers\n",
-		n.Sizes, len(t.train), len(t.ex.ex), len(n.p), len(t.val), len(t.workers))
+	t.logf("training %v on %d pairs (%d distinct examples, %d parameters), %d held out, %d shards on %d workers\n",
+		n.Sizes, len(t.train), len(t.ex.ex), len(n.p), len(t.val), len(t.shards), t.goroutines())
 	done := func() bool {
-		return ctx.Err() != nil || t.epoch >= t.cfg.Epochs || t.cfg.TimeLimit > 0 && t.elapsed() >= t.cfg.TimeLimit
+		return ctx.Err() != nil || t.epoch >= t.cfg.Epochs || t.timeUp()
 	}
 	for !done() {
 		epochStart := time.Now()
@@ -283,7 +221,7 @@ func (t *Trainer) Run(ctx context.Context) (Metrics, error) {
 		var p, a, lr float64
 		nb := (len(order) + t.cfg.Batch - 1) / t.cfg.Batch
 		for b := 0; b < nb; b++ {
-			if ctx.Err() != nil || t.cfg.TimeLimit > 0 && t.elapsed() >= t.cfg.TimeLimit {
+			if ctx.Err() != nil || t.timeUp() {
 				break
 			}
 			p = t.progress(float64(t.epoch) + float64(b)/float64(nb))
@@ -293,10 +231,10 @@ func (t *Trainer) Run(ctx context.Context) (Metrics, error) {
 			h := &hyper{invT: float32(1 / t.cfg.Temperature), smooth: float32(t.cfg.LabelSmoothing),
 				penalty: float32(t.cfg.OverflowPenalty), floorBlnd: float32(a),
 				drop: float32(t.cfg.InputDrop), dropSeed: t.cfg.Seed*0x2545f4914f6cdd1d ^ uint64(t.steps)<<20}
-			t.parallel(func(w int, lo, hi int) { t.eff.set(n, float32(a), lo, hi) }, len(n.p))
+			t.ranges(len(n.p), func(lo, hi int) { t.eff.set(n, float32(a), lo, hi) })
 			t.batch(batch, h)
 			bw := 0.0
-			for _, w := range t.workers {
+			for _, w := range t.shards {
 				loss += w.loss
 				wsum += w.wsum
 				right += w.right
@@ -331,8 +269,8 @@ func (t *Trainer) Run(ctx context.Context) (Metrics, error) {
 		if !last {
 			p := t.progress(float64(t.epoch))
 			left := time.Duration(float64(time.Since(t.start)) * (1 - p) / max(p-p0, 1e-9))
-			if t.cfg.TimeLimit > 0 {
-				left = min(left, t.cfg.TimeLimit-t.elapsed())
+			if l := t.limit(); l > 0 {
+				left = min(left, l-t.elapsed())
 			}
 			eta = left.Round(time.Second).String()
 		}
@@ -353,34 +291,55 @@ func (t *Trainer) Run(ctx context.Context) (Metrics, error) {
 	return t.last, nil
 }
 
-// parallel runs f over len n split into one contiguous range per worker.
-func (t *Trainer) parallel(f func(w, lo, hi int), n int) {
-	W := len(t.workers)
-	if W == 1 {
-		f(0, 0, n)
+// goroutines is how many goroutines share the shards.
+func (t *Trainer) goroutines() int { return max(1, min(t.cfg.Workers, len(t.shards))) }
+
+// each runs f(k) for k = 0..n-1 on the worker goroutines (k is the
+// goroutine-independent unit of work: the result must not depend on
+// which goroutine runs which k).
+func (t *Trainer) each(n int, f func(k int)) {
+	G := min(t.cfg.Workers, n)
+	if G <= 1 {
+		for k := range n {
+			f(k)
+		}
 		return
 	}
 	var wg sync.WaitGroup
-	for w := range W {
-		lo, hi := n*w/W, n*(w+1)/W
-		wg.Go(func() { f(w, lo, hi) })
+	for g := range G {
+		wg.Go(func() {
+			for k := g; k < n; k += G {
+				f(k)
+			}
+		})
 	}
 	wg.Wait()
 }
 
-// batch computes the gradient of one mini-batch: each worker takes a fixed
-// contiguous share, so the sum (in update) is deterministic.
-func (t *Trainer) batch(idx []int32, h *hyper) {
-	t.parallel(func(w, lo, hi int) {
-		wk := t.workers[w]
-		wk.reset()
-		for _, j := range idx[lo:hi] {
-			wk.step(t.ex, &t.ex.ex[j], h)
-		}
-	}, len(idx))
+// ranges runs f over 0..n split into one contiguous range per worker
+// goroutine, for element-wise work (whose result does not depend on the
+// split).
+func (t *Trainer) ranges(n int, f func(lo, hi int)) {
+	G := max(1, t.cfg.Workers)
+	t.each(G, func(g int) { f(n*g/G, n*(g+1)/G) })
 }
 
-// update sums the workers' gradients in a fixed order and takes one AdamW
+// batch computes the gradient of one mini-batch: shard k sums the
+// gradients of its fixed contiguous share of the batch, whichever
+// goroutine runs it, and update adds the shards in order, so the result
+// depends on the number of shards but not on the number of workers.
+func (t *Trainer) batch(idx []int32, h *hyper) {
+	S := len(t.shards)
+	t.each(S, func(k int) {
+		wk := t.shards[k]
+		wk.reset()
+		for _, j := range idx[len(idx)*k/S : len(idx)*(k+1)/S] {
+			wk.step(t.ex, &t.ex.ex[j], h)
+		}
+	})
+}
+
+// update sums the shards' gradients in a fixed order and takes one AdamW
 // step, in parallel over parameter ranges.
 func (t *Trainer) update(lr, wsum float64) {
 	if wsum == 0 {
@@ -396,12 +355,12 @@ func (t *Trainer) update(lr, wsum float64) {
 	lrB := float32(lr * t.cfg.BiasLR / t.cfg.LR / c1)
 	decay := float32(1 - lr*t.cfg.WeightDecay)
 	ic2 := float32(1 / math.Sqrt(c2))
-	t.parallel(func(_, lo, hi int) {
+	t.ranges(len(t.net.p), func(lo, hi int) {
 		p := t.net.p
-		g0 := t.workers[0].g
+		g0 := t.shards[0].g
 		for i := lo; i < hi; i++ {
 			g := g0[i]
-			for _, w := range t.workers[1:] {
+			for _, w := range t.shards[1:] {
 				g += w.g[i]
 			}
 			g *= scale
@@ -416,37 +375,107 @@ func (t *Trainer) update(lr, wsum float64) {
 				p[i] -= lrB * m / den
 			}
 		}
-	}, len(t.net.p))
+	})
 }
 
-// evaluate fills in the integer metrics and keeps the best model.
-func (t *Trainer) evaluate(m *Metrics) {
-	ls := t.net.Layers()
-	in := newIntNet(ls)
-	W := len(t.workers)
-	rights := make([]float64, W)
-	overs := make([]int, W)
-	totals := make([]int, W)
-	t.parallel(func(w, lo, hi int) {
-		rights[w], overs[w], totals[w] = in.stats(t.ex, lo, hi)
-	}, len(t.ex.ex))
+// statChunks is how many fixed parts the integer statistics are summed
+// in (in order, so that they do not depend on the worker count).
+const statChunks = 16
+
+// intStats scores every training example with the exact integer model
+// (infer's fast path, the engine the parity suite proves identical to the
+// Z80's): the weighted share of targets that are the argmax, and the share
+// of accumulators that leave int16.
+func (t *Trainer) intStats(m *infer.Model) (acc, overflow float64) {
+	var rights [statChunks]float64
+	var overs [statChunks]int
+	n := len(t.ex.ex)
+	t.each(statChunks, func(c int) {
+		var x [trigram.InputSize]int16
+		out := make([]int16, len(t.net.Charset))
+		for j := n * c / statChunks; j < n*(c+1)/statChunks; j++ {
+			e := &t.ex.ex[j]
+			idx, val := t.ex.idx[e.in:e.in+e.nin], t.ex.val[e.in:e.in+e.nin]
+			for k, i := range idx {
+				x[i] = int16(val[k])
+			}
+			arg, over := m.Forward(out, x[:])
+			for _, i := range idx {
+				x[i] = 0
+			}
+			overs[c] += over
+			for k := e.tg; k < e.tg+e.ntg; k++ {
+				if int(t.ex.tcls[k]) == arg {
+					rights[c] += float64(t.ex.tw[k])
+				}
+			}
+		}
+	})
 	var r float64
-	var o, tot int
-	for w := range W {
-		r += rights[w]
-		o += overs[w]
-		tot += totals[w]
+	var o int
+	for c := range statChunks {
+		r += rights[c]
+		o += overs[c]
 	}
-	m.IntAcc = r / t.ex.wsum
-	m.Overflow = float64(o) / float64(max(tot, 1))
-	model, err := infer.New(t.net.Charset, ls, t.net.MaxLen)
+	width := 0
+	for _, s := range t.net.Sizes[1:] {
+		width += s
+	}
+	return r / t.ex.wsum, float64(o) / float64(max(1, n*width))
+}
+
+// estimateEvalCost times the evaluation of a sample of the examples and
+// queries and extrapolates to all of them.
+func (t *Trainer) estimateEvalCost() time.Duration {
+	m, err := t.net.Model()
+	if err != nil {
+		return 0
+	}
+	start := time.Now()
+	const sample = 256
+	var x [trigram.InputSize]int16
+	out := make([]int16, len(t.net.Charset))
+	ne := min(sample, len(t.ex.ex))
+	for j := range ne {
+		e := &t.ex.ex[j]
+		for k, i := range t.ex.idx[e.in : e.in+e.nin] {
+			x[i] = int16(t.ex.val[e.in+int32(k)])
+		}
+		m.Forward(out, x[:])
+		clear(x[:])
+	}
+	perEx := time.Since(start) / time.Duration(max(1, ne))
+	qs := append(eval.Queries(t.train), eval.Queries(t.val)...)
+	start = time.Now()
+	nq := min(sample/4, len(qs))
+	for _, q := range qs[:nq] {
+		m.Reply(q)
+	}
+	perQ := time.Since(start) / time.Duration(max(1, nq))
+	G := time.Duration(max(1, t.cfg.Workers))
+	return (perEx*time.Duration(len(t.ex.ex)) + perQ*time.Duration(len(qs))) / G
+}
+
+// evaluate fills in the integer metrics and keeps the best model. It is
+// not cancelled with the run: a stopped run still evaluates what it
+// trained, so that there is a best model to save.
+func (t *Trainer) evaluate(m *Metrics) {
+	start := time.Now()
+	model, err := t.net.Model()
 	if err != nil {
 		panic(err) // Layers always builds a valid model
 	}
-	m.Exact = Evaluate(model, t.train, W).ExactMatch()
+	m.IntAcc, m.Overflow = t.intStats(model)
+	opt := eval.Options{Workers: t.cfg.Workers, Interval: t.cfg.Progress, Progress: func(done, total int) {
+		t.logf("  evaluating epoch %d: %d/%d queries\n", m.Epoch, done, total)
+	}}
+	r, _ := eval.EvaluateContext(context.Background(), model, t.train, opt)
+	m.Exact = r.ExactMatch()
 	if len(t.val) > 0 {
-		m.ValExact = Evaluate(model, t.val, W).ExactMatch()
+		r, _ := eval.EvaluateContext(context.Background(), model, t.val, opt)
+		m.ValExact = r.ExactMatch()
 	}
+	t.evalCost = time.Since(start)
 	t.mu.Lock()
 	better := !t.hasBest || m.Score() > t.bestM.Score() ||
 		m.Score() == t.bestM.Score() && m.Exact > t.bestM.Exact

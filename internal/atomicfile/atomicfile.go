@@ -1,0 +1,58 @@
+// Package atomicfile writes files all at once or not at all: through a
+// temporary file in the same directory and a rename, with the temporary
+// removed on any failure, and checks ahead of long work that a path can be
+// written.
+package atomicfile
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// ErrIsDir is returned for an output path that is a directory.
+var ErrIsDir = errors.New("is a directory")
+
+// Write calls write with a temporary file next to path and renames it to
+// path when write and the close succeed. On any error the temporary file
+// is removed and path is left as it was.
+func Write(path string, write func(io.Writer) error) (err error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("%s: %w", path, ErrIsDir)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if err := write(f); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// CheckWritable reports whether path can be written by Write: it is not a
+// directory and a file can be created in its directory (one is created and
+// removed). An existing file at path is left untouched.
+func CheckWritable(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("%s: %w", path, ErrIsDir)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
