@@ -27,7 +27,8 @@ type worker struct {
 	nz     [][]int32   // nonzero inputs of layer l (l ≥ 1): indices into act[l-1]
 	dy     [][]float32 // gradient w.r.t. act[l]
 	prob   []float32
-	inIdx  []int32 // owned buffers for layer-1 inputs after dropout
+	buf    inputBuf // the current example's decoded input
+	inIdx  []int32  // owned buffers for layer-1 inputs after dropout
 	inVal  []float32
 	curIdx []int32 // the current example's layer-1 inputs
 	curVal []float32
@@ -140,7 +141,7 @@ func (w *worker) step(ex *examples, e *example, h *hyper) {
 		dy[i] = w.prob[i] * e.w
 	}
 	var loss float64
-	for k := e.tg; k < e.tg+e.ntg; k++ {
+	for k := e.tg; k < e.tg+int32(e.ntg); k++ {
 		c, cw := ex.tcls[k], ex.tw[k]
 		dy[c] -= cw * (1 - sm)
 		loss -= float64(cw) * float64(1-sm) * math.Log(float64(max(w.prob[c], 1e-30)))
@@ -209,8 +210,7 @@ func (w *worker) step(ex *examples, e *example, h *hyper) {
 // the example, never on the worker). The result stays valid until the next
 // call.
 func (w *worker) inputs(ex *examples, e *example, h *hyper) ([]int32, []float32) {
-	idx := ex.idx[e.in : e.in+e.nin]
-	val := ex.val[e.in : e.in+e.nin]
+	idx, val := ex.input(&w.buf, e)
 	if h.drop > 0 {
 		x := h.dropSeed ^ uint64(e.in)*0x9e3779b97f4a7c15
 		w.inIdx, w.inVal = w.inIdx[:0], w.inVal[:0]

@@ -44,15 +44,15 @@ func randomQuery(rng *rand.Rand) string {
 // exampleOf wraps one dense input vector as a single-example set.
 func exampleOf(x []int16) *examples {
 	e := &examples{}
-	ex := example{w: 1, ntg: 1}
+	ex := example{pair: -1, w: 1, ntg: 1}
 	for i, v := range x {
 		if v != 0 {
 			e.idx = append(e.idx, int32(i))
 			e.val = append(e.val, float32(v))
 		}
 	}
-	ex.nin = int32(len(e.idx))
-	e.tcls, e.tw = []int32{0}, []float32{1}
+	ex.nin = uint16(len(e.idx))
+	e.tcls, e.tw = []uint8{0}, []float32{1}
 	e.ex = []example{ex}
 	return e
 }
@@ -131,7 +131,7 @@ func TestGradient(t *testing.T) {
 		var x [trigram.InputSize]int16
 		trigram.Encode(&x, "how are you", []byte("FI"))
 		ex := exampleOf(x[:])
-		ex.tcls, ex.tw = []int32{3, 5}, []float32{2, 1}
+		ex.tcls, ex.tw = []uint8{3, 5}, []float32{2, 1}
 		ex.ex[0].ntg, ex.ex[0].w = 2, 3
 		eff := newEffective(n)
 		h := &hyper{invT: 1 / 2000.0, smooth: 0.1, penalty: tc.penalty}
@@ -303,7 +303,7 @@ func TestBuildExamples(t *testing.T) {
 		{1, [][]float32{{4, 0, 0, 0}, {0, 2, 2, 0}, {0, 0, 0, 2}, {0, 0, 0, 2}}},
 		{0.5, [][]float32{{2 + math.Sqrt2, 0, 0, 0}, {0, 2, math.Sqrt2, 0}, {0, 0, 0, 2}, {0, 0, 0, math.Sqrt2}}},
 	} {
-		ex, err := buildExamples(pairs, cs, tc.balance)
+		ex, err := buildExamples(pairs, cs, tc.balance, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -313,7 +313,7 @@ func TestBuildExamples(t *testing.T) {
 		var total float64
 		for j, e := range ex.ex {
 			got := make([]float32, len(cs))
-			for k := e.tg; k < e.tg+e.ntg; k++ {
+			for k := e.tg; k < e.tg+int32(e.ntg); k++ {
 				got[ex.tcls[k]] = ex.tw[k]
 			}
 			var sum float32
@@ -331,16 +331,18 @@ func TestBuildExamples(t *testing.T) {
 			// The stored input is the encoder's (dense → sparse).
 			var x [trigram.InputSize]int16
 			trigram.Encode(&x, "HELLO", []byte([]string{"", "H", "HI", "HO"}[j]))
+			var buf inputBuf
+			idx, val := ex.input(&buf, &e)
 			nz := 0
 			for i, v := range x {
 				if v != 0 {
-					if nz >= int(e.nin) || ex.idx[e.in+int32(nz)] != int32(i) || ex.val[e.in+int32(nz)] != float32(v) {
+					if nz >= len(idx) || idx[nz] != int32(i) || val[nz] != float32(v) {
 						t.Fatalf("example %d: sparse input differs from the encoder at %d", j, i)
 					}
 					nz++
 				}
 			}
-			if nz != int(e.nin) {
+			if nz != int(e.nin) || nz != len(idx) {
 				t.Fatalf("example %d: %d inputs, encoder has %d", j, e.nin, nz)
 			}
 		}
@@ -348,7 +350,7 @@ func TestBuildExamples(t *testing.T) {
 			t.Errorf("balance %v: wsum %v, want %v", tc.balance, ex.wsum, total)
 		}
 	}
-	if _, err := buildExamples([]dataset.Pair{{Query: "QQ", Response: "X", File: "f", Line: 9}}, cs, 0); err == nil || !strings.Contains(err.Error(), "f:9") {
+	if _, err := buildExamples([]dataset.Pair{{Query: "QQ", Response: "X", File: "f", Line: 9}}, cs, 0, nil); err == nil || !strings.Contains(err.Error(), "f:9") {
 		t.Errorf("character outside the charset: %v", err)
 	}
 }

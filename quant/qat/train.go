@@ -44,6 +44,11 @@ type Trainer struct {
 	cfg        Config
 	net        *Net
 	train, val []dataset.Pair
+	// trainEval is what the training exact-match is measured on: train,
+	// or a fixed sample of its queries when it has more than
+	// MaxEvalQueries; statEx likewise for the integer statistics.
+	trainEval  []dataset.Pair
+	statEx     []int32 // nil: every example
 	ex         *examples
 	eff        *effective
 	shards     []*worker // one per batch shard: scratch and gradient
@@ -101,11 +106,27 @@ func NewTrainer(cfg Config, net *Net, charset []byte, train, val []dataset.Pair)
 	if err := dataset.CheckCharset(val, net.Charset); err != nil {
 		return nil, err
 	}
-	ex, err := buildExamples(train, net.Charset, cfg.ClassBalance)
+	last := time.Now()
+	ex, err := buildExamples(train, net.Charset, cfg.ClassBalance, func(done int) error {
+		if !cfg.Deadline.IsZero() && time.Now().After(cfg.Deadline) {
+			return fmt.Errorf("qat: %w: preparing the examples outlasted the deadline (-time) at pair %d of %d", ErrNoTime, done, len(train))
+		}
+		if time.Since(last) >= cfg.Progress {
+			last = time.Now()
+			t.logf("  preparing examples: %d of %d pairs\n", done, len(train))
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
 	t.net, t.ex = net, ex
+	t.trainEval = sampleQueries(train, MaxEvalQueries)
+	if n := len(ex.ex); n > MaxStatExamples {
+		for i := range MaxStatExamples {
+			t.statEx = append(t.statEx, int32(i*n/MaxStatExamples))
+		}
+	}
 	t.eff = newEffective(net)
 	for range cfg.Shards {
 		t.shards = append(t.shards, newWorker(net, t.eff))
@@ -194,6 +215,39 @@ func (t *Trainer) logf(format string, args ...any) {
 	}
 }
 
+// Limits of the per-epoch evaluation on large data: the training
+// exact-match is measured on an evenly spread sample of at most
+// MaxEvalQueries distinct queries, IntAcc and Overflow on at most
+// MaxStatExamples examples. The held-out set is always evaluated whole.
+const (
+	MaxEvalQueries  = 50_000
+	MaxStatExamples = 200_000
+)
+
+// sampleQueries returns pairs, or, when they have more than max distinct
+// queries, the pairs of max evenly spread ones.
+func sampleQueries(pairs []dataset.Pair, max int) []dataset.Pair {
+	qs := eval.Queries(pairs)
+	if len(qs) <= max {
+		return pairs
+	}
+	keep := make(map[string]bool, max)
+	for i := range max {
+		keep[qs[i*len(qs)/max]] = true
+	}
+	var out []dataset.Pair
+	for _, p := range pairs {
+		if keep[p.Query] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// ErrNoTime is returned by Run when the deadline leaves no time to train
+// and evaluate even once.
+var ErrNoTime = errors.New("not enough time")
+
 // Run trains until the epochs or the time are used up or ctx is done, and
 // returns the last epoch's metrics. The best model is kept (see Best) even
 // when Run stops early; a cancelled ctx is not an error.
@@ -202,11 +256,21 @@ func (t *Trainer) Run(ctx context.Context) (Metrics, error) {
 	if t.evalCost == 0 {
 		t.evalCost = t.estimateEvalCost()
 	}
+	if !t.cfg.Deadline.IsZero() {
+		if left := time.Until(t.cfg.Deadline); t.evalCost >= left {
+			return Metrics{}, fmt.Errorf("qat: %w: evaluating the model once takes about %s, more than the %s left before the deadline (-time)",
+				ErrNoTime, t.evalCost.Round(100*time.Millisecond), max(0, left).Round(100*time.Millisecond))
+		}
+	}
 	p0 := t.progress(float64(t.epoch)) // > 0 when resuming: the ETA counts only this session
 	n := t.net
 	order := make([]int32, len(t.ex.ex))
 	t.logf("training %v on %d pairs (%d distinct examples, %d parameters), %d held out, %d shards on %d workers\n",
 		n.Sizes, len(t.train), len(t.ex.ex), len(n.p), len(t.val), len(t.shards), t.goroutines())
+	if len(t.trainEval) < len(t.train) || t.statEx != nil {
+		t.logf("large data: training exact-match on %d of the %d pairs (a fixed sample of %d queries), integer accuracy on %d of the %d examples\n",
+			len(t.trainEval), len(t.train), MaxEvalQueries, min(len(t.ex.ex), MaxStatExamples), len(t.ex.ex))
+	}
 	done := func() bool {
 		return ctx.Err() != nil || t.epoch >= t.cfg.Epochs || t.timeUp()
 	}
@@ -387,41 +451,43 @@ const statChunks = 16
 // Z80's): the weighted share of targets that are the argmax, and the share
 // of accumulators that leave int16.
 func (t *Trainer) intStats(m *infer.Model) (acc, overflow float64) {
-	var rights [statChunks]float64
+	var rights, wsums [statChunks]float64
 	var overs [statChunks]int
 	n := len(t.ex.ex)
+	if t.statEx != nil {
+		n = len(t.statEx)
+	}
 	t.each(statChunks, func(c int) {
 		var x [trigram.InputSize]int16
 		out := make([]int16, len(t.net.Charset))
 		for j := n * c / statChunks; j < n*(c+1)/statChunks; j++ {
 			e := &t.ex.ex[j]
-			idx, val := t.ex.idx[e.in:e.in+e.nin], t.ex.val[e.in:e.in+e.nin]
-			for k, i := range idx {
-				x[i] = int16(val[k])
+			if t.statEx != nil {
+				e = &t.ex.ex[t.statEx[j]]
 			}
+			wsums[c] += float64(e.w)
+			t.ex.encode(&x, e)
 			arg, over := m.Forward(out, x[:])
-			for _, i := range idx {
-				x[i] = 0
-			}
 			overs[c] += over
-			for k := e.tg; k < e.tg+e.ntg; k++ {
+			for k := e.tg; k < e.tg+int32(e.ntg); k++ {
 				if int(t.ex.tcls[k]) == arg {
 					rights[c] += float64(t.ex.tw[k])
 				}
 			}
 		}
 	})
-	var r float64
+	var r, ws float64
 	var o int
 	for c := range statChunks {
 		r += rights[c]
+		ws += wsums[c]
 		o += overs[c]
 	}
 	width := 0
 	for _, s := range t.net.Sizes[1:] {
 		width += s
 	}
-	return r / t.ex.wsum, float64(o) / float64(max(1, n*width))
+	return r / ws, float64(o) / float64(max(1, n*width))
 }
 
 // estimateEvalCost times the evaluation of a sample of the examples and
@@ -437,15 +503,11 @@ func (t *Trainer) estimateEvalCost() time.Duration {
 	out := make([]int16, len(t.net.Charset))
 	ne := min(sample, len(t.ex.ex))
 	for j := range ne {
-		e := &t.ex.ex[j]
-		for k, i := range t.ex.idx[e.in : e.in+e.nin] {
-			x[i] = int16(t.ex.val[e.in+int32(k)])
-		}
+		t.ex.encode(&x, &t.ex.ex[j])
 		m.Forward(out, x[:])
-		clear(x[:])
 	}
 	perEx := time.Since(start) / time.Duration(max(1, ne))
-	qs := append(eval.Queries(t.train), eval.Queries(t.val)...)
+	qs := append(eval.Queries(t.trainEval), eval.Queries(t.val)...)
 	start = time.Now()
 	nq := min(sample/4, len(qs))
 	for _, q := range qs[:nq] {
@@ -453,7 +515,11 @@ func (t *Trainer) estimateEvalCost() time.Duration {
 	}
 	perQ := time.Since(start) / time.Duration(max(1, nq))
 	G := time.Duration(max(1, t.cfg.Workers))
-	return (perEx*time.Duration(len(t.ex.ex)) + perQ*time.Duration(len(qs))) / G
+	nEx := len(t.ex.ex)
+	if t.statEx != nil {
+		nEx = len(t.statEx)
+	}
+	return (perEx*time.Duration(nEx) + perQ*time.Duration(len(qs))) / G
 }
 
 // evaluate fills in the integer metrics and keeps the best model. It is
@@ -469,7 +535,7 @@ func (t *Trainer) evaluate(m *Metrics) {
 	opt := eval.Options{Workers: t.cfg.Workers, Interval: t.cfg.Progress, Progress: func(done, total int) {
 		t.logf("  evaluating epoch %d: %d/%d queries\n", m.Epoch, done, total)
 	}}
-	r, _ := eval.EvaluateContext(context.Background(), model, t.train, opt)
+	r, _ := eval.EvaluateContext(context.Background(), model, t.trainEval, opt)
 	m.Exact = r.ExactMatch()
 	if len(t.val) > 0 {
 		r, _ := eval.EvaluateContext(context.Background(), model, t.val, opt)
