@@ -47,19 +47,19 @@ type Trainer struct {
 	// trainEval is what the training exact-match is measured on: train,
 	// or a fixed sample of its queries when it has more than
 	// MaxEvalQueries; statEx likewise for the integer statistics.
-	trainEval  []dataset.Pair
-	statEx     []int32 // nil: every example
-	ex         *examples
-	eff        *effective
-	shards     []*worker // one per batch shard: scratch and gradient
-	adamM      []float32
-	adamV      []float32
-	steps      int64
-	epoch      int // epochs done
-	rng        *rand.Rand
-	src        *rand.PCG
-	start      time.Time
-	prior      time.Duration // time spent before a resume
+	trainEval []dataset.Pair
+	statEx    []int32 // nil: every example
+	ex        *examples
+	eff       *effective
+	shards    []*worker // one per batch shard: scratch and gradient
+	adamM     []float32
+	adamV     []float32
+	steps     int64
+	epoch     int // epochs done
+	rng       *rand.Rand
+	src       *rand.PCG
+	start     time.Time
+	prior     time.Duration // time spent before a resume
 	// evalCost is the measured (or, before the first evaluation,
 	// estimated) duration of one evaluation: the time reserved for the
 	// final one before the Deadline.
