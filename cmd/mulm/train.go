@@ -169,6 +169,7 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs.IntVar(&cfg.EvalEvery, "eval-every", 1, "evaluate exact-match every `n` epochs")
 	maxLen := fs.Int("max-len", infer.DefaultMaxLen, "most `characters` in a reply")
 	quiet := fs.Bool("q", false, "no per-epoch log")
+	plotFile := fs.String("plot", "", "draw exact-match and loss against wall time and epoch into a PNG `file` at the end")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -183,7 +184,7 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if *ckpt != "" && filepath.Clean(*ckpt) == filepath.Clean(*out) {
 		return fmt.Errorf("-checkpoint and -o are the same file %s", *out)
 	}
-	for _, o := range []struct{ flag, path string }{{"-o", *out}, {"-checkpoint", *ckpt}} {
+	for _, o := range []struct{ flag, path string }{{"-o", *out}, {"-checkpoint", *ckpt}, {"-plot", *plotFile}} {
 		if o.path == "" {
 			continue
 		}
@@ -254,9 +255,17 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "mulm train: %v\n", err)
 		}
 	})
+	var history []qat.Metrics
+	tr.OnEpoch(func(m qat.Metrics) { history = append(history, m) })
 	last, err := tr.Run(ctx)
 	if err != nil {
 		return err
+	}
+	if *plotFile != "" {
+		title := "mulm train -data " + strings.Join(data, ",")
+		if err := writePlot(*plotFile, title, history); err != nil {
+			return fmt.Errorf("-plot: %w", err)
+		}
 	}
 	interrupted := ctx.Err() != nil
 	if interrupted {

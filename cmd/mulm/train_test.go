@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	pngpkg "image/png"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -237,5 +238,39 @@ func TestTrainTimeBoundsTheRun(t *testing.T) {
 	}
 	if took > 1500*time.Millisecond+time.Second {
 		t.Fatalf("-time 1.5s took %v", took)
+	}
+}
+
+// TestTrainPlot: -plot writes a PNG with the curves drawn.
+func TestTrainPlot(t *testing.T) {
+	data := writeTrainData(t, "chat.txt", chatData)
+	dir := t.TempDir()
+	png := filepath.Join(dir, "run.png")
+	_, errs, code := runMulm(t, "train", "-data", data, "-hidden", "16", "-epochs", "5", "-batch", "8", "-max-len", "8",
+		"-o", filepath.Join(dir, "m.mulm"), "-plot", png, "-q")
+	if code != 0 {
+		t.Fatalf("train: %s", errs)
+	}
+	f, err := os.Open(png)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := pngpkg.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The line colours appear: the training exact-match (blue) and the
+	// loss (green).
+	found := map[[3]uint32]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			found[[3]uint32{r >> 8, g >> 8, bl >> 8}] = true
+		}
+	}
+	if !found[[3]uint32{0x1f, 0x77, 0xb4}] || !found[[3]uint32{0x2c, 0xa0, 0x2c}] {
+		t.Fatalf("the curves are not drawn (%d colours)", len(found))
 	}
 }

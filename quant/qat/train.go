@@ -65,12 +65,13 @@ type Trainer struct {
 	// final one before the Deadline.
 	evalCost time.Duration
 
-	mu       sync.Mutex
-	best     *Net
-	bestM    Metrics
-	hasBest  bool
-	last     Metrics
-	bestHook func(*infer.Model, Metrics)
+	mu        sync.Mutex
+	best      *Net
+	bestM     Metrics
+	hasBest   bool
+	last      Metrics
+	bestHook  func(*infer.Model, Metrics)
+	epochHook func(Metrics)
 	// test hooks
 	afterBatch func()
 	afterEpoch func(Metrics)
@@ -146,6 +147,10 @@ func (t *Trainer) Examples() int { return len(t.ex.ex) }
 // OnBest sets a function called (from Run's goroutine) every time a new
 // best model is found.
 func (t *Trainer) OnBest(f func(*infer.Model, Metrics)) { t.bestHook = f }
+
+// OnEpoch sets a function called (from Run's goroutine) with every
+// epoch's metrics, after its evaluation.
+func (t *Trainer) OnEpoch(f func(Metrics)) { t.epochHook = f }
 
 // Best returns the best integer model so far and its metrics (nil before
 // the first evaluation). It is safe to call from another goroutine.
@@ -328,6 +333,9 @@ func (t *Trainer) Run(ctx context.Context) (Metrics, error) {
 		t.last = m
 		if t.afterEpoch != nil {
 			t.afterEpoch(m)
+		}
+		if t.epochHook != nil {
+			t.epochHook(m)
 		}
 		eta := "-"
 		if !last {
