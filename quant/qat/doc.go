@@ -60,19 +60,28 @@
 // limit, "the run" is whichever of epochs and wall time is further along,
 // so a time-limited run still completes its schedule.
 //
-// Each mini-batch is split into one contiguous share per worker; every
-// worker accumulates its own gradient and the shares are summed in worker
-// order, so a run is bit-for-bit reproducible for a seed and worker count
-// (without a time limit, whose schedule follows the clock).
+// Each mini-batch is split into Config.Shards fixed contiguous shares
+// (default 2); each share's gradient is summed on its own, whichever
+// goroutine computes it, and the shares are added in order. A run is
+// therefore bit-for-bit reproducible for a seed and shard count on any
+// machine and with any number of workers (without a time limit, whose
+// schedule follows the clock). With the default of 2 shards a run gives the
+// same model as earlier versions did with 2 workers.
+//
+// With a Deadline (mulm train -time sets it to the end of the whole
+// command) training stops early enough for the final evaluation, whose cost
+// is measured, to end by then.
 //
 // # Model selection
 //
 // After each epoch (or every EvalEvery) the current weights are exported
-// and every distinct query is answered with infer's Reply; the sequence
-// exact-match (generated reply equals the expected one) on the held-out
-// pairs, or the training pairs when there are none, chooses the best model.
-// Per-character accuracy of the exact integer model and the overflow share
-// come from an integer forward pass (wrapping int16) over all examples.
+// and measured with package eval (every distinct query answered with infer's
+// Reply); the sequence exact-match (generated reply equals the expected one)
+// on the held-out pairs, or the training pairs when there are none, chooses
+// the best model. Per-character accuracy of the exact integer model and the
+// overflow share come from infer's Model.Forward over the examples. On large
+// data the training exact-match uses a fixed sample of MaxEvalQueries
+// queries and the integer statistics MaxStatExamples examples.
 //
 // # Checkpoints
 //
