@@ -3,6 +3,7 @@ package infer_test
 import (
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"mulm/bench"
@@ -18,15 +19,19 @@ var benchQueries = bench.Queries()
 // printed character, and allocations per reply (all of them steady state:
 // the state comes from the model's pool).
 func benchReplies(b *testing.B, m *infer.Model) {
+	benchAppend(b, m, (*infer.Model).AppendReply)
+}
+
+func benchAppend(b *testing.B, m *infer.Model, appendReply func(*infer.Model, []byte, string) []byte) {
 	buf := make([]byte, 0, infer.MaxMaxLen)
 	chars := 0
 	for _, q := range benchQueries {
-		chars += len(m.AppendReply(buf[:0], q))
+		chars += len(appendReply(m, buf[:0], q))
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		buf = m.AppendReply(buf[:0], benchQueries[i%len(benchQueries)])
+		buf = appendReply(m, buf[:0], benchQueries[i%len(benchQueries)])
 	}
 	nsPerReply := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 	n := float64(len(benchQueries))
@@ -95,4 +100,47 @@ func BenchmarkReplyExample(b *testing.B) {
 		b.Fatal(err)
 	}
 	benchReplies(b, m)
+}
+
+// BenchmarkEngines runs every Go implementation of the registry side by
+// side on the original tinychat model (when ../shared is present) and on
+// our example: ns/step per implementation (those without AppendReply, the
+// dense reference and forward, generate through their Trace, which
+// allocates).
+func BenchmarkEngines(b *testing.B) {
+	models := []struct{ name, path string }{
+		{"original", "../../shared/reference/tinychat-model.npz"},
+		{"example", "../examples/tinychat/model.mulm"},
+	}
+	for _, mo := range models {
+		b.Run(mo.name, func(b *testing.B) {
+			if _, err := os.Stat(mo.path); err != nil {
+				b.Skip("model absent: ", mo.path)
+			}
+			var m *infer.Model
+			var err error
+			if filepath.Ext(mo.path) == ".npz" {
+				m, err = npz.ReadFile(mo.path)
+			} else {
+				m, err = infer.ReadFile(mo.path)
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, impl := range infer.Implementations() {
+				b.Run(impl.Name, func(b *testing.B) {
+					if impl.Unavailable != "" {
+						b.Skip(impl.Unavailable)
+					}
+					f := impl.AppendReply
+					if f == nil {
+						f = func(m *infer.Model, dst []byte, q string) []byte {
+							return append(dst, impl.Trace(m, q).Reply...)
+						}
+					}
+					benchAppend(b, m, f)
+				})
+			}
+		})
+	}
 }

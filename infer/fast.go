@@ -299,11 +299,22 @@ func (s *state) push(c byte) {
 }
 
 // AppendReply appends the reply to query to dst and returns the extended
-// slice. With enough capacity in dst it does not allocate.
+// slice. With enough capacity in dst it does not allocate. It runs the
+// SIMD engine when the build has it (GOEXPERIMENT=simd on amd64) and the
+// CPU supports it, else the portable fast path; both give DenseTrace's
+// reply bit for bit.
 func (m *Model) AppendReply(dst []byte, query string) []byte {
 	if m.empty() {
 		return dst
 	}
+	if m.simdKernel != nil {
+		return m.simdAppendReply(m.simdKernel, dst, query)
+	}
+	return m.fastAppendReply(dst, query)
+}
+
+// fastAppendReply is AppendReply on the portable fast path.
+func (m *Model) fastAppendReply(dst []byte, query string) []byte {
 	s := m.pool.Get().(*state)
 	m.begin(s, query)
 	for range m.maxLen {

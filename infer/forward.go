@@ -13,14 +13,23 @@ import (
 // and how many accumulators, over all layers, left the int16 range before
 // the contract's wrap-around. Forward does not allocate and is safe for
 // concurrent use; the trainer uses it to score every training example with
-// the exact integer model.
+// the exact integer model. On the empty model it returns 0, 0.
 func (m *Model) Forward(out []int16, x []int16) (next, overflows int) {
+	if m.empty() {
+		return 0, 0
+	}
 	if len(x) != trigram.InputSize || len(out) != len(m.charset) {
 		panic(fmt.Sprintf("infer: Forward with %d inputs and %d outputs, want %d and %d",
 			len(x), len(out), trigram.InputSize, len(m.charset)))
 	}
 	s := m.pool.Get().(*state)
 	defer m.pool.Put(s)
+	return m.forward(s, out, x, nil)
+}
+
+// forward is Forward with the scratch s; with st not nil it records every
+// layer's outputs.
+func (m *Model) forward(s *state, out []int16, x []int16, st *Step) (next, overflows int) {
 	n := 0
 	for i, v := range x {
 		s.act[1][i] = v
@@ -35,15 +44,41 @@ func (m *Model) Forward(out []int16, x []int16) (next, overflows int) {
 		overflows += outside16(s.acc[:f.out])
 		n = f.finish(&s.act[1-cur], &s.acc, &s.nz)
 		cur = 1 - cur
+		if st != nil {
+			st.Layers = append(st.Layers, append([]int16(nil), s.act[cur][:f.out]...))
+		}
 	}
 	f := &m.fast[len(m.fast)-1]
 	copy(out, s.act[cur][:f.out])
 	return Argmax(s.act[cur][:f.out]), overflows
 }
 
+// forwardTrace generates a reply by encoding every step's whole input
+// vector and running forward on it: the implementation "forward" of the
+// registry, which proves the trainer's integer engine.
+func (m *Model) forwardTrace(query string) Trace {
+	s := new(state)
+	tr := Trace{Query: query}
+	out := make([]int16, len(m.charset))
+	var generated []byte
+	for range m.maxLen {
+		st := Step{Input: make([]int16, trigram.InputSize)}
+		trigram.Encode((*[trigram.InputSize]int16)(st.Input), query, generated)
+		st.Next, _ = m.forward(s, out, st.Input, &st)
+		tr.Steps = append(tr.Steps, st)
+		if st.Next == m.EOS() {
+			break
+		}
+		generated = append(generated, m.charset[st.Next])
+	}
+	tr.Reply = string(generated)
+	return tr
+}
+
 // outside16 counts the accumulators outside the int16 range. The fast
-// path's 32-bit accumulators hold the exact sums (no layer can reach 2^31),
-// so this is the number of wrap-arounds the contract performs.
+// path's 32-bit accumulators hold the exact sums (no layer can reach 2^31:
+// at most 32767 + 256·32768·2), so this is the number of wrap-arounds the
+// contract performs.
 func outside16(a []int32) int {
 	n := 0
 	for _, v := range a {

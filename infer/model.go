@@ -33,6 +33,11 @@ type Model struct {
 	maxLen  int
 	fast    []fastLayer
 	pool    sync.Pool // of *state, scratch for the fast path
+	// simd is the model laid out for the SIMD engine (nil in builds
+	// without it); simdKernel is the one this CPU runs best (nil: none).
+	simd       *simdNet
+	simdKernel *kernel
+	simdPool   sync.Pool // of *simdState
 }
 
 // New validates and builds a model. charset lists the output characters in
@@ -54,6 +59,10 @@ func New(charset []byte, layers []quant.Layer, maxLen int) (*Model, error) {
 	}
 	m.fast = buildFast(m.layers)
 	m.pool.New = func() any { return new(state) }
+	if k := bestKernel(); k != nil {
+		m.simd, m.simdKernel = buildSIMD(m), k
+		m.simdPool.New = func() any { return new(simdState) }
+	}
 	return m, nil
 }
 

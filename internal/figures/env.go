@@ -13,7 +13,7 @@ import (
 	"mulm/infer/npz"
 	"mulm/internal/chatapp"
 	"mulm/quant"
-	"mulm/quant/qat"
+	"mulm/eval"
 	"mulm/quant/qat/dataset"
 	"mulm/trigram"
 	"mulm/z80ref"
@@ -30,12 +30,12 @@ type env struct {
 	mu      sync.Mutex
 	models  map[string]*infer.Model
 	benches map[string][]z80ref.BenchRow
-	evals   map[string]*qat.Report
+	evals   map[string]*eval.Report
 }
 
 func newEnv(root string) *env {
 	return &env{root: root, models: map[string]*infer.Model{}, benches: map[string][]z80ref.BenchRow{},
-		evals: map[string]*qat.Report{}}
+		evals: map[string]*eval.Report{}}
 }
 
 // Model files by name: our example models and the original's.
@@ -119,7 +119,7 @@ func (e *env) z80(name string, k z80ref.EngineKind) (z80ref.BenchResult, error) 
 }
 
 // eval is "mulm eval -model M -data D": model name on data file path.
-func (e *env) eval(name, path string) (*qat.Report, error) {
+func (e *env) eval(name, path string) (*eval.Report, error) {
 	key := name + "\x00" + path
 	e.mu.Lock()
 	r := e.evals[key]
@@ -139,7 +139,7 @@ func (e *env) eval(name, path string) (*qat.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	r = qat.Evaluate(m, set.Pairs, 0)
+	r = eval.Evaluate(m, set.Pairs, 0)
 	e.mu.Lock()
 	e.evals[key] = r
 	e.mu.Unlock()

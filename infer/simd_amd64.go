@@ -1,0 +1,335 @@
+//go:build goexperiment.simd && amd64
+
+package infer
+
+import (
+	"math/bits"
+	"simd/archsimd"
+
+	"mulm/quant"
+	"mulm/trigram"
+)
+
+// The SIMD engine is the fast path's input-stationary pass with the
+// accumulators held as int16 vectors: for every non-zero input x[i] it
+// adds x[i]·W[·][i] (the weights from input i, stored as a column of int16
+// padded to a whole number of vectors) into all accumulators at once.
+// Vector int16 addition and multiplication wrap exactly as the contract's
+// 16-bit arithmetic does, and wrapping addition is associative, so the
+// query share (once per reply) and the padding share (once per model) are
+// precomputed as in the fast path. AVX-512 uses 32 lanes and finds the
+// non-zero outputs with a mask; AVX2 uses 16 lanes and a scalar scan.
+
+// simdLayer is a layer laid out for the SIMD engine.
+type simdLayer struct {
+	in, out, stride int // stride: out rounded up to 32
+	shift           uint64
+	relu            bool
+	bias            []int16   // stride entries, zero past out
+	cols            []int16   // in × stride: column i holds the weights from input i
+	pad             [][]int16 // first layer: the padding share for k < ContextLen generated characters
+}
+
+type simdNet struct{ layers []simdLayer }
+
+// simdState is the scratch of one reply in progress.
+type simdState struct {
+	q1  [256]int16 // first layer: bias + query share
+	acc [256]int16
+	act [2][256]int16
+	nz  [256]uint8
+	nnz int
+	ctx context
+	win [trigram.ContextLen]byte
+	n   int
+}
+
+func buildSIMD(m *Model) *simdNet {
+	sn := &simdNet{}
+	for li := range m.layers {
+		l := &m.layers[li]
+		s := simdLayer{in: l.In, out: l.Out, stride: (l.Out + 31) &^ 31, shift: uint64(l.Shift), relu: li < len(m.layers)-1}
+		s.bias = make([]int16, s.stride)
+		copy(s.bias, l.Bias)
+		s.cols = make([]int16, l.In*s.stride)
+		for o := range l.Out {
+			for i, w := range l.Row(o) {
+				s.cols[i*s.stride+o] = int16(w)
+			}
+		}
+		if li == 0 {
+			// The fast path's padding shares are exact sums; their low 16
+			// bits are the wrapping sums.
+			for _, p := range m.fast[0].pad {
+				v := make([]int16, s.stride)
+				for o := range l.Out {
+					v[o] = int16(p[o])
+				}
+				s.pad = append(s.pad, v)
+			}
+		}
+		sn.layers = append(sn.layers, s)
+	}
+	return sn
+}
+
+// kernel is one instruction set's pair of primitives.
+type kernel struct {
+	// add adds x[i]·column i into acc[:l.stride] for every i in ids.
+	add func(l *simdLayer, acc *[256]int16, ids []uint8, x *[256]int16)
+	// finish shifts (and rectifies) acc into y and lists the non-zero
+	// outputs in nz, returning how many.
+	finish func(l *simdLayer, y, acc *[256]int16, nz *[256]uint8) int
+	// sum sets dst = a + b over n entries (n a multiple of 32).
+	sum func(dst, a, b []int16, n int)
+}
+
+var avx512Kernel = kernel{add512, finish512, sum512}
+var avx2Kernel = kernel{add256, finish256, sum256}
+
+func add512(l *simdLayer, acc *[256]int16, ids []uint8, x *[256]int16) {
+	st := l.stride
+	k := 0
+	for ; k+128 <= st; k += 128 {
+		a0 := archsimd.LoadInt16x32((*[32]int16)(acc[k : k+32]))
+		a1 := archsimd.LoadInt16x32((*[32]int16)(acc[k+32 : k+64]))
+		a2 := archsimd.LoadInt16x32((*[32]int16)(acc[k+64 : k+96]))
+		a3 := archsimd.LoadInt16x32((*[32]int16)(acc[k+96 : k+128]))
+		for _, i := range ids {
+			v := archsimd.BroadcastInt16x32(x[i])
+			col := l.cols[int(i)*st+k:]
+			col = col[:128]
+			a0 = a0.Add(archsimd.LoadInt16x32((*[32]int16)(col[0:32])).Mul(v))
+			a1 = a1.Add(archsimd.LoadInt16x32((*[32]int16)(col[32:64])).Mul(v))
+			a2 = a2.Add(archsimd.LoadInt16x32((*[32]int16)(col[64:96])).Mul(v))
+			a3 = a3.Add(archsimd.LoadInt16x32((*[32]int16)(col[96:128])).Mul(v))
+		}
+		a0.Store((*[32]int16)(acc[k : k+32]))
+		a1.Store((*[32]int16)(acc[k+32 : k+64]))
+		a2.Store((*[32]int16)(acc[k+64 : k+96]))
+		a3.Store((*[32]int16)(acc[k+96 : k+128]))
+	}
+	if k+64 <= st {
+		a0 := archsimd.LoadInt16x32((*[32]int16)(acc[k : k+32]))
+		a1 := archsimd.LoadInt16x32((*[32]int16)(acc[k+32 : k+64]))
+		for _, i := range ids {
+			v := archsimd.BroadcastInt16x32(x[i])
+			col := l.cols[int(i)*st+k:]
+			col = col[:64]
+			a0 = a0.Add(archsimd.LoadInt16x32((*[32]int16)(col[0:32])).Mul(v))
+			a1 = a1.Add(archsimd.LoadInt16x32((*[32]int16)(col[32:64])).Mul(v))
+		}
+		a0.Store((*[32]int16)(acc[k : k+32]))
+		a1.Store((*[32]int16)(acc[k+32 : k+64]))
+		k += 64
+	}
+	if k+32 <= st {
+		a0 := archsimd.LoadInt16x32((*[32]int16)(acc[k : k+32]))
+		for _, i := range ids {
+			v := archsimd.BroadcastInt16x32(x[i])
+			col := l.cols[int(i)*st+k:]
+			a0 = a0.Add(archsimd.LoadInt16x32((*[32]int16)(col[0:32])).Mul(v))
+		}
+		a0.Store((*[32]int16)(acc[k : k+32]))
+	}
+}
+
+func add256(l *simdLayer, acc *[256]int16, ids []uint8, x *[256]int16) {
+	st := l.stride
+	for _, i := range ids {
+		v := archsimd.BroadcastInt16x16(x[i])
+		col := l.cols[int(i)*st : int(i)*st+st]
+		for k := 0; k+16 <= st; k += 16 {
+			a := archsimd.LoadInt16x16((*[16]int16)(acc[k : k+16]))
+			w := archsimd.LoadInt16x16((*[16]int16)(col[k : k+16]))
+			a.Add(w.Mul(v)).Store((*[16]int16)(acc[k : k+16]))
+		}
+	}
+}
+
+func finish512(l *simdLayer, y, acc *[256]int16, nz *[256]uint8) int {
+	zero := archsimd.BroadcastInt16x32(0)
+	n := 0
+	for k := 0; k+32 <= l.stride; k += 32 {
+		a := archsimd.LoadInt16x32((*[32]int16)(acc[k : k+32]))
+		if l.shift == quant.DefaultShift {
+			a = a.ShiftAllRight(quant.DefaultShift) // a constant count is one instruction
+		} else {
+			a = a.ShiftAllRight(l.shift)
+		}
+		if l.relu {
+			a = a.Max(zero)
+		}
+		a.Store((*[32]int16)(y[k : k+32]))
+		m := a.NotEqual(zero).ToBits()
+		if rest := l.out - k; rest < 32 {
+			m &= 1<<rest - 1 // lanes past out are never inputs
+		}
+		for m != 0 {
+			nz[uint8(n)] = uint8(k + bits.TrailingZeros32(m))
+			n++
+			m &= m - 1
+		}
+	}
+	return n
+}
+
+func finish256(l *simdLayer, y, acc *[256]int16, nz *[256]uint8) int {
+	zero := archsimd.BroadcastInt16x16(0)
+	for k := 0; k+16 <= l.stride; k += 16 {
+		a := archsimd.LoadInt16x16((*[16]int16)(acc[k : k+16]))
+		if l.shift == quant.DefaultShift {
+			a = a.ShiftAllRight(quant.DefaultShift)
+		} else {
+			a = a.ShiftAllRight(l.shift)
+		}
+		if l.relu {
+			a = a.Max(zero)
+		}
+		a.Store((*[16]int16)(y[k : k+16]))
+	}
+	n := 0
+	for o, v := range y[:l.out] {
+		nz[uint8(n)] = uint8(o)
+		n += int(uint16(v|-v) >> 15)
+	}
+	return n
+}
+
+func sum512(dst, a, b []int16, n int) {
+	for k := 0; k+32 <= n; k += 32 {
+		x := archsimd.LoadInt16x32((*[32]int16)(a[k : k+32]))
+		y := archsimd.LoadInt16x32((*[32]int16)(b[k : k+32]))
+		x.Add(y).Store((*[32]int16)(dst[k : k+32]))
+	}
+}
+
+func sum256(dst, a, b []int16, n int) {
+	for k := 0; k+16 <= n; k += 16 {
+		x := archsimd.LoadInt16x16((*[16]int16)(a[k : k+16]))
+		y := archsimd.LoadInt16x16((*[16]int16)(b[k : k+16]))
+		x.Add(y).Store((*[16]int16)(dst[k : k+16]))
+	}
+}
+
+// simdBegin starts a reply: the query's share of layer 1, an empty window.
+func (m *Model) simdBegin(kn *kernel, s *simdState, query string) {
+	l := &m.simd.layers[0]
+	var q [trigram.Buckets]int16
+	trigram.EncodeQuery(&q, query)
+	n := 0
+	for i, v := range q {
+		s.act[0][i] = v
+		s.nz[uint8(n)] = uint8(i)
+		n += int(uint16(v|-v) >> 15)
+	}
+	copy(s.q1[:], l.bias)
+	kn.add(l, &s.q1, s.nz[:n], &s.act[0])
+	for i := range s.win {
+		s.win[i] = ' '
+	}
+	s.n = 0
+}
+
+// simdNext runs the model once for the current context and returns the
+// argmax; with st not nil it records every layer's outputs.
+func (m *Model) simdNext(kn *kernel, s *simdState, st *Step) int {
+	l := &m.simd.layers[0]
+	k := min(s.n, trigram.ContextLen)
+	if k < trigram.ContextLen {
+		kn.sum(s.acc[:], s.q1[:], l.pad[k], l.stride)
+	} else {
+		s.acc = s.q1
+	}
+	s.ctx.reset()
+	forNGrams(&s.win, trigram.ContextLen-k, func(_, _ int, input uint8) { s.ctx.count(input) })
+	kn.add(l, &s.acc, s.ctx.ids[:s.ctx.n], &s.ctx.x)
+	s.nnz = kn.finish(l, &s.act[0], &s.acc, &s.nz)
+	cur := 0
+	for li := 1; ; li++ {
+		if st != nil {
+			st.Layers = append(st.Layers, append([]int16(nil), s.act[cur][:l.out]...))
+		}
+		if li == len(m.simd.layers) {
+			break
+		}
+		l = &m.simd.layers[li]
+		copy(s.acc[:l.stride], l.bias)
+		kn.add(l, &s.acc, s.nz[:s.nnz], &s.act[cur])
+		s.nnz = kn.finish(l, &s.act[1-cur], &s.acc, &s.nz)
+		cur = 1 - cur
+	}
+	return Argmax(s.act[cur][:l.out])
+}
+
+func (s *simdState) push(c byte) {
+	copy(s.win[:], s.win[1:])
+	s.win[len(s.win)-1] = trigram.Lower(c)
+	s.n++
+}
+
+func (m *Model) simdAppendReply(kn *kernel, dst []byte, query string) []byte {
+	s := m.simdPool.Get().(*simdState)
+	m.simdBegin(kn, s, query)
+	for range m.maxLen {
+		k := m.simdNext(kn, s, nil)
+		if k == m.EOS() {
+			break
+		}
+		c := m.charset[k]
+		dst = append(dst, c)
+		s.push(c)
+	}
+	m.simdPool.Put(s)
+	return dst
+}
+
+func (m *Model) simdTrace(kn *kernel, query string) Trace {
+	s := new(simdState)
+	m.simdBegin(kn, s, query)
+	tr := Trace{Query: query}
+	var generated []byte
+	for range m.maxLen {
+		st := Step{Input: make([]int16, trigram.InputSize)}
+		trigram.Encode((*[trigram.InputSize]int16)(st.Input), query, generated)
+		k := m.simdNext(kn, s, &st)
+		st.Next = k
+		tr.Steps = append(tr.Steps, st)
+		if k == m.EOS() {
+			break
+		}
+		generated = append(generated, m.charset[k])
+		s.push(m.charset[k])
+	}
+	tr.Reply = string(generated)
+	return tr
+}
+
+// simdImplementations are the SIMD engines, fastest first, with whether
+// this CPU runs them.
+func simdImplementations() []Implementation {
+	mk := func(name string, kn *kernel, ok bool, feature string) Implementation {
+		im := Implementation{Name: name,
+			Trace:       func(m *Model, q string) Trace { return m.simdTrace(kn, q) },
+			AppendReply: func(m *Model, dst []byte, q string) []byte { return m.simdAppendReply(kn, dst, q) }}
+		if !ok {
+			im.Unavailable = "this CPU lacks " + feature
+		}
+		return im
+	}
+	return []Implementation{
+		mk("simd-avx512", &avx512Kernel, archsimd.X86.AVX512(), "AVX-512 (F, BW, VL)"),
+		mk("simd-avx2", &avx2Kernel, archsimd.X86.AVX2(), "AVX2"),
+	}
+}
+
+// bestKernel is the fastest kernel this CPU runs, nil for none.
+func bestKernel() *kernel {
+	switch {
+	case archsimd.X86.AVX512():
+		return &avx512Kernel
+	case archsimd.X86.AVX2():
+		return &avx2Kernel
+	}
+	return nil
+}
