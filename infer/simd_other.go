@@ -11,7 +11,9 @@ type kernel struct{}
 
 func bestKernel() *kernel { return nil }
 
-func (m *Model) simdAppendReply(*kernel, []byte, string) []byte { panic("infer: no SIMD engine in this build") }
+func (m *Model) simdAppendReply(*kernel, []byte, string) []byte {
+	panic("infer: no SIMD engine in this build")
+}
 
 func buildSIMD(*Model) *simdNet { return nil }
 
