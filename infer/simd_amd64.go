@@ -75,26 +75,25 @@ func buildSIMD(m *Model) *simdNet {
 
 // kernel is one instruction set's pair of primitives.
 type kernel struct {
-	// add adds x[i]·column i into acc[:l.stride] for every i in ids.
-	add func(l *simdLayer, acc *[256]int16, ids []uint8, x *[256]int16)
+	// add sets acc[:l.stride] to init (+ pad when not nil) plus x[i]·column
+	// i for every i in ids.
+	add func(l *simdLayer, acc *[256]int16, init, pad []int16, ids []uint8, x *[256]int16)
 	// finish shifts (and rectifies) acc into y and lists the non-zero
 	// outputs in nz, returning how many.
 	finish func(l *simdLayer, y, acc *[256]int16, nz *[256]uint8) int
-	// sum sets dst = a + b over n entries (n a multiple of 32).
-	sum func(dst, a, b []int16, n int)
 }
 
-var avx512Kernel = kernel{add512, finish512, sum512}
-var avx2Kernel = kernel{add256, finish256, sum256}
+var avx512Kernel = kernel{add512, finish512}
+var avx2Kernel = kernel{add256, finish256}
 
-func add512(l *simdLayer, acc *[256]int16, ids []uint8, x *[256]int16) {
+func add512(l *simdLayer, acc *[256]int16, init, pad []int16, ids []uint8, x *[256]int16) {
 	st := l.stride
 	k := 0
 	for ; k+128 <= st; k += 128 {
-		a0 := archsimd.LoadInt16x32((*[32]int16)(acc[k : k+32]))
-		a1 := archsimd.LoadInt16x32((*[32]int16)(acc[k+32 : k+64]))
-		a2 := archsimd.LoadInt16x32((*[32]int16)(acc[k+64 : k+96]))
-		a3 := archsimd.LoadInt16x32((*[32]int16)(acc[k+96 : k+128]))
+		a0 := load512(init, pad, k)
+		a1 := load512(init, pad, k+32)
+		a2 := load512(init, pad, k+64)
+		a3 := load512(init, pad, k+96)
 		for _, i := range ids {
 			v := archsimd.BroadcastInt16x32(x[i])
 			col := l.cols[int(i)*st+k:]
@@ -110,8 +109,8 @@ func add512(l *simdLayer, acc *[256]int16, ids []uint8, x *[256]int16) {
 		a3.Store((*[32]int16)(acc[k+96 : k+128]))
 	}
 	if k+64 <= st {
-		a0 := archsimd.LoadInt16x32((*[32]int16)(acc[k : k+32]))
-		a1 := archsimd.LoadInt16x32((*[32]int16)(acc[k+32 : k+64]))
+		a0 := load512(init, pad, k)
+		a1 := load512(init, pad, k+32)
 		for _, i := range ids {
 			v := archsimd.BroadcastInt16x32(x[i])
 			col := l.cols[int(i)*st+k:]
@@ -124,7 +123,7 @@ func add512(l *simdLayer, acc *[256]int16, ids []uint8, x *[256]int16) {
 		k += 64
 	}
 	if k+32 <= st {
-		a0 := archsimd.LoadInt16x32((*[32]int16)(acc[k : k+32]))
+		a0 := load512(init, pad, k)
 		for _, i := range ids {
 			v := archsimd.BroadcastInt16x32(x[i])
 			col := l.cols[int(i)*st+k:]
@@ -134,16 +133,54 @@ func add512(l *simdLayer, acc *[256]int16, ids []uint8, x *[256]int16) {
 	}
 }
 
-func add256(l *simdLayer, acc *[256]int16, ids []uint8, x *[256]int16) {
+// load512 is init[k:k+32], plus pad[k:k+32] when pad is not nil.
+func load512(init, pad []int16, k int) archsimd.Int16x32 {
+	a := archsimd.LoadInt16x32((*[32]int16)(init[k : k+32]))
+	if pad != nil {
+		a = a.Add(archsimd.LoadInt16x32((*[32]int16)(pad[k : k+32])))
+	}
+	return a
+}
+
+// load256 is init[k:k+16], plus pad[k:k+16] when pad is not nil.
+func load256(init, pad []int16, k int) archsimd.Int16x16 {
+	a := archsimd.LoadInt16x16((*[16]int16)(init[k : k+16]))
+	if pad != nil {
+		a = a.Add(archsimd.LoadInt16x16((*[16]int16)(pad[k : k+16])))
+	}
+	return a
+}
+
+func add256(l *simdLayer, acc *[256]int16, init, pad []int16, ids []uint8, x *[256]int16) {
 	st := l.stride
-	for _, i := range ids {
-		v := archsimd.BroadcastInt16x16(x[i])
-		col := l.cols[int(i)*st : int(i)*st+st]
-		for k := 0; k+16 <= st; k += 16 {
-			a := archsimd.LoadInt16x16((*[16]int16)(acc[k : k+16]))
-			w := archsimd.LoadInt16x16((*[16]int16)(col[k : k+16]))
-			a.Add(w.Mul(v)).Store((*[16]int16)(acc[k : k+16]))
+	for k := 0; k+64 <= st; k += 64 {
+		a0, a1 := load256(init, pad, k), load256(init, pad, k+16)
+		a2, a3 := load256(init, pad, k+32), load256(init, pad, k+48)
+		for _, i := range ids {
+			v := archsimd.BroadcastInt16x16(x[i])
+			col := l.cols[int(i)*st+k:]
+			col = col[:64]
+			a0 = a0.Add(archsimd.LoadInt16x16((*[16]int16)(col[0:16])).Mul(v))
+			a1 = a1.Add(archsimd.LoadInt16x16((*[16]int16)(col[16:32])).Mul(v))
+			a2 = a2.Add(archsimd.LoadInt16x16((*[16]int16)(col[32:48])).Mul(v))
+			a3 = a3.Add(archsimd.LoadInt16x16((*[16]int16)(col[48:64])).Mul(v))
 		}
+		a0.Store((*[16]int16)(acc[k : k+16]))
+		a1.Store((*[16]int16)(acc[k+16 : k+32]))
+		a2.Store((*[16]int16)(acc[k+32 : k+48]))
+		a3.Store((*[16]int16)(acc[k+48 : k+64]))
+	}
+	if k := st &^ 63; k < st { // one block of 32 left
+		a0, a1 := load256(init, pad, k), load256(init, pad, k+16)
+		for _, i := range ids {
+			v := archsimd.BroadcastInt16x16(x[i])
+			col := l.cols[int(i)*st+k:]
+			col = col[:32]
+			a0 = a0.Add(archsimd.LoadInt16x16((*[16]int16)(col[0:16])).Mul(v))
+			a1 = a1.Add(archsimd.LoadInt16x16((*[16]int16)(col[16:32])).Mul(v))
+		}
+		a0.Store((*[16]int16)(acc[k : k+16]))
+		a1.Store((*[16]int16)(acc[k+16 : k+32]))
 	}
 }
 
@@ -196,22 +233,6 @@ func finish256(l *simdLayer, y, acc *[256]int16, nz *[256]uint8) int {
 	return n
 }
 
-func sum512(dst, a, b []int16, n int) {
-	for k := 0; k+32 <= n; k += 32 {
-		x := archsimd.LoadInt16x32((*[32]int16)(a[k : k+32]))
-		y := archsimd.LoadInt16x32((*[32]int16)(b[k : k+32]))
-		x.Add(y).Store((*[32]int16)(dst[k : k+32]))
-	}
-}
-
-func sum256(dst, a, b []int16, n int) {
-	for k := 0; k+16 <= n; k += 16 {
-		x := archsimd.LoadInt16x16((*[16]int16)(a[k : k+16]))
-		y := archsimd.LoadInt16x16((*[16]int16)(b[k : k+16]))
-		x.Add(y).Store((*[16]int16)(dst[k : k+16]))
-	}
-}
-
 // simdBegin starts a reply: the query's share of layer 1, an empty window.
 func (m *Model) simdBegin(kn *kernel, s *simdState, query string) {
 	l := &m.simd.layers[0]
@@ -223,8 +244,7 @@ func (m *Model) simdBegin(kn *kernel, s *simdState, query string) {
 		s.nz[uint8(n)] = uint8(i)
 		n += int(uint16(v|-v) >> 15)
 	}
-	copy(s.q1[:], l.bias)
-	kn.add(l, &s.q1, s.nz[:n], &s.act[0])
+	kn.add(l, &s.q1, l.bias, nil, s.nz[:n], &s.act[0])
 	for i := range s.win {
 		s.win[i] = ' '
 	}
@@ -236,14 +256,13 @@ func (m *Model) simdBegin(kn *kernel, s *simdState, query string) {
 func (m *Model) simdNext(kn *kernel, s *simdState, st *Step) int {
 	l := &m.simd.layers[0]
 	k := min(s.n, trigram.ContextLen)
+	var pad []int16
 	if k < trigram.ContextLen {
-		kn.sum(s.acc[:], s.q1[:], l.pad[k], l.stride)
-	} else {
-		s.acc = s.q1
+		pad = l.pad[k]
 	}
 	s.ctx.reset()
 	forNGrams(&s.win, trigram.ContextLen-k, func(_, _ int, input uint8) { s.ctx.count(input) })
-	kn.add(l, &s.acc, s.ctx.ids[:s.ctx.n], &s.ctx.x)
+	kn.add(l, &s.acc, s.q1[:], pad, s.ctx.ids[:s.ctx.n], &s.ctx.x)
 	s.nnz = kn.finish(l, &s.act[0], &s.acc, &s.nz)
 	cur := 0
 	for li := 1; ; li++ {
@@ -254,8 +273,7 @@ func (m *Model) simdNext(kn *kernel, s *simdState, st *Step) int {
 			break
 		}
 		l = &m.simd.layers[li]
-		copy(s.acc[:l.stride], l.bias)
-		kn.add(l, &s.acc, s.nz[:s.nnz], &s.act[cur])
+		kn.add(l, &s.acc, l.bias, nil, s.nz[:s.nnz], &s.act[cur])
 		s.nnz = kn.finish(l, &s.act[1-cur], &s.acc, &s.nz)
 		cur = 1 - cur
 	}
