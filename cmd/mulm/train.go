@@ -166,7 +166,7 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs.Float64Var(&cfg.InitSigma, "init", cfg.InitSigma, "initial weight standard `deviation` (integer units)")
 	fs.Float64Var(&cfg.OverflowPenalty, "overflow-penalty", cfg.OverflowPenalty, "`weight` of the int16 overflow penalty")
 	fs.IntVar(&cfg.Workers, "workers", 0, "`goroutines` (default: one per CPU; changes only the speed)")
-	fs.IntVar(&cfg.EvalEvery, "eval-every", 1, "evaluate exact-match every `n` epochs")
+	fs.IntVar(&cfg.EvalEvery, "eval-every", 0, "evaluate exact-match every `n` epochs (0: every epoch once fully quantized, every 5 % of the run before)")
 	maxLen := fs.Int("max-len", infer.DefaultMaxLen, "most `characters` in a reply")
 	quiet := fs.Bool("q", false, "no per-epoch log")
 	plotFile := fs.String("plot", "", "draw exact-match and loss against wall time and epoch into a PNG `file` at the end")

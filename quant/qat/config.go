@@ -65,12 +65,18 @@ type Config struct {
 	// ClassBalance weighs each pair by (largest class / its class)^k.
 	ClassBalance float64
 	// EvalEvery evaluates the sequence exact-match every n epochs (and at
-	// the end); default 1.
+	// the end). 0, the default, evaluates every epoch once quantization is
+	// full (the only models that can be the best), and before that
+	// whenever the run has advanced EvalStep since the last evaluation.
 	EvalEvery int
 
 	Log      io.Writer     // per-epoch log; nil: none
 	Progress time.Duration // progress line interval inside an epoch; default 5s
 }
+
+// EvalStep is how far a run advances between evaluations while
+// quantization is still being phased in (with Config.EvalEvery 0).
+const EvalStep = 0.05
 
 // MaxShards is the largest Config.Shards.
 const MaxShards = 64
@@ -117,9 +123,6 @@ func (c *Config) defaults() {
 	}
 	if c.Workers <= 0 {
 		c.Workers = runtime.NumCPU()
-	}
-	if c.EvalEvery <= 0 {
-		c.EvalEvery = 1
 	}
 	if c.Progress == 0 {
 		c.Progress = 5 * time.Second

@@ -132,3 +132,34 @@ func TestDeadline(t *testing.T) {
 		t.Fatalf("quantization phase %v at the deadline, want 1", last.Alpha)
 	}
 }
+
+// TestEvalSchedule: with EvalEvery 0 a 100-epoch run is evaluated at
+// epoch 1, every 5 epochs while quantization is phased in, and every epoch
+// from 80 % on (QuantRamp); with EvalEvery n, every n epochs and at the end.
+func TestEvalSchedule(t *testing.T) {
+	for _, c := range []struct {
+		every int
+		want  []int
+	}{
+		{0, append([]int{1, 6, 11, 16, 21, 26, 31, 36, 41, 46, 51, 56, 61, 66, 71, 76}, func() (r []int) {
+			for e := 80; e <= 100; e++ {
+				r = append(r, e)
+			}
+			return r
+		}()...)},
+		{30, []int{30, 60, 90, 100}},
+	} {
+		tr := &Trainer{cfg: Config{Epochs: 100, EvalEvery: c.every}, lastEvalP: -1}
+		tr.cfg.defaults()
+		var got []int
+		for e := 1; e <= 100; e++ {
+			tr.epoch = e
+			if tr.dueForEval(e == 100) {
+				got = append(got, e)
+			}
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("EvalEvery %d: evaluated at %v, want %v", c.every, got, c.want)
+		}
+	}
+}

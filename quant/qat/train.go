@@ -60,6 +60,7 @@ type Trainer struct {
 	src       *rand.PCG
 	start     time.Time
 	prior     time.Duration // time spent before a resume
+	lastEvalP float64       // progress at the last evaluation (−1: none yet)
 	// evalCost is the measured (or, before the first evaluation,
 	// estimated) duration of one evaluation: the time reserved for the
 	// final one before the Deadline.
@@ -91,7 +92,7 @@ func NewTrainer(cfg Config, net *Net, charset []byte, train, val []dataset.Pair)
 		return nil, errors.New("qat: no training pairs")
 	}
 	src := rand.NewPCG(cfg.Seed, 0x9e3779b97f4a7c15)
-	t := &Trainer{cfg: cfg, train: train, val: val, src: src, rng: rand.New(src)}
+	t := &Trainer{cfg: cfg, train: train, val: val, src: src, rng: rand.New(src), lastEvalP: -1}
 	if net == nil {
 		var err error
 		net, err = NewNet(cfg.Hidden, charset, cfg.MaxLen, cfg.InitSigma, t.rng)
@@ -289,18 +290,28 @@ func (t *Trainer) Run(ctx context.Context) (Metrics, error) {
 		var loss, wsum, right float64
 		var p, a, lr float64
 		nb := (len(order) + t.cfg.Batch - 1) / t.cfg.Batch
+		// The schedule of the next batch, computed by the previous one,
+		// whose update also set the effective weights for it.
+		var next struct {
+			ok       bool
+			p, a, lr float64
+		}
 		for b := 0; b < nb; b++ {
 			if ctx.Err() != nil || t.timeUp() {
 				break
 			}
-			p = t.progress(float64(t.epoch) + float64(b)/float64(nb))
-			a = t.alpha(p)
-			lr = t.cfg.LR * t.lrScale(p)
+			if next.ok {
+				p, a, lr = next.p, next.a, next.lr
+			} else {
+				p = t.progress(float64(t.epoch) + float64(b)/float64(nb))
+				a = t.alpha(p)
+				lr = t.cfg.LR * t.lrScale(p)
+				t.ranges(len(n.p), func(lo, hi int) { t.eff.set(n, float32(a), lo, hi) })
+			}
 			batch := order[b*t.cfg.Batch : min(len(order), (b+1)*t.cfg.Batch)]
 			h := &hyper{invT: float32(1 / t.cfg.Temperature), smooth: float32(t.cfg.LabelSmoothing),
 				penalty: float32(t.cfg.OverflowPenalty), floorBlnd: float32(a),
 				drop: float32(t.cfg.InputDrop), dropSeed: t.cfg.Seed*0x2545f4914f6cdd1d ^ uint64(t.steps)<<20}
-			t.ranges(len(n.p), func(lo, hi int) { t.eff.set(n, float32(a), lo, hi) })
 			t.batch(batch, h)
 			bw := 0.0
 			for _, w := range t.shards {
@@ -309,7 +320,10 @@ func (t *Trainer) Run(ctx context.Context) (Metrics, error) {
 				right += w.right
 				bw += w.wsum
 			}
-			t.update(lr, bw)
+			next.p = t.progress(float64(t.epoch) + float64(b+1)/float64(nb))
+			next.a = t.alpha(next.p)
+			next.lr = t.cfg.LR * t.lrScale(next.p)
+			next.ok = t.update(lr, bw, float32(next.a))
 			if t.afterBatch != nil {
 				t.afterBatch()
 			}
@@ -326,7 +340,7 @@ func (t *Trainer) Run(ctx context.Context) (Metrics, error) {
 		m := Metrics{Epoch: t.epoch, Loss: loss / wsum, FloatAcc: right / wsum, Alpha: a, LR: lr,
 			IntAcc: -1, Overflow: -1, Exact: -1, ValExact: -1}
 		last := done()
-		if t.epoch%t.cfg.EvalEvery == 0 || last {
+		if t.dueForEval(last) {
 			t.evaluate(&m)
 		}
 		m.Elapsed = t.elapsed()
@@ -361,6 +375,23 @@ func (t *Trainer) Run(ctx context.Context) (Metrics, error) {
 			m.Elapsed.Round(time.Second), time.Since(epochStart).Round(10*time.Millisecond), eta)
 	}
 	return t.last, nil
+}
+
+// dueForEval says whether the epoch just finished is evaluated (see
+// Config.EvalEvery); last is whether it ends the run.
+func (t *Trainer) dueForEval(last bool) bool {
+	if last {
+		return true
+	}
+	if t.cfg.EvalEvery > 0 {
+		return t.epoch%t.cfg.EvalEvery == 0
+	}
+	p := t.progress(float64(t.epoch))
+	if p >= t.cfg.QuantRamp || t.lastEvalP < 0 || p-t.lastEvalP >= EvalStep-1e-9 {
+		t.lastEvalP = p
+		return true
+	}
+	return false
 }
 
 // goroutines is how many goroutines share the shards.
@@ -412,10 +443,12 @@ func (t *Trainer) batch(idx []int32, h *hyper) {
 }
 
 // update sums the shards' gradients in a fixed order and takes one AdamW
-// step, in parallel over parameter ranges.
-func (t *Trainer) update(lr, wsum float64) {
+// step, in parallel over parameter ranges, and sets the effective weights
+// for the next batch's quantization phase nextAlpha (as effective.set
+// does, in the same pass). It reports whether it did (not without weight).
+func (t *Trainer) update(lr, wsum float64, nextAlpha float32) bool {
 	if wsum == 0 {
-		return
+		return false
 	}
 	t.steps++
 	const b1, b2, eps = 0.9, 0.999, 1e-8
@@ -428,7 +461,7 @@ func (t *Trainer) update(lr, wsum float64) {
 	decay := float32(1 - lr*t.cfg.WeightDecay)
 	ic2 := float32(1 / math.Sqrt(c2))
 	t.ranges(len(t.net.p), func(lo, hi int) {
-		p := t.net.p
+		p, eff := t.net.p, t.eff.p
 		g0 := t.shards[0].g
 		for i := lo; i < hi; i++ {
 			g := g0[i]
@@ -440,14 +473,23 @@ func (t *Trainer) update(lr, wsum float64) {
 			v := b2*t.adamV[i] + (1-b2)*g*g
 			t.adamM[i], t.adamV[i] = m, v
 			den := float32(math.Sqrt(float64(v)))*ic2 + eps
+			var q float32
 			if i < nw {
 				x := p[i]*decay - lrW*m/den
 				p[i] = max(wMin, min(wMax, x))
+				q = float32(QuantW(p[i]))
 			} else {
 				p[i] -= lrB * m / den
+				q = float32(QuantB(p[i]))
+			}
+			if nextAlpha == 1 {
+				eff[i] = q
+			} else {
+				eff[i] = p[i] + nextAlpha*(q-p[i])
 			}
 		}
 	})
+	return true
 }
 
 // statChunks is how many fixed parts the integer statistics are summed
