@@ -245,6 +245,7 @@ func (m *Model) simdBegin(kn *kernel, s *simdState, query string) {
 		n += int(uint16(v|-v) >> 15)
 	}
 	kn.add(l, &s.q1, l.bias, nil, s.nz[:n], &s.act[0])
+	archsimd.ClearAVXUpperBits()
 	for i := range s.win {
 		s.win[i] = ' '
 	}
@@ -277,6 +278,8 @@ func (m *Model) simdNext(kn *kernel, s *simdState, st *Step) int {
 		s.nnz = kn.finish(l, &s.act[1-cur], &s.acc, &s.nz)
 		cur = 1 - cur
 	}
+	// The caller's code is SSE; leave the upper register halves clean.
+	archsimd.ClearAVXUpperBits()
 	return Argmax(s.act[cur][:l.out])
 }
 

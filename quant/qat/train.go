@@ -451,7 +451,6 @@ func (t *Trainer) update(lr, wsum float64, nextAlpha float32) bool {
 		return false
 	}
 	t.steps++
-	const b1, b2, eps = 0.9, 0.999, 1e-8
 	c1 := 1 - math.Pow(b1, float64(t.steps))
 	c2 := 1 - math.Pow(b2, float64(t.steps))
 	nw := t.net.numWeights()
@@ -460,35 +459,13 @@ func (t *Trainer) update(lr, wsum float64, nextAlpha float32) bool {
 	lrB := float32(lr * t.cfg.BiasLR / t.cfg.LR / c1)
 	decay := float32(1 - lr*t.cfg.WeightDecay)
 	ic2 := float32(1 / math.Sqrt(c2))
-	t.ranges(len(t.net.p), func(lo, hi int) {
-		p, eff := t.net.p, t.eff.p
-		g0 := t.shards[0].g
-		for i := lo; i < hi; i++ {
-			g := g0[i]
-			for _, w := range t.shards[1:] {
-				g += w.g[i]
-			}
-			g *= scale
-			m := b1*t.adamM[i] + (1-b1)*g
-			v := b2*t.adamV[i] + (1-b2)*g*g
-			t.adamM[i], t.adamV[i] = m, v
-			den := float32(math.Sqrt(float64(v)))*ic2 + eps
-			var q float32
-			if i < nw {
-				x := p[i]*decay - lrW*m/den
-				p[i] = max(wMin, min(wMax, x))
-				q = float32(QuantW(p[i]))
-			} else {
-				p[i] -= lrB * m / den
-				q = float32(QuantB(p[i]))
-			}
-			if nextAlpha == 1 {
-				eff[i] = q
-			} else {
-				eff[i] = p[i] + nextAlpha*(q-p[i])
-			}
-		}
-	})
+	var gs [MaxShards][]float32
+	for k, w := range t.shards {
+		gs[k] = w.g
+	}
+	args := &adamArgs{p: t.net.p, eff: t.eff.p, m: t.adamM, v: t.adamV, g: gs[:len(t.shards)], nw: nw,
+		scale: scale, lrW: lrW, lrB: lrB, decay: decay, ic2: ic2, alpha: nextAlpha}
+	t.ranges(len(t.net.p), func(lo, hi int) { adamRange(args, lo, hi) })
 	return true
 }
 
