@@ -43,6 +43,27 @@
 // tests and mulm/parity run every check once per implementation; a new Go
 // engine is one entry there.
 //
+// # The SIMD engine
+//
+// Built with GOEXPERIMENT=simd on amd64, the package also has SIMD engines
+// (package simd/archsimd): the same input-stationary pass with the
+// accumulators held as int16 vectors, each non-zero input adding its whole
+// weight column (int16, padded to a whole number of vectors) at once;
+// vector int16 arithmetic wraps exactly as the contract's does. AVX-512
+// (32 lanes, non-zero outputs found with a mask) or AVX2 (16 lanes) is
+// chosen by the CPU's features at run time, and AppendReply and Reply use
+// it; Trace and Chars stay on the portable fast path. Without the
+// experiment the build is the portable one, unchanged.
+//
+// Every implementation is an entry of Implementations (dense, fast,
+// forward — the fast path's layers on a whole input vector, Model.Forward,
+// with which the trainer scores its examples — and the SIMD engines,
+// marked unavailable where they cannot run): this package's tests and
+// mulm/parity run every check on each. BenchmarkEngines measures them side
+// by side:
+//
+//	GOEXPERIMENT=simd go test ./infer -run XXX -bench Engines -cpu 1
+//
 // A Model is immutable and safe for concurrent use. AppendReply does not
 // allocate when dst has room; Reply allocates only its result.
 //

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"math"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -39,8 +40,11 @@ func writePlot(path, title string, ms []qat.Metrics) error {
 	panel := func(ylabel string, ss []series, xl string, x func(qat.Metrics) float64) (*plot.Plot, error) {
 		p := plot.New()
 		p.X.Label.Text, p.Y.Label.Text = xl, ylabel
+		if xl == "epoch" {
+			p.X.Tick.Marker = wholeTicks{}
+		}
 		p.Add(plotter.NewGrid())
-		p.Legend.Top = ylabel != "loss"
+		p.Legend.Top = ylabel == "loss" // the curves leave that corner free
 		p.Legend.Left = false
 		for _, s := range ss {
 			var pts plotter.XYs
@@ -94,4 +98,18 @@ func writePlot(path, title string, ms []qat.Metrics) error {
 		}
 		return nil
 	})
+}
+
+// wholeTicks are the default ticks with labels only on whole numbers (for
+// epochs).
+type wholeTicks struct{}
+
+func (wholeTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ts {
+		if ts[i].Value != math.Trunc(ts[i].Value) {
+			ts[i].Label = ""
+		}
+	}
+	return ts
 }
