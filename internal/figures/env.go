@@ -9,11 +9,11 @@ import (
 	"sync"
 
 	"mulm/bench"
+	"mulm/eval"
 	"mulm/infer"
 	"mulm/infer/npz"
 	"mulm/internal/chatapp"
 	"mulm/quant"
-	"mulm/eval"
 	"mulm/quant/qat/dataset"
 	"mulm/trigram"
 	"mulm/z80ref"
