@@ -73,23 +73,20 @@ func loadDataPairs(files []string, opt dataset.Options, stderr io.Writer) ([]dat
 // progress (nil: silent) and gives up with errLoadTime at deadline (zero:
 // none).
 func readData(files []string, opt dataset.Options, stderr, progress io.Writer, deadline time.Time) ([]dataset.Pair, error) {
-	set := &dataset.Set{}
-	for _, name := range files {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, err
+	last := time.Now()
+	opt.Progress = func(name string, read, size int64) error {
+		if !deadline.IsZero() && time.Now().After(deadline) {
+			return fmt.Errorf("%s: %w", name, errLoadTime)
 		}
-		pr := &progressReader{r: f, name: name, log: progress, deadline: deadline, last: time.Now()}
-		if fi, err := f.Stat(); err == nil {
-			pr.size = fi.Size()
+		if progress != nil && time.Since(last) >= 5*time.Second {
+			last = time.Now()
+			fmt.Fprintf(progress, "  reading %s: %.1f of %.1f MB\n", name, float64(read)/1e6, float64(size)/1e6)
 		}
-		s, err := dataset.Parse(pr, name, opt)
-		f.Close()
-		if err != nil {
-			return nil, err
-		}
-		set.Pairs = append(set.Pairs, s.Pairs...)
-		set.Rejected = append(set.Rejected, s.Rejected...)
+		return nil
+	}
+	set, err := dataset.ReadFiles(files, opt)
+	if err != nil {
+		return nil, err
 	}
 	for _, r := range set.Rejected {
 		fmt.Fprintf(stderr, "%s\n", r)
@@ -98,31 +95,6 @@ func readData(files []string, opt dataset.Options, stderr, progress io.Writer, d
 		fmt.Fprintf(stderr, "%d lines rejected, %d pairs kept\n", len(set.Rejected), len(set.Pairs))
 	}
 	return set.Pairs, nil
-}
-
-// progressReader reports how much of a file has been read, and fails once
-// the deadline has passed.
-type progressReader struct {
-	r        io.Reader
-	name     string
-	size     int64
-	read     int64
-	log      io.Writer
-	deadline time.Time
-	last     time.Time
-}
-
-func (p *progressReader) Read(b []byte) (int, error) {
-	if !p.deadline.IsZero() && time.Now().After(p.deadline) {
-		return 0, fmt.Errorf("%s: %w", p.name, errLoadTime)
-	}
-	n, err := p.r.Read(b)
-	p.read += int64(n)
-	if p.log != nil && time.Since(p.last) >= 5*time.Second {
-		p.last = time.Now()
-		fmt.Fprintf(p.log, "  reading %s: %.1f of %.1f MB\n", p.name, float64(p.read)/1e6, float64(p.size)/1e6)
-	}
-	return n, err
 }
 
 // writeModelAtomic writes m to path all or nothing, so that a kill (a

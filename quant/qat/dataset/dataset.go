@@ -65,6 +65,10 @@ type Options struct {
 	// Charset, when not empty, is the explicit output charset (EOS not
 	// included); a response using any other character is an error.
 	Charset []byte
+	// Progress, when not nil, is called by ReadFiles as each file is read
+	// (every read of the underlying file) with the bytes read so far and
+	// the file's size; an error from it stops the reading and is returned.
+	Progress func(name string, read, size int64) error
 }
 
 // Set is the result of parsing one or more files.
@@ -90,17 +94,39 @@ func ReadFiles(paths []string, opt Options) (*Set, error) {
 		if err != nil {
 			return nil, err
 		}
-		if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		fi, err := f.Stat()
+		if err == nil && fi.IsDir() {
 			f.Close()
 			return nil, fmt.Errorf("%s is a directory, not a data file", p)
 		}
-		err = s.parse(f, p, opt)
+		var r io.Reader = f
+		if opt.Progress != nil && fi != nil {
+			r = &progressReader{r: f, name: p, size: fi.Size(), fn: opt.Progress}
+		}
+		err = s.parse(r, p, opt)
 		f.Close()
 		if err != nil {
 			return nil, err
 		}
 	}
 	return s, nil
+}
+
+// progressReader calls fn after every read.
+type progressReader struct {
+	r          io.Reader
+	name       string
+	size, read int64
+	fn         func(name string, read, size int64) error
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.read += int64(n)
+	if perr := p.fn(p.name, p.read, p.size); perr != nil {
+		return n, perr
+	}
+	return n, err
 }
 
 func (s *Set) parse(r io.Reader, name string, opt Options) error {
