@@ -168,7 +168,7 @@ func TestEvalSchedule(t *testing.T) {
 // is refused before any example is built, with the reason.
 func TestTooLargeRefusedUpFront(t *testing.T) {
 	if testing.Short() {
-		t.Skip("allocates 45 MB of pairs")
+		t.Skip("allocates 17 MB of pairs")
 	}
 	p := dataset.Pair{Query: "HELLO THERE", Response: strings.Repeat("A", 49)}
 	pairs := make([]dataset.Pair, maxSteps/50+1)
@@ -176,7 +176,7 @@ func TestTooLargeRefusedUpFront(t *testing.T) {
 		pairs[i] = p
 	}
 	_, err := NewTrainer(tinyConfig(), nil, []byte("A\x00"), pairs, nil)
-	if err == nil || !strings.Contains(err.Error(), "the trainer takes at most 40000000") {
+	if err == nil || !strings.Contains(err.Error(), "the trainer takes at most 15000000") {
 		t.Fatalf("error %v", err)
 	}
 }

@@ -44,7 +44,8 @@
 // that first gave it and the length of the response prefix (about 25 bytes
 // with its targets) and re-encoded when it is used; inputs are told apart
 // by a 128-bit hash of their non-zero entries while the set is built, so a
-// 50 MB data file trains within 2 GB. Layer-1 inputs have only 20–40
+// 50 MB data file trains within 2 GB (data of more than 15 M query and
+// response-prefix steps is refused up front). Layer-1 inputs have only 20–40
 // non-zeros out of 256, and after ReLU a good share of hidden activations
 // is zero too: the kernels walk only non-zero inputs, in the forward pass,
 // the weight gradient and the input gradient alike (weights are stored

@@ -78,9 +78,10 @@ func (s *examples) input(b *inputBuf, e *example) ([]int32, []float32) {
 }
 
 // maxSteps bounds the (query, response prefix) steps the trainer takes
-// on: about 40 bytes each while the examples are built (the deduplication
-// index), so 40 M steps stay well under 2 GB.
-const maxSteps = 40_000_000
+// on. A 50 MB file of 2.7 M tinychat-like pairs makes 13.5 M steps and
+// peaks at 1.6 GB (pairs, examples and the deduplication index, garbage
+// collector included), about 120 bytes a step: 15 M steps stay under 2 GB.
+const maxSteps = 15_000_000
 
 // buildExamples turns pairs into deduplicated (input → next character)
 // examples. Identical inputs (the encoder folds case and keeps only the
@@ -96,7 +97,7 @@ func buildExamples(pairs []dataset.Pair, charset []byte, balance float64, check 
 		steps += len(p.Response) + 1
 	}
 	if steps > maxSteps {
-		return nil, fmt.Errorf("qat: the data has %d pairs making %d training steps (query and response prefix); the trainer takes at most %d (about 2 GB of memory): use fewer or shorter pairs (mulm data balance -target)",
+		return nil, fmt.Errorf("qat: the data has %d pairs making %d training steps (query and response prefix); the trainer takes at most %d (within 2 GB of memory): use fewer or shorter pairs (mulm data balance -target)",
 			len(pairs), steps, maxSteps)
 	}
 	var idxOf [256]int16
