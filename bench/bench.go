@@ -42,7 +42,8 @@ func (r GoResult) NsPerStep() float64 { return float64(r.Elapsed.Nanoseconds()) 
 // work included).
 func (r GoResult) NsPerChar() float64 { return float64(r.Elapsed.Nanoseconds()) / float64(r.Chars) }
 
-// GoReply measures the fast path's AppendReply (no allocation with
+// GoReply measures AppendReply (the SIMD engine in GOEXPERIMENT=simd
+// builds on a CPU that has it, else the fast path; no allocation with
 // enough room) over qs, repeated for at least d.
 func GoReply(m *infer.Model, qs []string, d time.Duration) GoResult {
 	buf := make([]byte, 0, infer.MaxMaxLen)
