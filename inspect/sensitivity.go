@@ -3,9 +3,9 @@ package inspect
 import (
 	"math/rand/v2"
 
+	"mulm/eval"
 	"mulm/infer"
 	"mulm/quant"
-	"mulm/quant/qat"
 	"mulm/quant/qat/dataset"
 )
 
@@ -66,7 +66,7 @@ func Perturb(l quant.Layer, k int, rng *rand.Rand) (quant.Layer, int) {
 }
 
 // Sensitivity measures, for every layer of m, the sequence exact-match on
-// pairs (as mulm eval computes it, qat.Evaluate) with that layer's weights
+// pairs (as mulm eval computes it, eval.Evaluate) with that layer's weights
 // perturbed by Perturb at each rate and the other layers untouched,
 // averaged over several seeded perturbations.
 func Sensitivity(m *infer.Model, pairs []dataset.Pair, opt SensitivityOptions) []LayerSensitivity {
@@ -77,7 +77,7 @@ func Sensitivity(m *infer.Model, pairs []dataset.Pair, opt SensitivityOptions) [
 	if opt.Seeds <= 0 {
 		opt.Seeds = 3
 	}
-	base := qat.Evaluate(m, pairs, opt.Workers).ExactMatch()
+	base := eval.Evaluate(m, pairs, opt.Workers).ExactMatch()
 	layers := m.Layers()
 	var out []LayerSensitivity
 	for li := range layers {
@@ -93,7 +93,7 @@ func Sensitivity(m *infer.Model, pairs []dataset.Pair, opt SensitivityOptions) [
 				if err != nil { // cannot happen: the shape and code range are kept
 					panic(err)
 				}
-				em := qat.Evaluate(pm, pairs, opt.Workers).ExactMatch()
+				em := eval.Evaluate(pm, pairs, opt.Workers).ExactMatch()
 				pt.Moved += moved
 				pt.ExactMatch += em / float64(opt.Seeds)
 				pt.Lowest, pt.Highest = min(pt.Lowest, em), max(pt.Highest, em)
