@@ -62,10 +62,25 @@ func xvInput(mem memReader, im *Image) []int16 {
 // target is what an engine's generator knows of where its program goes:
 // the platform's origin and memory end, and the engine's code and stack
 // sizes there (0 while engineShape measures them). An engine that trades
-// speed for memory (dense) fills the memory up to memEnd.
+// speed for memory (dense) fills the memory up to memEnd. fileMax is the
+// most code bytes (origin onwards) the platform's default file size limit
+// allows: the fast engine stores as many columns as ready index lists as
+// that room holds.
 type target struct {
 	origin, memEnd int
 	code, stack    int
+	fileMax        int
+}
+
+// newTarget is the target of an engine with the given code and stack
+// sizes on platform ps, for a file of at most fileMax bytes (0 or less:
+// the platform's default limit).
+func newTarget(ps *platformSpec, code, stack, fileMax int) target {
+	if fileMax <= 0 {
+		fileMax = ps.defaultMaxFile
+	}
+	return target{origin: ps.origin, memEnd: ps.memEnd, code: code, stack: stack,
+		fileMax: fileMax - ps.fileSize(0)}
 }
 
 // shape is the model-independent part of an engine's layout on a
@@ -99,7 +114,7 @@ func engineShape(k EngineKind, ps *platformSpec) (shape, error) {
 	if err != nil {
 		return shape{}, err
 	}
-	im, err := assemble(tiny, k, ps, target{origin: ps.origin, memEnd: ps.memEnd})
+	im, err := assemble(tiny, k, ps, newTarget(ps, 0, 0, 0))
 	if err != nil {
 		return shape{}, err
 	}
@@ -115,13 +130,14 @@ func engineShape(k EngineKind, ps *platformSpec) (shape, error) {
 
 // predictMap returns the memory map m's image will have for engine kind k
 // on platform ps, without assembling it.
-func predictMap(m *infer.Model, k EngineKind, ps *platformSpec) (MemoryMap, error) {
+// fileMax is the file size limit (0 or less: the platform's default).
+func predictMap(m *infer.Model, k EngineKind, ps *platformSpec, fileMax int) (MemoryMap, error) {
 	s, err := engineShape(k, ps)
 	if err != nil {
 		return nil, err
 	}
 	spec := k.spec()
-	lay, err := spec.layout(m, target{origin: ps.origin, memEnd: ps.memEnd, code: s.code, stack: s.stack})
+	lay, err := spec.layout(m, newTarget(ps, s.code, s.stack, fileMax))
 	if err != nil {
 		return nil, err
 	}
@@ -293,7 +309,7 @@ func byteCount(n int) string {
 // buildKind builds m's image for engine kind k on platform ps; limit < 0
 // means no file size limit.
 func buildKind(m *infer.Model, k EngineKind, ps *platformSpec, limit int) (*Image, error) {
-	mm, err := k.fit(m, ps.platform)
+	mm, err := k.fit(m, ps.platform, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -310,7 +326,7 @@ func buildKind(m *infer.Model, k EngineKind, ps *platformSpec, limit int) (*Imag
 	if err != nil {
 		return nil, err
 	}
-	im, err := assemble(m, k, ps, target{origin: ps.origin, memEnd: ps.memEnd, code: s.code, stack: s.stack})
+	im, err := assemble(m, k, ps, newTarget(ps, s.code, s.stack, limit))
 	if err != nil {
 		return nil, err
 	}

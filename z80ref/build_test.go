@@ -3,6 +3,7 @@ package z80ref
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -152,9 +153,23 @@ func TestAutoChoice(t *testing.T) {
 		t.Fatalf("default build: %s engine, reason %q", im.Kind, im.Reason)
 	}
 	t.Log(im.Reason)
-	// A limit below the fast .COM: the compact engine if its .COM fits,
-	// else nothing.
+	// A limit below this .COM: the fast engine packs more columns to fit.
 	limit := len(im.COM) - 1
+	if im, err = Build(m, BuildOptions{MaxFileSize: limit}); err != nil || im.Kind != Fast || len(im.COM) > limit {
+		t.Fatalf("limit %d: %v, %v", limit, im, err)
+	}
+	// A limit below the smallest fast .COM (every column that saves bytes
+	// packed): the compact engine if its .COM fits, else nothing.
+	ps := CPM.spec()
+	s, err := engineShape(Fast, ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	small, err := assemble(m, Fast, ps, newTarget(ps, s.code, s.stack, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	limit = len(small.COM) - 1
 	cim := mustBuild(t, m)
 	im, err = Build(m, BuildOptions{MaxFileSize: limit})
 	switch {
@@ -229,10 +244,34 @@ func testMemoryMap(t *testing.T, im *Image) {
 		t.Fatalf(".COM regions add to %d, want %d", com, len(im.COM))
 	}
 	want := 256*64 + 256*48 + 192*32 + 128*10
-	if im.Kind == Dense {
+	switch im.Kind {
+	case Dense:
 		want += 256 + 256 + 192 + 128 // a sentinel after every column
+	case Fast:
+		// Stored blocks (3 counts and an output per non-zero weight) for
+		// the inputs whose bitmap bit is clear, STRIDE bytes for the others.
+		want = 0
+		sy := im.Symbols
+		for k, l := range im.model.Layers() {
+			bm := sy[fmt.Sprintf("XBM%d", k+1)]
+			for i := range l.In {
+				if im.COM[int(bm)+i/8-TPAStart]>>(i%8)&1 == 1 {
+					want += quant.RowBytes(l.Out)
+					continue
+				}
+				want += 3
+				for o := range l.Out {
+					if l.W[o*l.In+i] != 0 {
+						want++
+					}
+				}
+			}
+		}
+		if got := int(sy["ENDIMG"]) - int(sy["WEIGHTS"]); got != want {
+			t.Fatalf("weights %d bytes, stored blocks and packed columns %d", got, want)
+		}
 	}
 	if w := im.Map[2]; w.Size != want {
-		t.Fatalf("weights %d bytes", w.Size)
+		t.Fatalf("weights %d bytes, want %d", w.Size, want)
 	}
 }

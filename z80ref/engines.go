@@ -36,8 +36,8 @@ const (
 // iterate this list through Engines.
 var engines = []*engineSpec{
 	{kind: Fast, name: "fast", sources: fastSources, input: fastInput, layerOut: fastLayerOut,
-		layer: fastLayer, layout: fastLayout, weightsName: "weights (packed 2-bit; expanded into index lists at start-up)",
-		gapName: "room for the index lists (they grow down from BUFS over the packed weights)"},
+		layer: fastLayer, layout: fastLayout, weightsName: "weights (index-list blocks, then packed 2-bit columns expanded at start-up)",
+		gapName: "room for the expanded index lists (they grow down from BUFS over the packed columns)"},
 	{kind: Dense, name: "dense", sources: denseSources, input: fastInput, layerOut: fastLayerOut,
 		layer: fastLayer, layout: denseLayout, weightsName: "weights (packed 2-bit, walked as they are)",
 		gapName: "(alignment)"},
@@ -102,12 +102,13 @@ var ErrDoesNotFit = errors.New("z80ref: the engine cannot hold the model on the 
 // memory map without assembling m. A file size limit is not part of it:
 // Build checks BuildOptions.MaxFileSize.
 func (k EngineKind) Fits(m *infer.Model, p Platform) error {
-	_, err := k.fit(m, p)
+	_, err := k.fit(m, p, 0)
 	return err
 }
 
-// fit is Fits returning the predicted memory map as well.
-func (k EngineKind) fit(m *infer.Model, p Platform) (MemoryMap, error) {
+// fit is Fits returning the predicted memory map as well, for a file size
+// limit of fileMax bytes (0 or less: the platform's default).
+func (k EngineKind) fit(m *infer.Model, p Platform, fileMax int) (MemoryMap, error) {
 	if m.NumLayers() == 0 {
 		return nil, infer.ErrEmpty
 	}
@@ -118,7 +119,7 @@ func (k EngineKind) fit(m *infer.Model, p Platform) (MemoryMap, error) {
 	if ps == nil {
 		return nil, fmt.Errorf("z80ref: %v is not a platform (want one of Platforms)", p)
 	}
-	mm, err := predictMap(m, k, ps)
+	mm, err := predictMap(m, k, ps, fileMax)
 	if err != nil {
 		return nil, err
 	}

@@ -8,14 +8,83 @@
 
 ; ---------------------------------------------------------------------------
 ; INIT - one-time start-up: build every layer's reset image from its biases,
-; then expand the packed weights into the index-list blocks (see above).
-; Must run exactly once, before anything else (the packed weights are gone
-; afterwards).  Uses the normal stack.
+; point PTL/PTH at the stored blocks (SBLK on, ready in the file), then
+; expand the packed columns (those whose bit is set in their layer's bitmap
+; XBMk; the builder packed only as many as the file's size limit needed)
+; into index-list blocks (see above).  Must run exactly once, before
+; anything else (the packed columns are gone afterwards).  Uses the normal
+; stack.
 ; ---------------------------------------------------------------------------
 INIT:   call MKBIM
-        ; Expand, last layer first.  IX = its descriptor (LASTD).
+        ; Stored blocks, in (layer, input) order.  HL = PTL entry, DE =
+        ; bitmap byte, C = its bit, B = inputs left; XSP the next block.
+        ld hl,SBLK
+        ld (XSP),hl
+        ld hl,XBMT
+        ld (XBP),hl
+        ld ix,LAYERS
+        ld a,(NLAYERS)
+sb_ly:  ld (XLEFT),a
+        ld hl,(XBP)
+        ld e,(hl)
+        inc hl
+        ld d,(hl)               ; DE = XBMk
+        inc hl
+        ld (XBP),hl
+        ld h,(ix+FDPT)
+        ld l,0                  ; HL = PTL[0]
+        ld b,(ix+FDNIN)         ; 0 = 256 inputs
+        ld c,1
+sb_i:   ld a,(de)               ; 7
+        and c                   ; 4
+        jr nz,sb_nx             ; 12/7 packed: expanded below
+        push de                 ; 11
+        ld de,(XSP)             ; 20  DE = the block
+        ld (hl),e               ; 7   PTL[i]
+        inc h                   ; 4
+        ld (hl),d               ; 7   PTH[i]
+        dec h                   ; 4
+        ex de,hl                ; 4   HL = the block: step over it
+        ld a,(hl)               ; 7   n+
+        inc hl                  ; 6   past its count byte (n+ may be 255)
+        add a,l                 ; 4
+        ld l,a                  ; 4
+        jr nc,sb_1              ; 12/7
+        inc h
+sb_1:   ld a,(hl)               ;     n1
+        inc hl
+        add a,l
+        ld l,a
+        jr nc,sb_2
+        inc h
+sb_2:   ld a,(hl)               ;     n2
+        inc hl
+        add a,l
+        ld l,a
+        jr nc,sb_3
+        inc h
+sb_3:   ld (XSP),hl             ; 16
+        ex de,hl                ; 4
+        pop de                  ; 10
+sb_nx:  inc l                   ; 4   the next input
+        rlc c                   ; 8   its bit
+        jr nc,sb_nb             ; 12/7
+        inc de                  ;     in the next bitmap byte
+sb_nb:  djnz sb_i               ; 13/8
+        ld de,FLDSZ
+        add ix,de
+        ld a,(XLEFT)
+        dec a
+        jr nz,sb_ly
+        ; Packed columns, last layer first, each layer's last input first.
+        ; IX = the layer's descriptor; XCP steps down from ENDIMG, the end of
+        ; the last packed column.
         ld hl,LISTTOP
         ld (XWP),hl
+        ld hl,ENDIMG
+        ld (XCP),hl
+        ld hl,XBMTL
+        ld (XBP),hl
         ld ix,LASTD
         ld a,(NLAYERS)
 xp_ly:  ld (XLEFT),a
@@ -26,30 +95,47 @@ xp_ly:  ld (XLEFT),a
         ld a,(ix+FDNIN)
         dec a                   ; A = nin-1 (0..255)
         ld (XCI),a
-        ld l,(ix+FDW)
-        ld h,(ix+FDW+1)         ; HL = column 0
-        ld e,(ix+FDSTR)
-        ld d,0
-        or a
-        jr z,xp_c0
-        ld b,a
-xp_mul: add hl,de               ; HL = column nin-1
-        djnz xp_mul
-xp_c0:  ld (XCP),hl
+        ld hl,(XBP)
+        ld e,(hl)
+        inc hl
+        ld d,(hl)
+        ld (XBM),de             ; this layer's bitmap
+        dec hl
+        dec hl
+        dec hl
+        ld (XBP),hl             ; the previous layer's entry
         push ix
-xp_col: call XCOL
-        ld hl,(XCP)             ; previous column
+xp_col: ld a,(XCI)              ; is input XCI packed?
+        ld c,a
+        rrca
+        rrca
+        rrca
+        and 1Fh
+        ld e,a
+        ld d,0
+        ld hl,(XBM)
+        add hl,de               ; HL = its bitmap byte
+        ld a,c
+        and 7
+        inc a
+        ld b,a                  ; rotate bit i mod 8 into the carry
+        ld a,(hl)
+xp_bit: rrca
+        djnz xp_bit
+        jr nc,xp_nx             ; stored
+        ld hl,(XCP)             ; packed: its column ends at XCP
         ld a,(XSTR)
         ld e,a
         ld d,0
         or a
         sbc hl,de
         ld (XCP),hl
-        ld hl,XCI
+        call XCOL
+xp_nx:  ld hl,XCI
         ld a,(hl)
         dec (hl)
         or a
-        jr nz,xp_col            ; until column 0 is done
+        jr nz,xp_col            ; until input 0 is done
         pop ix
         ld de,-FLDSZ
         add ix,de

@@ -3,6 +3,7 @@ package z80ref
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
 
 	"mulm/infer"
@@ -25,38 +26,47 @@ var (
 	fastListsAsm = expandAsm("lists.asm", listsAsmTmpl, listsOptions{})
 )
 
-// fastPlan is the result of planning the in-place expansion of a model's
-// packed weights into index-list blocks.
+// fastPlan is the result of planning how a model's weights are stored for
+// the fast engine: every input's index-list block either ready in the
+// file (stored) or as its packed column, which INIT expands in place.
 type fastPlan struct {
 	// block[k][i] is the size of input i's block in layer k: three count
 	// bytes and one byte per non-zero weight.
 	block [][]int
-	// lists is the total size of all blocks.
+	// packed[k][i] reports whether input i of layer k is stored as its
+	// packed column (STRIDE bytes) rather than as its ready block.
+	packed [][]bool
+	// stored is the size of all stored blocks, packedBytes that of all
+	// packed columns (they follow the stored blocks in the file).
+	stored, packedBytes int
+	// lists is the total size of the blocks INIT expands.
 	lists int
-	// headroom is how far above ENDIMG the top of the list region
-	// (LISTTOP) must at least lie so that, expanding from the last column
-	// of the last layer down to column 0 of layer 1, the bottom of every
-	// column's block stays at or above the end of that column's packed
-	// bytes (which have been read by then) and so never overwrites packed
-	// bytes not read yet.
+	// headroom is how far above ENDIMG the top of the expanded blocks
+	// (LISTTOP) must at least lie so that, expanding from the last packed
+	// column of the last layer down to the first of layer 1, the bottom of
+	// every column's block stays at or above the end of that column's
+	// packed bytes (which have been read by then) and so never overwrites
+	// packed bytes not read yet.
 	headroom int
 }
 
-// planFast plans the expansion and checks the fast engine's limits: each
+// planFast plans the storage and checks the fast engine's limits: each
 // input's +1, −1 and −2 lists are counted in one byte, so none may have
-// 256 entries.
-func planFast(layers []quant.Layer) (fastPlan, error) {
+// 256 entries. room is the most bytes the stored blocks and packed columns
+// may take together: while they take more, the
+// column whose packing saves the most bytes per T-state INIT spends on it
+// is packed (start-up time is spent only where the file needs the room).
+func planFast(layers []quant.Layer, room int) (fastPlan, error) {
 	var p fastPlan
-	total := 0 // packed bytes of all layers
-	offs := make([]int, len(layers))
-	for k := range layers {
-		offs[k] = total
-		total += layers[k].In * quant.RowBytes(layers[k].Out)
-	}
 	p.block = make([][]int, len(layers))
+	p.packed = make([][]bool, len(layers))
+	type cand struct{ k, i, save, cost int }
+	var cands []cand
 	for k := range layers {
 		l := &layers[k]
+		stride := quant.RowBytes(l.Out)
 		p.block[k] = make([]int, l.In)
+		p.packed[k] = make([]bool, l.In)
 		for i := range l.In {
 			var n [3]int
 			for o := range l.Out {
@@ -76,21 +86,66 @@ func planFast(layers []quant.Layer) (fastPlan, error) {
 				}
 			}
 			p.block[k][i] = 3 + n[0] + n[1] + n[2]
+			p.stored += p.block[k][i]
+			if save := p.block[k][i] - stride; save > 0 {
+				// XCOL: about 42 T a weight of the column, 45 T more an entry.
+				cands = append(cands, cand{k, i, save, 42*4*stride + 45*(p.block[k][i]-3)})
+			}
 		}
 	}
-	written := 0
-	p.headroom = 0
+	// Best saving per T-state first (cross-multiplied: exact, deterministic).
+	slices.SortStableFunc(cands, func(a, b cand) int { return b.save*a.cost - a.save*b.cost })
+	for _, c := range cands {
+		if p.stored+p.packedBytes <= room {
+			break
+		}
+		stride := quant.RowBytes(layers[c.k].Out)
+		p.packed[c.k][c.i] = true
+		p.stored -= p.block[c.k][c.i]
+		p.packedBytes += stride
+	}
+	// The packed columns follow each other in (layer, input) order, from
+	// the end of the stored blocks; INIT expands them last first.
+	offs := make([][]int, len(layers)) // end of each packed column, from the first
+	end := 0
+	for k := range layers {
+		offs[k] = make([]int, layers[k].In)
+		for i := range layers[k].In {
+			if p.packed[k][i] {
+				end += quant.RowBytes(layers[k].Out)
+				offs[k][i] = end
+			}
+		}
+	}
 	for k := len(layers) - 1; k >= 0; k-- {
-		stride := quant.RowBytes(layers[k].Out)
 		for i := layers[k].In - 1; i >= 0; i-- {
-			written += p.block[k][i]
-			end := offs[k] + (i+1)*stride // end of column i's packed bytes, from WEIGHTS
-			// LISTTOP - written >= WEIGHTS + end, LISTTOP = ENDIMG + headroom.
-			p.headroom = max(p.headroom, written+end-total)
+			if !p.packed[k][i] {
+				continue
+			}
+			p.lists += p.block[k][i]
+			// LISTTOP - lists >= (ENDIMG - packedBytes) + end of column,
+			// LISTTOP = ENDIMG + headroom.
+			p.headroom = max(p.headroom, p.lists+offs[k][i]-p.packedBytes)
 		}
 	}
-	p.lists = written
 	return p, nil
+}
+
+// fastRoom is the room planFast may give m's stored blocks and packed
+// columns on target t: what the platform's file limit leaves after the
+// code and the tables.
+func fastRoom(m *infer.Model, t target) int {
+	return t.fileMax - t.code - fastTables(m)
+}
+
+// fastTables is the size of the fast engine's tables: the list engines'
+// ones, then XBMT (a bitmap address per layer) and the bitmaps.
+func fastTables(m *infer.Model) int {
+	n := listTables(m).tables
+	for _, l := range m.Layers() {
+		n += 2 + (l.In+7)/8
+	}
+	return n
 }
 
 // fastBiasBytes reports whether every bias of l fits a signed byte.
@@ -136,21 +191,18 @@ func listData(b *strings.Builder, m *infer.Model, engine string) {
 
 // fastSources generates the data part and the buffer layout for m and
 // returns the fast engine's sources.
-func fastSources(m *infer.Model, _ target) ([]asm.Source, error) {
+func fastSources(m *infer.Model, t target) ([]asm.Source, error) {
 	layers := m.Layers()
 	if len(layers) > 255 {
 		return nil, fmt.Errorf("z80ref: %d layers, the fast engine counts at most 255", len(layers))
 	}
-	plan, err := planFast(layers)
+	plan, err := planFast(layers, fastRoom(m, t))
 	if err != nil {
 		return nil, err
 	}
 	var b strings.Builder
 	listData(&b, m, "fast")
-	b.WriteString("\n; Weights, column-major, as the compact engine stores them: column i\n")
-	b.WriteString("; (input i) has STRIDE bytes, the first output of a byte in bits 7-6;\n")
-	b.WriteString("; 00 = 0, 01 = -1, 10 = +1, 11 = -2.  INIT expands them into index lists.\n")
-	writeWeights(&b, layers)
+	writeFastWeights(&b, layers, plan)
 	return []asm.Source{
 		layoutSource(&listDesc),
 		{Name: "common.asm", Text: commonAsm},
@@ -264,6 +316,9 @@ var fastExtraBufs = []buf{
 	{name: "XNM", size: 1, comment: "INIT: -1 count of the column"},
 	{name: "XLEFT", size: 1, comment: "INIT: layers left"},
 	{name: "X2P", size: 2, comment: "INIT: the -2 list's write pointer"},
+	{name: "XSP", size: 2, comment: "INIT: the next stored block"},
+	{name: "XBM", size: 2, comment: "INIT: the layer's packed-column bitmap"},
+	{name: "XBP", size: 2, comment: "INIT: its entry in XBMT"},
 }
 
 // fastBufs is the fast engine's buffer layout for the given layers.
@@ -273,9 +328,10 @@ func fastBufs(layers []quant.Layer, plan fastPlan) string {
 ; fastbufs.asm - generated by mulm/z80ref: the end of the image and the fast
 ; engine's buffers.  Nothing here is stored in the .COM.
 ;
-; INIT expands the packed weights into index-list blocks that grow down from
-; LISTTOP (= BUFS) and end at LISTBOT, over the packed weights; the builder
-; placed LISTTOP so that no block overwrites packed bytes not read yet.
+; INIT expands the packed columns into index-list blocks that grow down from
+; LISTTOP (= BUFS) and end at LISTBOT, over the packed columns; the builder
+; placed LISTTOP so that no block overwrites packed bytes not read yet.  The
+; stored blocks (SBLK on) stay where the file put them.
 ; ===========================================================================
 
 ENDIMG:                         ; end of the .COM image
@@ -298,15 +354,89 @@ TPM2    equ ACT
 func fastBufSize(layers []quant.Layer) int { return bufsSize(listBufs(layers, nil, fastExtraBufs)) }
 
 // fastLayout returns the sizes the fast engine's memory map needs for m.
-func fastLayout(m *infer.Model, _ target) (layout, error) {
+func fastLayout(m *infer.Model, t target) (layout, error) {
 	layers := m.Layers()
-	plan, err := planFast(layers)
+	plan, err := planFast(layers, fastRoom(m, t))
 	if err != nil {
 		return layout{}, err
 	}
-	lay := listTables(m)
-	lay.headroom, lay.bufs = plan.headroom, fastBufSize(layers)
-	return lay, nil
+	return layout{tables: fastTables(m), weights: plan.stored + plan.packedBytes,
+		headroom: plan.headroom, bufs: fastBufSize(layers)}, nil
+}
+
+// writeFastWeights writes the fast engine's packed-column bitmaps (XBMT,
+// XBMk) and its weights: the stored blocks in (layer, input) order from
+// SBLK, then every layer k's packed columns from Wk (in input order).
+func writeFastWeights(b *strings.Builder, layers []quant.Layer, plan fastPlan) {
+	b.WriteString("\n; XBMT: every layer's bitmap XBMk, whose bit i (byte i/8, bit i mod 8)\n")
+	b.WriteString("; is set when input i is stored as its packed column.\n")
+	b.WriteString("XBMT:")
+	for k := range layers {
+		fmt.Fprintf(b, "   dw XBM%d\n     ", k+1)
+	}
+	fmt.Fprintf(b, "\nXBMTL   equ XBMT + %d            ; the last layer's entry\n", 2*(len(layers)-1))
+	for k := range layers {
+		bm := make([]byte, (layers[k].In+7)/8)
+		for i, pk := range plan.packed[k] {
+			if pk {
+				bm[i/8] |= 1 << (i % 8)
+			}
+		}
+		fmt.Fprintf(b, "XBM%d:\n", k+1)
+		writeBytes(b, bm)
+	}
+	b.WriteString("\n; Weights.  First the stored blocks, ready: for input i, the counts and\n")
+	b.WriteString("; outputs of its +1, -1 and -2 weights (n+, the n+ outputs, n1, ..., n2, ...).\n")
+	b.WriteString("; Then the packed columns, as the compact engine stores them: STRIDE bytes,\n")
+	b.WriteString("; the first output of a byte in bits 7-6; 00 = 0, 01 = -1, 10 = +1, 11 = -2.\n")
+	b.WriteString("; INIT expands them into blocks above (see fastbufs.asm).\n")
+	b.WriteString("WEIGHTS:\nSBLK:\n")
+	for k := range layers {
+		l := &layers[k]
+		var blk []byte
+		for i := range l.In {
+			if plan.packed[k][i] {
+				continue
+			}
+			for _, w := range []int8{1, -1, -2} {
+				at := len(blk)
+				blk = append(blk, 0)
+				for o := range l.Out {
+					if l.W[o*l.In+i] == w {
+						blk = append(blk, byte(o))
+					}
+				}
+				blk[at] = byte(len(blk) - at - 1)
+			}
+		}
+		fmt.Fprintf(b, "; layer %d: %d stored blocks\n", k+1, l.In-countTrue(plan.packed[k]))
+		writeBytes(b, blk)
+	}
+	for k := range layers {
+		l := &layers[k]
+		stride := quant.RowBytes(l.Out)
+		all := PackColumns(l)
+		var col []byte
+		for i := range l.In {
+			if plan.packed[k][i] {
+				col = append(col, all[i*stride:(i+1)*stride]...)
+			}
+		}
+		fmt.Fprintf(b, "W%d:                             ; %d packed columns of %d bytes\n",
+			k+1, countTrue(plan.packed[k]), stride)
+		writeBytes(b, col)
+	}
+}
+
+// countTrue is the number of true values in bs.
+func countTrue(bs []bool) int {
+	n := 0
+	for _, v := range bs {
+		if v {
+			n++
+		}
+	}
+	return n
 }
 
 // listTables returns the table and weight sizes listData and writeWeights

@@ -2,6 +2,7 @@ package z80ref
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -19,6 +20,26 @@ func fastRig(t *testing.T, m *infer.Model) *rig {
 	g := newRig(t, mustBuildKind(t, m, Fast))
 	n := g.call("INIT")
 	t.Logf("INIT: %d T-states", n)
+	return g
+}
+
+// fastRigPacked is fastRig for an image whose planner had no room for
+// stored blocks (a 1-byte file limit): every column whose block outgrows
+// it is packed and expanded by INIT.
+func fastRigPacked(t *testing.T, m *infer.Model) *rig {
+	t.Helper()
+	ps := CPM.spec()
+	s, err := engineShape(Fast, ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	im, err := assemble(m, Fast, ps, newTarget(ps, s.code, s.stack, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newRig(t, im)
+	n := g.call("INIT")
+	t.Logf("INIT (packed): %d T-states", n)
 	return g
 }
 
@@ -99,8 +120,12 @@ func TestFastExpand(t *testing.T) {
 		randomModel(t, r, nil, 2, 1, 0.5),
 		randomModel(t, r, []int{1}, 3, 10, 0.5),
 	}
-	for _, m := range models {
+	for k := range 2 * len(models) {
+		m := models[k/2]
 		g := fastRig(t, m)
+		if k%2 == 1 {
+			g = fastRigPacked(t, m)
+		}
 		im := g.im
 		sy := im.Symbols
 		for a := int(TPAStart); a < int(sy["WEIGHTS"]); a++ {
@@ -147,51 +172,92 @@ func TestFastExpand(t *testing.T) {
 				spans = append(spans, span{int(p), int(p) + size})
 			}
 		}
+		// The stored blocks tile SBLK..W1 (the first packed column), the
+		// expanded ones LISTBOT..LISTTOP.
 		slices.SortFunc(spans, func(x, y span) int { return x.a - y.a })
-		if spans[0].a != int(sy["LISTBOT"]) || spans[len(spans)-1].b != int(sy["LISTTOP"]) {
-			t.Fatalf("%v: blocks span %04Xh..%04Xh, want LISTBOT %04Xh .. LISTTOP %04Xh", m.Sizes(),
-				spans[0].a, spans[len(spans)-1].b, sy["LISTBOT"], sy["LISTTOP"])
-		}
-		for k := 1; k < len(spans); k++ {
-			if spans[k].a != spans[k-1].b {
-				t.Fatalf("%v: gap or overlap between blocks at %04Xh and %04Xh", m.Sizes(), spans[k-1].a, spans[k].a)
+		want := []span{{int(sy["SBLK"]), int(sy["W1"])}, {int(sy["LISTBOT"]), int(sy["LISTTOP"])}}
+		var got []span
+		for _, sp := range spans {
+			if n := len(got); n > 0 && got[n-1].b == sp.a {
+				got[n-1].b = sp.b
+			} else {
+				got = append(got, sp)
 			}
 		}
-		t.Logf("%v: lists %04Xh..%04Xh (%d bytes), packed weights were %04Xh..%04Xh",
-			m.Sizes(), sy["LISTBOT"], sy["LISTTOP"], sy["LISTTOP"]-sy["LISTBOT"], sy["WEIGHTS"], sy["ENDIMG"])
+		if want[0].a == want[0].b {
+			want = want[1:]
+		}
+		if want[len(want)-1].a == want[len(want)-1].b {
+			want = want[:len(want)-1]
+		}
+		if len(want) == 2 && want[0].b == want[1].a {
+			want = []span{{want[0].a, want[1].b}}
+		}
+		if d := cmp.Diff(want, got, cmp.AllowUnexported(span{})); d != "" {
+			t.Fatalf("%v: the blocks do not tile SBLK..W1 and LISTBOT..LISTTOP (-want +got):\n%s", m.Sizes(), d)
+		}
+		t.Logf("%v: stored blocks %04Xh..%04Xh, expanded %04Xh..%04Xh (%d bytes), packed columns were %04Xh..%04Xh",
+			m.Sizes(), sy["SBLK"], sy["W1"], sy["LISTBOT"], sy["LISTTOP"], sy["LISTTOP"]-sy["LISTBOT"], sy["W1"], sy["ENDIMG"])
 	}
 }
 
 // TestFastPlan checks the in-place invariant on a model built to make it
-// bind: a dense first layer whose lists outgrow its packed columns.
+// bind (a dense first layer whose lists outgrow its packed columns), for
+// rooms from none (pack every column that saves bytes) to enough for
+// everything stored.
 func TestFastPlan(t *testing.T) {
 	r := rand.New(rand.NewPCG(33, 34))
 	for _, nz := range []float64{0, 0.05, 0.3, 0.6} {
 		m := randomModel(t, r, []int{64}, 8, 5, nz)
 		layers := m.Layers()
-		plan, err := planFast(layers)
+		all, err := planFast(layers, math.MaxInt)
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Simulate: every column's block bottom >= its packed end.
-		total := 0
-		offs := []int{}
-		for _, l := range layers {
-			offs = append(offs, total)
-			total += l.In * quant.RowBytes(l.Out)
-		}
-		top := total + plan.headroom // relative to WEIGHTS
-		w := top
-		for k := len(layers) - 1; k >= 0; k-- {
-			for i := layers[k].In - 1; i >= 0; i-- {
-				w -= plan.block[k][i]
-				if end := offs[k] + (i+1)*quant.RowBytes(layers[k].Out); w < end {
-					t.Fatalf("nz %.2f: layer %d column %d: block at %d below packed end %d", nz, k+1, i, w, end)
+		for _, room := range []int{0, all.stored / 2, all.stored - 1, math.MaxInt} {
+			plan, err := planFast(layers, room)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Simulate: every packed column's block bottom >= its packed end;
+			// the packed columns follow each other in (layer, input) order.
+			var ends [][]int
+			total, stored, saving := 0, 0, false
+			for k, l := range layers {
+				stride := quant.RowBytes(l.Out)
+				ends = append(ends, make([]int, l.In))
+				for i := range l.In {
+					if plan.packed[k][i] {
+						total += stride
+						ends[k][i] = total
+					} else {
+						stored += plan.block[k][i]
+						saving = saving || plan.block[k][i] > stride
+					}
 				}
 			}
-		}
-		if top-w != plan.lists {
-			t.Fatalf("lists %d, plan %d", top-w, plan.lists)
+			if total != plan.packedBytes || stored != plan.stored {
+				t.Fatalf("nz %.2f room %d: packed %d stored %d, plan %d, %d", nz, room, total, stored, plan.packedBytes, plan.stored)
+			}
+			if stored+total > room && saving {
+				t.Fatalf("nz %.2f room %d: %d bytes, and a stored column would save bytes packed", nz, room, stored+total)
+			}
+			top := total + plan.headroom // relative to the first packed column
+			w := top
+			for k := len(layers) - 1; k >= 0; k-- {
+				for i := layers[k].In - 1; i >= 0; i-- {
+					if !plan.packed[k][i] {
+						continue
+					}
+					w -= plan.block[k][i]
+					if w < ends[k][i] {
+						t.Fatalf("nz %.2f room %d: layer %d column %d: block at %d below packed end %d", nz, room, k+1, i, w, ends[k][i])
+					}
+				}
+			}
+			if top-w != plan.lists {
+				t.Fatalf("lists %d, plan %d", top-w, plan.lists)
+			}
 		}
 		checkRepliesKind(t, fmt.Sprintf("plan nz %.2f", nz), m, replyQueries[:3], Fast)
 	}
