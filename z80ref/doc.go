@@ -74,11 +74,14 @@
 //
 // # The fast engine
 //
-// The .COM carries the same packed weights; INIT, which chat.asm calls
-// once at start-up, expands them in place into one block per input of
-// every layer: the count and the output indices of its +1 weights, of its
-// −1 weights, of its −2 weights (one byte each). The blocks grow down from
-// LISTTOP over the packed weights, last column first; the builder places
+// The .COM carries one block per input of every layer: the count and the
+// output indices of its +1 weights, of its −1 weights, of its −2 weights
+// (one byte each). Where the file size limit leaves no room for a block,
+// the input's packed column (as the compact engine stores it) stands in,
+// and INIT, which chat.asm calls once at start-up, expands those columns
+// in place; the builder packs first the columns whose packing saves the
+// most bytes per T-state of expansion. The expanded blocks grow down from
+// LISTTOP over the packed columns, last column first; the builder places
 // LISTTOP (the start of the buffers) so that no block ever overwrites
 // packed bytes not yet read, and refuses a model with 256 weights of one
 // value from one input (a *ModelError) or whose lists do not fit the TPA (a
@@ -92,7 +95,7 @@
 // activation list. On the reference tinychat model a generation step
 // costs about 0.43 million T-states (median over 20 queries, 0.11 s at
 // 4 MHz; the original's index-list build needs 2.1 million and 45,056
-// bytes), the .COM is 38,448 bytes and INIT takes 8.3 million T-states
+// bytes), the .COM is 40,957 bytes and INIT takes 1.79 million T-states
 // once. "mulm bench" measures every engine on any model.
 //
 // # The dense engine
