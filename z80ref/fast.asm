@@ -30,6 +30,8 @@ sb_ly:  ld (XLEFT),a
         inc hl
         ld d,(hl)               ; DE = XBMk
         inc hl
+        inc hl
+        inc hl                  ; past XPLk
         ld (XBP),hl
         ld h,(ix+FDPT)
         ld l,0                  ; HL = PTL[0]
@@ -92,38 +94,30 @@ xp_ly:  ld (XLEFT),a
         ld (XSTR),a
         ld a,(ix+FDPT)
         ld (XPT),a
-        ld a,(ix+FDNIN)
-        dec a                   ; A = nin-1 (0..255)
-        ld (XCI),a
         ld hl,(XBP)
+        inc hl
+        inc hl
         ld e,(hl)
         inc hl
-        ld d,(hl)
-        ld (XBM),de             ; this layer's bitmap
-        dec hl
-        dec hl
-        dec hl
+        ld d,(hl)               ; DE = XPLk, the layer's packed inputs
+        ld bc,-7
+        add hl,bc
         ld (XBP),hl             ; the previous layer's entry
+        ex de,hl
+        ld c,(hl)
+        inc hl
+        ld b,(hl)               ; BC = their count
+        inc hl
         push ix
-xp_col: ld a,(XCI)              ; is input XCI packed?
-        ld c,a
-        rrca
-        rrca
-        rrca
-        and 1Fh
-        ld e,a
-        ld d,0
-        ld hl,(XBM)
-        add hl,de               ; HL = its bitmap byte
-        ld a,c
-        and 7
-        inc a
-        ld b,a                  ; rotate bit i mod 8 into the carry
-        ld a,(hl)
-xp_bit: rrca
-        djnz xp_bit
-        jr nc,xp_nx             ; stored
-        ld hl,(XCP)             ; packed: its column ends at XCP
+xp_col: ld a,b
+        or c
+        jr z,xp_nl              ; the layer is done
+        ld a,(hl)               ; the next packed input, from the last
+        inc hl
+        ld (XCI),a
+        push hl
+        push bc
+        ld hl,(XCP)             ; its column ends at XCP
         ld a,(XSTR)
         ld e,a
         ld d,0
@@ -131,12 +125,11 @@ xp_bit: rrca
         sbc hl,de
         ld (XCP),hl
         call XCOL
-xp_nx:  ld hl,XCI
-        ld a,(hl)
-        dec (hl)
-        or a
-        jr nz,xp_col            ; until input 0 is done
-        pop ix
+        pop bc
+        pop hl
+        dec bc
+        jr xp_col
+xp_nl:  pop ix
         ld de,-FLDSZ
         add ix,de
         ld a,(XLEFT)

@@ -53,7 +53,8 @@ type fastPlan struct {
 // planFast plans the storage and checks the fast engine's limits: each
 // input's +1, −1 and −2 lists are counted in one byte, so none may have
 // 256 entries. room is the most bytes the stored blocks and packed columns
-// may take together: while they take more, the
+// may take together, with one byte per packed column (its entry in the
+// list of packed inputs, XPLk): while they take more, the
 // column whose packing saves the most bytes per T-state INIT spends on it
 // is packed (start-up time is spent only where the file needs the room).
 func planFast(layers []quant.Layer, room int) (fastPlan, error) {
@@ -87,7 +88,7 @@ func planFast(layers []quant.Layer, room int) (fastPlan, error) {
 			}
 			p.block[k][i] = 3 + n[0] + n[1] + n[2]
 			p.stored += p.block[k][i]
-			if save := p.block[k][i] - stride; save > 0 {
+			if save := p.block[k][i] - stride - 1; save > 0 {
 				// XCOL: about 42 T a weight of the column, 45 T more an entry.
 				cands = append(cands, cand{k, i, save, 42*4*stride + 45*(p.block[k][i]-3)})
 			}
@@ -95,14 +96,16 @@ func planFast(layers []quant.Layer, room int) (fastPlan, error) {
 	}
 	// Best saving per T-state first (cross-multiplied: exact, deterministic).
 	slices.SortStableFunc(cands, func(a, b cand) int { return b.save*a.cost - a.save*b.cost })
+	npacked := 0
 	for _, c := range cands {
-		if p.stored+p.packedBytes <= room {
+		if p.stored+p.packedBytes+npacked <= room {
 			break
 		}
 		stride := quant.RowBytes(layers[c.k].Out)
 		p.packed[c.k][c.i] = true
 		p.stored -= p.block[c.k][c.i]
 		p.packedBytes += stride
+		npacked++
 	}
 	// The packed columns follow each other in (layer, input) order, from
 	// the end of the stored blocks; INIT expands them last first.
@@ -131,19 +134,20 @@ func planFast(layers []quant.Layer, room int) (fastPlan, error) {
 	return p, nil
 }
 
-// fastRoom is the room planFast may give m's stored blocks and packed
-// columns on target t: what the platform's file limit leaves after the
-// code and the tables.
+// fastRoom is the room planFast may give m's stored blocks, packed columns
+// and lists of packed inputs on target t: what the platform's file limit
+// leaves after the code and the other tables.
 func fastRoom(m *infer.Model, t target) int {
-	return t.fileMax - t.code - fastTables(m)
+	return t.fileMax - t.code - fastTables(m, fastPlan{packed: make([][]bool, m.NumLayers())})
 }
 
-// fastTables is the size of the fast engine's tables: the list engines'
-// ones, then XBMT (a bitmap address per layer) and the bitmaps.
-func fastTables(m *infer.Model) int {
+// fastTables is the size of the fast engine's tables for plan: the list
+// engines' ones, then XBMT (two addresses per layer), the bitmaps and the
+// lists of packed inputs.
+func fastTables(m *infer.Model, plan fastPlan) int {
 	n := listTables(m).tables
-	for _, l := range m.Layers() {
-		n += 2 + (l.In+7)/8
+	for k, l := range m.Layers() {
+		n += 4 + (l.In+7)/8 + 2 + countTrue(plan.packed[k])
 	}
 	return n
 }
@@ -360,7 +364,7 @@ func fastLayout(m *infer.Model, t target) (layout, error) {
 	if err != nil {
 		return layout{}, err
 	}
-	return layout{tables: fastTables(m), weights: plan.stored + plan.packedBytes,
+	return layout{tables: fastTables(m, plan), weights: plan.stored + plan.packedBytes,
 		headroom: plan.headroom, bufs: fastBufSize(layers)}, nil
 }
 
@@ -369,12 +373,13 @@ func fastLayout(m *infer.Model, t target) (layout, error) {
 // SBLK, then every layer k's packed columns from Wk (in input order).
 func writeFastWeights(b *strings.Builder, layers []quant.Layer, plan fastPlan) {
 	b.WriteString("\n; XBMT: every layer's bitmap XBMk, whose bit i (byte i/8, bit i mod 8)\n")
-	b.WriteString("; is set when input i is stored as its packed column.\n")
+	b.WriteString("; is set when input i is stored as its packed column, and its list XPLk\n")
+	b.WriteString("; of those inputs (a count word, then the inputs from the last down).\n")
 	b.WriteString("XBMT:")
 	for k := range layers {
-		fmt.Fprintf(b, "   dw XBM%d\n     ", k+1)
+		fmt.Fprintf(b, "   dw XBM%d, XPL%d\n     ", k+1, k+1)
 	}
-	fmt.Fprintf(b, "\nXBMTL   equ XBMT + %d            ; the last layer's entry\n", 2*(len(layers)-1))
+	fmt.Fprintf(b, "\nXBMTL   equ XBMT + %d            ; the last layer's entry\n", 4*(len(layers)-1))
 	for k := range layers {
 		bm := make([]byte, (layers[k].In+7)/8)
 		for i, pk := range plan.packed[k] {
@@ -384,6 +389,15 @@ func writeFastWeights(b *strings.Builder, layers []quant.Layer, plan fastPlan) {
 		}
 		fmt.Fprintf(b, "XBM%d:\n", k+1)
 		writeBytes(b, bm)
+		n := countTrue(plan.packed[k])
+		pl := []byte{byte(n), byte(n >> 8)}
+		for i := layers[k].In - 1; i >= 0; i-- {
+			if plan.packed[k][i] {
+				pl = append(pl, byte(i))
+			}
+		}
+		fmt.Fprintf(b, "XPL%d:\n", k+1)
+		writeBytes(b, pl)
 	}
 	b.WriteString("\n; Weights.  First the stored blocks, ready: for input i, the counts and\n")
 	b.WriteString("; outputs of its +1, -1 and -2 weights (n+, the n+ outputs, n1, ..., n2, ...).\n")
