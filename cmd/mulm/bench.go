@@ -79,7 +79,7 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fmt.Fprintln(stdout, "\nT/char: T-states of a generation step (one character; the final EOS step")
 	fmt.Fprintln(stdout, "counts as one), mean per reply, then median and worst over the queries.")
 	fmt.Fprintln(stdout, "Per reply: the query encoder and the query's share of layer 1, once per reply.")
-	fmt.Fprintln(stdout, "Start-up: once per program run (the fast engine expands its weights).")
+	fmt.Fprintln(stdout, "Start-up: once per program run (the fast engine expands its packed columns).")
 	fmt.Fprintln(stdout, "The original's rows are its published figures, not measured here.")
 	for _, p := range z80ref.Platforms() {
 		im, err := z80ref.Build(m, z80ref.BuildOptions{Platform: p, MaxFileSize: *maxSize})

@@ -22,8 +22,8 @@
 // since the last one. In real time a Frame runs that time's worth of
 // T-states at ClockHz (4 MHz) with cpm.Machine.RunFor, carrying the
 // excess of the last instruction over, so that characters appear when a
-// 4 MHz Z80 would print them — the fast engine's start-up (INIT, about
-// 2 s) included. A pause longer than MaxCatchUp (a hidden tab) is not
+// 4 MHz Z80 would print them — the engine's start-up (INIT, whose
+// T-states mulm bench prints) included. A pause longer than MaxCatchUp (a hidden tab) is not
 // made up for, and nor is the time the program waits for input (the
 // emulated BDOS costs no T-states). In turbo a Frame emulates as fast as
 // it can for TurboWork of wall-clock time.
