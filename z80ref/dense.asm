@@ -22,10 +22,12 @@
 ; Every column is followed by a sentinel: the stored value HSENT of the
 ; model's rarest byte of codes, whose handler starts with a check of SP
 ; against the column's end (HT_END), so that no other byte pays for
-; counting.  Columns are STRIDE + 1 bytes apart.
+; counting.  Columns are stored in pairs, 2j and 2j+1 interleaved byte by
+; byte (2*(STRIDE + 1) bytes a pair), so that NEXT pops two bytes, uses
+; the first and needs no dec sp.
 ;
-; Registers in the walk of one column (x in 1..127): SP the column (one
-; byte a NEXT), DE accumulator (D = ACCLO page, E = output), C = x,
+; Registers in the walk of one column (x in 1..127): SP the column (two
+; bytes a NEXT), DE accumulator (D = ACCLO page, E = output), C = x,
 ; B = 2x, HL the dispatch, A scratch.
 ; An x in 128..254 walks the column twice (127, then x - 127); other x
 ; (0, 255 or more, negative: rare, ReLU outputs are small) take the 16-bit
@@ -44,26 +46,25 @@ pt_ly:  push af
         ld l,(ix+FDW)
         ld h,(ix+FDW+1)         ; HL = column 0
         ld e,(ix+FDSTR)
-        ld d,0                  ; DE = STRIDE
-        ld b,(ix+FDNIN)         ; 0 = 256 columns
+        ld d,0
+        ex de,hl
+        add hl,hl
+        inc hl
+        ex de,hl                ; DE = 2*STRIDE + 1
+        ld a,(ix+FDNIN)         ; 0 = 256 columns
+        dec a
+        srl a
+        inc a
+        ld b,a                  ; B = the column pairs, (NIN + 1) / 2
         ld a,(ix+FDPT)
         exx
         ld h,a
         ld l,0                  ; HL' = PTLk + 0
         exx
-pt_i:   ld a,l                  ; PTL[i], PTH[i] = HL
-        exx
-        ld (hl),a
-        inc h
-        exx
-        ld a,h
-        exx
-        ld (hl),a
-        dec h
-        inc l
-        exx
-        add hl,de               ; the next column
-        inc hl                  ; past its sentinel
+pt_i:   call PTPUT              ; column 2j at HL
+        inc hl
+        call PTPUT              ; column 2j+1 at HL + 1 (odd NIN: a pad)
+        add hl,de               ; the next pair, past its sentinels
         djnz pt_i
         ld de,FLDSZ
         add ix,de
@@ -210,6 +211,20 @@ hg_se:  pop bc
         jp nz,hg_s
         ret
 
+; PTPUT - PTL[i], PTH[i] = HL at HL' (PTLk + i), then i + 1.  Uses A.
+PTPUT:  ld a,l
+        exx
+        ld (hl),a
+        inc h
+        exx
+        ld a,h
+        exx
+        ld (hl),a
+        dec h
+        inc l
+        exx
+        ret
+
 ; HBIT - carry = bit C%8 of byte C/8 of the bitmap at HL.  Uses A, B, HL.
 HBIT:   ld a,c
         rrca
@@ -282,10 +297,10 @@ HTELEN  equ $ - HT_END
 
 ; ---------------------------------------------------------------------------
 ; NEXT - every handler's end (INIT copies it there): the column's next byte
-; t (SP walks the column), then handler t.  34 T.
+; t (SP walks the column, two bytes a pop: columns are stored in pairs,
+; interleaved byte by byte), then handler t.  28 T.
 ; ---------------------------------------------------------------------------
-NEXT:   pop hl                  ; 10  L = t (H = the byte after it)
-        dec sp                  ; 6   one byte on
+NEXT:   pop hl                  ; 10  L = t (H = the other column's byte)
         ld h,DTBL/256           ; 7
         ld h,(hl)               ; 7   HPT[t]
         jp (hl)                 ; 4   handler t, at offset t
@@ -298,7 +313,7 @@ HTNLEN  equ $ - NEXT
 ; Per input with x in 1..127: about 270 T to fetch the entry, start the
 ; column (229 T) and leave it at its sentinel (HT_END, 50 T); per byte
 ; the handler (per non-zero weight 25 T, 66 T with a carry; 4 T per
-; output) and its copy of NEXT (34 T).
+; output) and its copy of NEXT (28 T).
 ; ---------------------------------------------------------------------------
 WALK:   ld (ACTSP),hl
 WALKA:  ld a,i                  ; WALKA: the list at ACTSP
@@ -308,7 +323,8 @@ WALKA:  ld a,i                  ; WALKA: the list at ACTSP
         ld ix,(CURD)
         ld a,(ix+FDSTR)
         inc a
-        ld (WSTR),a             ; STRIDE + 1
+        add a,a
+        ld (WSTR),a             ; 2*(STRIDE + 1): a column pair
         ld ix,dw_nx             ; where a column's end goes (HT_END)
 dw_nx:  ld sp,(ACTSP)           ; 20
         pop hl                  ; 10  HL = column of input i (0 = end)
@@ -337,9 +353,9 @@ dw_8:   ld a,c                  ; 4
         ld sp,hl                ; 6   SP walks the column
         ld a,(WSTR)             ; 13
         ld e,a                  ; 4
-        ld d,0                  ; 7   DE = STRIDE + 1
+        ld d,0                  ; 7   DE = 2*(STRIDE + 1)
         add hl,de               ; 11
-        ld (COLEND),hl          ; 16  past the sentinel
+        ld (COLEND),hl          ; 16  SP after popping the sentinel
         ld de,ACCLO             ; 10  E = output 0
         jp NEXT                 ; 10
 dw_2:   ld ix,dw_nx             ; the second walk of a column, x - 127
@@ -353,12 +369,14 @@ dw_2:   ld ix,dw_nx             ; the second walk of a column, x - 127
 DW16:   push hl
         pop ix                  ; IX = the column
         ld a,(WSTR)
+        rrca
         dec a
-        ld (WCNT),a             ; bytes left
+        ld (WCNT),a             ; bytes left: STRIDE
         ld hl,ACCLO             ; L = output
 d16_by: push hl
         ld e,(ix+0)
         inc ix
+        inc ix                  ; the column's bytes are two apart
         ld d,0
         ld hl,HCODE
         add hl,de

@@ -32,7 +32,7 @@ const (
 	denseHTLen  = 5
 	denseHSTLen = 7
 	denseHTILen = 10
-	denseHTNLen = 6
+	denseHTNLen = 5
 	denseHTELen = 10
 )
 
@@ -188,7 +188,7 @@ func denseBufList(layers []quant.Layer, p *densePlan) []buf {
 		{name: "DTBL", size: 256, page: true, comment: "handler page of every byte value (a copy of HPT)"},
 		{name: "HREG", size: p.size, page: true, comment: "the 256 handlers INIT writes (handler t at offset t of page HPT[t])"},
 	}, []buf{
-		{name: "WSTR", size: 1, comment: "WALK: STRIDE + 1 of the layer"},
+		{name: "WSTR", size: 1, comment: "WALK: 2*(STRIDE + 1), the bytes of a column pair"},
 		{name: "COLEND", size: 2, comment: "WALK: the address past the column's sentinel"},
 		{name: "WCNT", size: 1, comment: "DW16: bytes left"},
 		{name: "WX2", size: 1, comment: "WALK: x - 127, a second walk's value"},
@@ -246,8 +246,8 @@ func denseSources(m *infer.Model, t target) ([]asm.Source, error) {
 	b.WriteString("\n; Weights, column-major, as the compact engine stores them: column i\n")
 	b.WriteString("; (input i) has STRIDE bytes, the first output of a byte in bits 7-6;\n")
 	b.WriteString("; 00 = 0, 01 = -1, 10 = +1, 11 = -2; each byte stored as the value t whose\n")
-	b.WriteString("; HCODE[t] it is, and every column followed by HSENT.  The walk reads them\n")
-	b.WriteString("; as they are.\n")
+	b.WriteString("; HCODE[t] it is, and every column followed by HSENT; columns 2j and 2j+1\n")
+	b.WriteString("; interleaved byte by byte (the walk pops two bytes and uses one).\n")
 	b.WriteString("WEIGHTS:\n")
 	for li := range layers {
 		l := &layers[li]
@@ -255,12 +255,20 @@ func denseSources(m *infer.Model, t target) ([]asm.Source, error) {
 		fmt.Fprintf(&b, "W%d:                             ; %d columns of %d bytes and the sentinel\n",
 			li+1, l.In, stride)
 		packed := PackColumns(l)
-		col := make([]byte, 0, l.In*(stride+1))
-		for i := range l.In {
-			for _, c := range packed[i*stride : (i+1)*stride] {
-				col = append(col, st[c])
+		col := make([]byte, 0, densePairs(l.In)*2*(stride+1))
+		for i := 0; i < l.In; i += 2 {
+			// Columns i and i+1 interleaved, byte by byte (a pad column
+			// of sentinels when l.In is odd).
+			for k := range stride + 1 {
+				for _, j := range []int{i, i + 1} {
+					switch {
+					case j >= l.In || k == stride:
+						col = append(col, st[sent])
+					default:
+						col = append(col, st[packed[j*stride+k]])
+					}
+				}
 			}
-			col = append(col, st[sent])
 		}
 		writeBytes(&b, col)
 	}
@@ -292,10 +300,16 @@ func denseTables(m *infer.Model) layout {
 	lay := listTables(m)
 	lay.tables += 2*256 + 1 + 2*32 // HPT, HCODE, HSENT, HINL, HSTB
 	for _, l := range m.Layers() {
-		lay.weights += l.In // the sentinels
+		// the sentinels, and a pad column when l.In is odd
+		lay.weights += densePairs(l.In)*2*(quant.RowBytes(l.Out)+1) - l.In*quant.RowBytes(l.Out)
 	}
 	return lay
 }
+
+// densePairs is the number of column pairs of a layer with n inputs: the
+// walk pops two bytes at a time, so columns are stored interleaved in
+// pairs (dense.asm).
+func densePairs(n int) int { return (n + 1) / 2 }
 
 // denseLayout returns the sizes the dense engine's memory map needs for m.
 func denseLayout(m *infer.Model, t target) (layout, error) {
