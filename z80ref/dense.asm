@@ -250,7 +250,7 @@ hb_t:   rrca
 ; The templates INIT copies, HTLEN bytes each (code 01 = -1: ACC[E] -= x,
 ; 10 = +1: += x, 11 = -2: -= 2x, with B = 2x < 256): 25 T when there is no
 ; carry (or borrow) into the high byte; else the jr c goes to the op's
-; stub (HSTLEN bytes, copied after the handler's end) and back, 66 T in
+; stub (HSTLEN bytes, copied after the handler's end) and back, 65 T in
 ; all.  INIT sets both displacements.  One template each ("op", "stub"),
 ; expanded at build time (Go text/template).
 HTT:    dw HT_M1, HT_P1, HT_M2
@@ -261,27 +261,25 @@ HTT:    dw HT_M1, HT_P1, HT_M2
 {{.L}}X:
 {{end}}{{template "op" (op "HT_M1" "sub c" "dec a")}}{{template "op" (op "HT_P1" "add a,c" "inc a")}}{{template "op" (op "HT_M2" "sub b" "dec a")}}HTLEN   equ HT_P1 - HT_M1
 ; The same ops with the carry inline (for handlers the memory has no room
-; for stubs in): 30 T without a carry, 51 T with one.
+; for stubs in): 30 T with or without a carry.
 HTTI:   dw HI_M1, HI_P1, HI_M2
 {{define "opi"}}{{.L}}:  ld a,(de)               ; 7
         {{printf "%-24s" .Op}}; 4
         ld (de),a               ; 7
         jr nc,{{.L}}X           ; 12/7
-        inc d                   ; 4   carry or borrow into the high byte
-        ld a,(de)               ; 7
-        {{printf "%-24s" .Cy}}; 4
-        ld (de),a               ; 7
-        dec d                   ; 4
+        ld h,d                  ; 4   HL = the high byte (HL is free in
+        ld l,e                  ; 4   a handler: NEXT pops it anew)
+        inc h                   ; 4
+        {{printf "%-24s" .Cy}}; 11  carry or borrow into it
 {{.L}}X:
-{{end}}{{template "opi" (op "HI_M1" "sub c" "dec a")}}{{template "opi" (op "HI_P1" "add a,c" "inc a")}}{{template "opi" (op "HI_M2" "sub b" "dec a")}}HTILEN  equ HI_P1 - HI_M1
+{{end}}{{template "opi" (op "HI_M1" "sub c" "dec (hl)")}}{{template "opi" (op "HI_P1" "add a,c" "inc (hl)")}}{{template "opi" (op "HI_M2" "sub b" "dec (hl)")}}HTILEN  equ HI_P1 - HI_M1
 HST:    dw HS_M1, HS_P1, HS_M1
-{{define "stub"}}{{.L}}:  inc d                   ; 4   the carry or borrow
-        ld a,(de)               ; 7
-        {{printf "%-24s" .Cy}}; 4
-        ld (de),a               ; 7
-        dec d                   ; 4
+{{define "stub"}}{{.L}}:  ld h,d                  ; 4   HL = the high byte (HL is free
+        ld l,e                  ; 4   in a handler: NEXT pops it anew)
+        inc h                   ; 4
+        {{printf "%-24s" .Cy}}; 11  the carry or borrow
         jr {{.L}}               ; 12  back after the op
-{{end}}{{template "stub" (op "HS_M1" "" "dec a")}}{{template "stub" (op "HS_P1" "" "inc a")}}HSTLEN  equ HS_P1 - HS_M1
+{{end}}{{template "stub" (op "HS_M1" "" "dec (hl)")}}{{template "stub" (op "HS_P1" "" "inc (hl)")}}HSTLEN  equ HS_P1 - HS_M1
 
 ; HT_END starts the handler of the sentinel byte HSENT, which ends every
 ; column: past the column's last byte (SP = COLEND) the column is done,
@@ -312,7 +310,7 @@ HTNLEN  equ $ - NEXT
 ;      in: HL = the list; CURD = the layer (its STRIDE).
 ; Per input with x in 1..127: about 270 T to fetch the entry, start the
 ; column (229 T) and leave it at its sentinel (HT_END, 50 T); per byte
-; the handler (per non-zero weight 25 T, 66 T with a carry; 4 T per
+; the handler (per non-zero weight 25 T, 65 T with a carry; 4 T per
 ; output) and its copy of NEXT (28 T).
 ; ---------------------------------------------------------------------------
 WALK:   ld (ACTSP),hl

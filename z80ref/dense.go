@@ -30,8 +30,8 @@ var (
 // jp NEXT and, for the sentinel's handler, the end check HT_END (HTELEN).
 const (
 	denseHTLen  = 5
-	denseHSTLen = 7
-	denseHTILen = 10
+	denseHSTLen = 6
+	denseHTILen = 9
 	denseHTNLen = 5
 	denseHTELen = 10
 )
@@ -44,8 +44,9 @@ type densePlan struct {
 	sent int
 	// inline[s] says that the handler of codes s ends with a copy of NEXT
 	// (else with jp NEXT, 3 bytes shorter and 10 T slower); stub[s] that
-	// its weights' carries go to stubs after it (7 bytes a weight instead
-	// of 5 inline, 3 T a weight faster on average). The builder turns
+	// its weights' carries go to stubs after it (11 bytes a weight instead
+	// of 9 inline; 25 T a weight, 65 T with a carry, against 30 T inline
+	// either way: faster while under one weight in eight carries). The builder turns
 	// them on by how many T-states a byte of memory saves, frequent bytes
 	// first, as long as the memory holds.
 	inline, stub [256]bool
@@ -128,7 +129,8 @@ func planDense(m *infer.Model, t target) densePlan {
 	}
 	// The options, best value (T-states saved per byte of memory, times
 	// the byte's frequency) first: a copy of NEXT saves 10 T a byte for 3
-	// bytes, stubs about 3 T a weight for 2 bytes a weight.
+	// bytes, stubs about 3 T a weight (x about 20: 5 T less 40 T times a
+	// carry chance near x/256) for 2 bytes a weight.
 	type option struct {
 		s     int
 		stub  bool
