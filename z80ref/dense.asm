@@ -165,7 +165,8 @@ hg_z:   ld a,1Ch                ; inc e: the next output
 hg_n:   ld hl,NEXT              ; a copy of NEXT
         ld bc,HTNLEN
         ldir
-hg_e:   ld hl,OPL               ; then a carry stub for every op
+hg_e:   ld (HEND),de            ; the handler's end: its stubs follow
+        ld hl,OPL               ; then a carry stub for every op
 hg_st:  ld bc,(HOPP)
         ld a,l
         cp c
@@ -185,6 +186,15 @@ hg_s1:  ld c,(hl)
         inc hl
         push hl
         push bc
+        push af
+        ld bc,(HOPP)
+        or a
+        sbc hl,bc
+        ld a,0
+        jr nz,hg_s2
+        dec a                   ; FFh: the handler's last op
+hg_s2:  ld (HLST),a
+        pop af
         add a,a
         ld l,a
         ld h,0
@@ -195,8 +205,14 @@ hg_s1:  ld c,(hl)
         ld h,(hl)
         ld l,a                  ; HL = the stub template of the code
         ld bc,HSTLEN
-        ldir
+        ld a,(HLST)
+        or a
+        jr z,hg_s3
+        ld c,HSTLEN-2           ; the last op's: without the jr back
+hg_s3:  ldir
         pop bc
+        or a
+        jr nz,hg_tl
         ld a,c                  ; its jr back after the op: (BC + 1) - DE
         inc a
         sub e
@@ -205,6 +221,21 @@ hg_s1:  ld c,(hl)
         inc de
         pop hl
         jr hg_st
+hg_tl:  ld h,b                  ; the last op's stub ends with a copy of
+        ld l,c                  ; the handler's tail after the op (its
+        inc hl                  ; inc e's and NEXT): no jump back
+        push hl
+        ld hl,(HEND)
+        pop bc
+        or a
+        sbc hl,bc               ; HL = the tail's length
+        push hl
+        ld h,b
+        ld l,c
+        pop bc
+        ldir
+        pop hl
+        jr hg_st                ; (all done: HL = HOPP)
 hg_se:  pop bc
         ld b,0
         inc c
@@ -251,7 +282,8 @@ hb_t:   rrca
 ; 10 = +1: += x, 11 = -2: -= 2x, with B = 2x < 256): 25 T when there is no
 ; carry (or borrow) into the high byte; else the jr c goes to the op's
 ; stub (HSTLEN bytes, copied after the handler's end) and back, 65 T in
-; all.  INIT sets both displacements.  One template each ("op", "stub"),
+; all; the stub of a handler's last op ends with a copy of the handler's
+; tail (its inc e's and NEXT) instead of the jump back: 53 T.  INIT sets both displacements.  One template each ("op", "stub"),
 ; expanded at build time (Go text/template).
 HTT:    dw HT_M1, HT_P1, HT_M2
 {{define "op"}}{{.L}}:  ld a,(de)               ; 7

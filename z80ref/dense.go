@@ -60,12 +60,16 @@ type densePlan struct {
 // handlerLen is the length of the handler INIT writes for codes s.
 func (p *densePlan) handlerLen(s int) int {
 	nz := nonZeroCodes(s)
-	n := denseHTILen*nz + 4 + 3
-	if p.stub[s] {
-		n = (denseHTLen+denseHSTLen)*nz + 4 + 3
-	}
+	next := 3 // jp NEXT
 	if p.inline[s] {
-		n += denseHTNLen - 3
+		next = denseHTNLen
+	}
+	n := denseHTILen*nz + 4 + next
+	if p.stub[s] && nz > 0 {
+		// The last op's stub has no jump back (2 bytes) but a copy of
+		// the tail: the inc e of its output and of those after it, and
+		// the end (NEXT or jp NEXT).
+		n = (denseHTLen+denseHSTLen)*nz + 4 + next - 2 + (4 - lastCode(s)) + next
 	}
 	if s == p.sent {
 		n += denseHTELen
@@ -172,6 +176,16 @@ func planDense(m *infer.Model, t target) densePlan {
 	}
 }
 
+// lastCode is the position (0..3, the first output in bits 7-6) of the
+// last non-zero code of s, which must have one.
+func lastCode(s int) int {
+	k := 3
+	for (s>>(6-2*k))&3 == 0 {
+		k--
+	}
+	return k
+}
+
 // nonZeroCodes is the number of non-zero weights in a byte of codes.
 func nonZeroCodes(s int) int {
 	nz := 0
@@ -197,6 +211,8 @@ func denseBufList(layers []quant.Layer, p *densePlan) []buf {
 		{name: "WCOL", size: 2, comment: "WALK: the column of a second walk"},
 		{name: "HOPP", size: 2, comment: "INIT: the next free entry of OPL"},
 		{name: "HCUR", size: 1, comment: "INIT: the code of the op being written"},
+		{name: "HEND", size: 2, comment: "INIT: the end of the handler being written (before its stubs)"},
+		{name: "HLST", size: 1, comment: "INIT: FFh when the stub being written is for the handler's last op"},
 		{name: "HSTUB", size: 1, comment: "INIT: FFh when the handler being written has carry stubs"},
 		{name: "OPL", size: 12, comment: "INIT: the handler's ops (jr c displacement address, code)"},
 	})
