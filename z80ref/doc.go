@@ -115,8 +115,8 @@
 // context n-grams is walked once. It refuses no model for its weights;
 // memory bounds its widths (parity's mustHold: every 256→256→192→128→n
 // model with n ≤ 64). On the reference tinychat model (27 % non-zero) a
-// step costs about 0.65 million T-states (median over 20 queries), the .COM
-// is 39,850 bytes and INIT takes 0.99 million T-states.
+// step costs about 0.60 million T-states (median over 20 queries), the .COM
+// is 39,916 bytes and INIT takes 0.97 million T-states.
 //
 // # Entry points
 //
