@@ -340,10 +340,11 @@ HTNLEN  equ $ - NEXT
 ; WALK - add every input of an activation list into the accumulators:
 ;      ACC[o] += w[o][i] * x for every entry (column of i, x) and every o.
 ;      in: HL = the list; CURD = the layer (its STRIDE).
-; Per input with x in 1..127: about 270 T to fetch the entry, start the
-; column (229 T) and leave it at its sentinel (HT_END, 50 T); per byte
-; the handler (per non-zero weight 25 T, 65 T with a carry; 4 T per
-; output) and its copy of NEXT (28 T).
+; Per input with x in 1..127: about 245 T to fetch the entry, start the
+; column (195 T up to its first NEXT) and leave it at its sentinel
+; (HT_END, 50 T); per byte the handler (per non-zero weight 25 T, 65 T
+; with a carry, 53 T for a handler's last; 4 T per output) and its copy
+; of NEXT (28 T).
 ; ---------------------------------------------------------------------------
 WALK:   ld (ACTSP),hl
 WALKA:  ld a,i                  ; WALKA: the list at ACTSP
@@ -354,7 +355,9 @@ WALKA:  ld a,i                  ; WALKA: the list at ACTSP
         ld a,(ix+FDSTR)
         inc a
         add a,a
-        ld (WSTR),a             ; 2*(STRIDE + 1): a column pair
+        ld l,a
+        ld h,0
+        ld (WSTR),hl            ; 2*(STRIDE + 1): a column pair
         ld ix,dw_nx             ; where a column's end goes (HT_END)
 dw_nx:  ld sp,(ACTSP)           ; 20
         pop hl                  ; 10  HL = column of input i (0 = end)
@@ -381,13 +384,14 @@ dw_8:   ld a,c                  ; 4
         add a,a                 ; 4
         ld b,a                  ; 4   B = 2x
         ld sp,hl                ; 6   SP walks the column
-        ld a,(WSTR)             ; 13
-        ld e,a                  ; 4
-        ld d,0                  ; 7   DE = 2*(STRIDE + 1)
+        ld de,(WSTR)            ; 20  DE = 2*(STRIDE + 1)
         add hl,de               ; 11
         ld (COLEND),hl          ; 16  SP after popping the sentinel
         ld de,ACCLO             ; 10  E = output 0
-        jp NEXT                 ; 10
+        pop hl                  ; 10  NEXT, inline: the first byte
+        ld h,DTBL/256           ; 7
+        ld h,(hl)               ; 7
+        jp (hl)                 ; 4
 dw_2:   ld ix,dw_nx             ; the second walk of a column, x - 127
         ld hl,(WCOL)
         ld a,(WX2)
