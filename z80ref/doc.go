@@ -110,13 +110,15 @@
 // lookup per byte); the builder chose which stored byte value stands for
 // which four codes so that the handlers pack tightly, ended every column
 // with a sentinel (the model's rarest byte, whose handler checks for the
-// column's end), and copies the dispatch into as many handlers, most
+// column's end), stored the columns in pairs interleaved byte by byte (one
+// POP fetches a byte and steps SP to the column's next: no DEC SP), and
+// copies the dispatch into as many handlers, most
 // frequent bytes first, as the memory holds. A bucket hit by several
 // context n-grams is walked once. It refuses no model for its weights;
 // memory bounds its widths (parity's mustHold: every 256→256→192→128→n
 // model with n ≤ 64). On the reference tinychat model (27 % non-zero) a
 // step costs about 0.60 million T-states (median over 20 queries), the .COM
-// is 39,916 bytes and INIT takes 0.97 million T-states.
+// is 39,919 bytes and INIT takes 0.97 million T-states.
 //
 // # Entry points
 //
