@@ -31,7 +31,10 @@ type GoResult struct {
 	// printed characters they had.
 	Replies, Steps, Chars int
 	Elapsed               time.Duration
-	// Allocs is the number of heap allocations per reply.
+	// Allocs is the number of heap allocations per reply, from the
+	// process's runtime.MemStats: with more than one P it may include the
+	// odd sync.Pool refill when the goroutine moves to another P (a
+	// fraction of one per reply, less the longer the measurement).
 	Allocs float64
 }
 
