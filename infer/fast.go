@@ -263,15 +263,7 @@ func (m *Model) next(s *state, st *Step) int {
 	forNGrams(&s.win, trigram.ContextLen-k, func(_, _ int, input uint8) { s.ctx.count(input) })
 	f.addInputs(&s.acc, s.ctx.ids[:s.ctx.n], &s.ctx.x)
 	if st != nil {
-		st.Input = make([]int16, trigram.InputSize)
-		copy(st.Input, s.q[:])
-		ctx := st.Input[trigram.Buckets:]
-		copy(ctx, s.ctx.x[trigram.Buckets:])
-		if k < trigram.ContextLen {
-			for i, v := range f.padIn[k] {
-				ctx[i] += v
-			}
-		}
+		st.Input = f.usedInput(&s.q, &s.ctx, k)
 	}
 	s.nnz = f.finish(&s.act[0], &s.acc, &s.nz)
 	cur := 0
@@ -289,6 +281,23 @@ func (m *Model) next(s *state, st *Step) int {
 		cur = 1 - cur
 	}
 	return Argmax(s.act[cur][:f.out])
+}
+
+// usedInput is the input vector a step used, for its trace: the query
+// buckets q the reply began with, and the context buckets of the padding
+// share for k generated characters plus those of the n-grams walked (ctx).
+// f is the first layer.
+func (f *fastLayer) usedInput(q *[trigram.Buckets]int16, c *context, k int) []int16 {
+	in := make([]int16, trigram.InputSize)
+	copy(in, q[:])
+	ctx := in[trigram.Buckets:]
+	copy(ctx, c.x[trigram.Buckets:])
+	if k < trigram.ContextLen {
+		for i, v := range f.padIn[k] {
+			ctx[i] += v
+		}
+	}
+	return in
 }
 
 // push appends a generated character to the context window.

@@ -34,7 +34,8 @@ type simdNet struct{ layers []simdLayer }
 
 // simdState is the scratch of one reply in progress.
 type simdState struct {
-	q1  [256]int16 // first layer: bias + query share
+	q   [trigram.Buckets]int16 // the query buckets
+	q1  [256]int16             // first layer: bias + query share
 	acc [256]int16
 	act [2][256]int16
 	nz  [256]uint8
@@ -236,10 +237,9 @@ func finish256(l *simdLayer, y, acc *[256]int16, nz *[256]uint8) int {
 // simdBegin starts a reply: the query's share of layer 1, an empty window.
 func (m *Model) simdBegin(kn *kernel, s *simdState, query string) {
 	l := &m.simd.layers[0]
-	var q [trigram.Buckets]int16
-	trigram.EncodeQuery(&q, query)
+	trigram.EncodeQuery(&s.q, query)
 	n := 0
-	for i, v := range q {
+	for i, v := range s.q {
 		s.act[0][i] = v
 		s.nz[uint8(n)] = uint8(i)
 		n += int(uint16(v|-v) >> 15)
@@ -253,7 +253,9 @@ func (m *Model) simdBegin(kn *kernel, s *simdState, query string) {
 }
 
 // simdNext runs the model once for the current context and returns the
-// argmax; with st not nil it records every layer's outputs.
+// argmax; with st not nil it records the input vector the step used (the
+// query buckets simdBegin counted, the context buckets of the padding share
+// and of the n-grams walked) and every layer's outputs.
 func (m *Model) simdNext(kn *kernel, s *simdState, st *Step) int {
 	l := &m.simd.layers[0]
 	k := min(s.n, trigram.ContextLen)
@@ -264,6 +266,9 @@ func (m *Model) simdNext(kn *kernel, s *simdState, st *Step) int {
 	s.ctx.reset()
 	forNGrams(&s.win, trigram.ContextLen-k, func(_, _ int, input uint8) { s.ctx.count(input) })
 	kn.add(l, &s.acc, s.q1[:], pad, s.ctx.ids[:s.ctx.n], &s.ctx.x)
+	if st != nil { // the input this step used, as the fast path records it
+		st.Input = m.fast[0].usedInput(&s.q, &s.ctx, k)
+	}
 	s.nnz = kn.finish(l, &s.act[0], &s.acc, &s.nz)
 	cur := 0
 	for li := 1; ; li++ {
@@ -311,8 +316,7 @@ func (m *Model) simdTrace(kn *kernel, query string) Trace {
 	tr := Trace{Query: query}
 	var generated []byte
 	for range m.maxLen {
-		st := Step{Input: make([]int16, trigram.InputSize)}
-		trigram.Encode((*[trigram.InputSize]int16)(st.Input), query, generated)
+		var st Step
 		k := m.simdNext(kn, s, &st)
 		st.Next = k
 		tr.Steps = append(tr.Steps, st)
