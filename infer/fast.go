@@ -76,8 +76,16 @@ func buildFast(layers []quant.Layer) []fastLayer {
 			}
 			fill()
 			off[2*i+1] = len(idx)
+			// An output with weight −2 is listed twice, the second time
+			// after all the others: two read-modify-writes of one
+			// accumulator back to back would wait for each other.
 			for o := range l.Out {
-				for range max(0, -int(l.W[o*l.In+i])) {
+				if l.W[o*l.In+i] < 0 {
+					idx = append(idx, uint8(o))
+				}
+			}
+			for o := range l.Out {
+				if l.W[o*l.In+i] < -1 {
 					idx = append(idx, uint8(o))
 				}
 			}
@@ -177,35 +185,43 @@ func (f *fastLayer) addInputs(acc *accs, ids []uint8, x *[quant.MaxWidth]int16) 
 	}
 }
 
-// finish shifts (and rectifies) the accumulators into y and lists the
-// indices of the non-zero outputs in nz, returning how many there are. It
-// is branch-free: v &^ (v >> 15) is 0 for negative v (ReLU), and every
-// index is written to nz but only counted when its value is not zero.
+// finish shifts (and rectifies) the accumulators into y and, for a hidden
+// layer, lists the indices of the non-zero outputs in nz, returning how
+// many there are (the output layer's values feed no layer: it returns 0
+// and leaves nz alone). It is branch-free: every index is written to nz
+// but only counted when its value is not zero; after ReLU a value v is
+// not negative, so the sign bit of −v says whether it is zero.
 func (f *fastLayer) finish(y *[quant.MaxWidth]int16, acc *accs, nz *[quant.MaxWidth]uint8) int {
 	a := acc[:f.out]
 	ys := y[:len(a)]
-	var relu int16 // all ones for hidden layers
-	if f.relu {
-		relu = -1
+	s := f.shift & 15 // shifts are 0..15 (validated); the mask spares Go's shift-overflow code
+	if !f.relu {
+		if f.shift == quant.DefaultShift { // the common case, with a constant shift
+			for o, w := range a {
+				ys[o] = int16(w) >> quant.DefaultShift
+			}
+		} else {
+			for o, w := range a {
+				ys[o] = int16(w) >> s
+			}
+		}
+		return 0
 	}
 	n := 0
-	if f.shift == quant.DefaultShift { // the common case, with a constant shift
+	if f.shift == quant.DefaultShift {
 		for o, w := range a {
-			v := int16(w) >> quant.DefaultShift
-			v &^= v >> 15 & relu
+			v := max(int16(w)>>quant.DefaultShift, 0)
 			ys[o] = v
 			nz[uint8(n)] = uint8(o)
-			n += int(uint16(v|-v) >> 15)
+			n += int(uint32(-int32(v)) >> 31)
 		}
 		return n
 	}
-	s := f.shift & 15 // shifts are 0..15 (validated); the mask spares Go's shift-overflow code
 	for o, w := range a {
-		v := int16(w) >> s
-		v &^= v >> 15 & relu
+		v := max(int16(w)>>s, 0)
 		ys[o] = v
 		nz[uint8(n)] = uint8(o)
-		n += int(uint16(v|-v) >> 15)
+		n += int(uint32(-int32(v)) >> 31)
 	}
 	return n
 }
