@@ -64,18 +64,32 @@ type Config struct {
 	InputDrop float64
 	// ClassBalance weighs each pair by (largest class / its class)^k.
 	ClassBalance float64
+	// EasyKeep, when not 0, samples by difficulty: an epoch trains every
+	// example whose cross-entropy was at least EasyLoss when it was last
+	// trained, and each of the others (the easy ones) with probability
+	// EasyKeep, drawn from the seed. 0, the default, trains every example
+	// every epoch.
+	EasyKeep float64
 	// EvalEvery evaluates the sequence exact-match every n epochs (and at
-	// the end). 0, the default, evaluates every epoch once quantization is
-	// full (the only models that can be the best), and before that
-	// whenever the run has advanced EvalStep since the last evaluation.
+	// the end). 0, the default, evaluates whenever the run has advanced
+	// EvalStep since the last evaluation, EvalStep/2 once quantization is
+	// full (the models that can be the best): every epoch of a run of 40
+	// epochs or fewer, and never most of the time of a run whose epochs
+	// are short (Config.EasyKeep) next to an evaluation.
 	EvalEvery int
 
 	Log      io.Writer     // per-epoch log; nil: none
 	Progress time.Duration // progress line interval inside an epoch; default 5s
 }
 
+// EasyLoss is the cross-entropy (nats, at the training temperature) below
+// which an example counts as easy for Config.EasyKeep: its target has
+// probability above e^−0.05 ≈ 95 %.
+const EasyLoss = 0.05
+
 // EvalStep is how far a run advances between evaluations while
-// quantization is still being phased in (with Config.EvalEvery 0).
+// quantization is still being phased in, twice as far as after (with
+// Config.EvalEvery 0).
 const EvalStep = 0.05
 
 // MaxShards is the largest Config.Shards.
@@ -180,6 +194,7 @@ func (c *Config) Validate() error {
 		{"InitSigma", "-init", c.InitSigma, 0, math.Inf(1), false},
 		{"InputDrop", "-drop", c.InputDrop, 0, 1, true},
 		{"ClassBalance", "-balance", c.ClassBalance, 0, math.Inf(1), false},
+		{"EasyKeep", "-easy-keep", c.EasyKeep, 0, 1, false},
 	}
 	for _, x := range floats {
 		ok := !math.IsNaN(x.v) && !math.IsInf(x.v, 0) && x.v >= x.lo && (x.v < x.hi || !x.openHi && x.v == x.hi)

@@ -142,12 +142,9 @@ func TestEvalSchedule(t *testing.T) {
 		every int
 		want  []int
 	}{
-		{0, append([]int{1, 6, 11, 16, 21, 26, 31, 36, 41, 46, 51, 56, 61, 66, 71, 76}, func() (r []int) {
-			for e := 80; e <= 100; e++ {
-				r = append(r, e)
-			}
-			return r
-		}()...)},
+		// Every 5 epochs, every 2.5 (rounded up) once quantization is full
+		// at epoch 80, and the last.
+		{0, []int{1, 6, 11, 16, 21, 26, 31, 36, 41, 46, 51, 56, 61, 66, 71, 76, 80, 83, 86, 89, 92, 95, 98, 100}},
 		{30, []int{30, 60, 90, 100}},
 	} {
 		tr := &Trainer{cfg: Config{Epochs: 100, EvalEvery: c.every}, lastEvalP: -1}

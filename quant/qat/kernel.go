@@ -39,6 +39,7 @@ type worker struct {
 	wsum   float64
 	right  float64 // weighted count of targets that are the argmax
 	over   int     // accumulators beyond accLimit in the float pass
+	ce     float32 // the last example's cross-entropy per unit weight
 }
 
 func newWorker(n *Net, e *effective) *worker {
@@ -149,6 +150,7 @@ func (w *worker) step(ex *examples, e *example, h *hyper) {
 			w.right += float64(cw)
 		}
 	}
+	w.ce = float32(loss / max(tw, 1e-30))
 	if sm != 0 {
 		u := e.w * sm / float32(C)
 		for i := range dy {

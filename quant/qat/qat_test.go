@@ -480,3 +480,58 @@ func TestCheckpointResume(t *testing.T) {
 		t.Fatal("truncated checkpoint accepted")
 	}
 }
+
+// TestEasyKeep checks sampling by difficulty: seeded (one model per seed,
+// whatever the workers), a real change of the run, epochs that keep every
+// hard example and drop easy ones, and training that still converges.
+func TestEasyKeep(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.Epochs = 30 // long enough for examples to become easy
+	_, plain := trainParams(t, cfg, 0)
+	cfg.EasyKeep = 0.25
+	_, a := trainParams(t, cfg, 0)
+	if slices.Equal(a, plain) {
+		t.Fatal("EasyKeep has no effect")
+	}
+	cfg.Workers = 1
+	_, b := trainParams(t, cfg, 0)
+	if !slices.Equal(a, b) {
+		t.Fatal("EasyKeep run not reproducible (1 worker vs 2)")
+	}
+
+	cfg = tinyConfig()
+	cfg.EasyKeep = 0.25
+	cs := dataset.DeriveCharset(tinyPairs)
+	tr, err := NewTrainer(cfg, nil, cs, tinyPairs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tr.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, met := tr.Best(); met.Exact != 1 {
+		t.Fatalf("best exact-match %v with EasyKeep, want 1", met.Exact)
+	}
+	easy := 0
+	for _, l := range tr.exLoss {
+		if l < EasyLoss {
+			easy++
+		}
+	}
+	if easy == 0 {
+		t.Fatalf("no easy example after training: %v", tr.exLoss)
+	}
+	order := tr.epochOrder(nil)
+	in := make(map[int32]bool)
+	for _, j := range order {
+		in[j] = true
+	}
+	for j, l := range tr.exLoss {
+		if l >= EasyLoss && !in[int32(j)] {
+			t.Fatalf("hard example %d (loss %v) left out", j, l)
+		}
+	}
+	if n := len(tr.ex.ex); len(order) >= n || len(order) < n-easy {
+		t.Fatalf("epoch of %d of %d examples with %d easy: want fewer, not fewer than the hard ones", len(order), n, easy)
+	}
+}

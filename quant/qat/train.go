@@ -57,6 +57,7 @@ type Trainer struct {
 	steps     int64
 	epoch     int // epochs done
 	rng       *rand.Rand
+	exLoss    []float32 // with Config.EasyKeep: each example's cross-entropy when last trained
 	src       *rand.PCG
 	start     time.Time
 	prior     time.Duration // time spent before a resume
@@ -283,9 +284,7 @@ func (t *Trainer) Run(ctx context.Context) (Metrics, error) {
 	for !done() {
 		epochStart := time.Now()
 		lastProgress := epochStart
-		for i := range order {
-			order[i] = int32(i)
-		}
+		order = t.epochOrder(order[:0])
 		t.rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		var loss, wsum, right float64
 		var p, a, lr float64
@@ -377,6 +376,31 @@ func (t *Trainer) Run(ctx context.Context) (Metrics, error) {
 	return t.last, nil
 }
 
+// epochOrder appends the examples the next epoch trains, in index order,
+// to order: all of them, or with Config.EasyKeep the hard ones and a
+// random share of the easy ones.
+func (t *Trainer) epochOrder(order []int32) []int32 {
+	n := len(t.ex.ex)
+	if t.cfg.EasyKeep == 0 {
+		for i := range n {
+			order = append(order, int32(i))
+		}
+		return order
+	}
+	if t.exLoss == nil {
+		t.exLoss = make([]float32, n)
+		for i := range t.exLoss {
+			t.exLoss[i] = float32(math.Inf(1)) // not trained yet: hard
+		}
+	}
+	for i, l := range t.exLoss {
+		if l >= EasyLoss || t.rng.Float64() < t.cfg.EasyKeep {
+			order = append(order, int32(i))
+		}
+	}
+	return order
+}
+
 // dueForEval says whether the epoch just finished is evaluated (see
 // Config.EvalEvery); last is whether it ends the run.
 func (t *Trainer) dueForEval(last bool) bool {
@@ -387,7 +411,11 @@ func (t *Trainer) dueForEval(last bool) bool {
 		return t.epoch%t.cfg.EvalEvery == 0
 	}
 	p := t.progress(float64(t.epoch))
-	if p >= t.cfg.QuantRamp || t.lastEvalP < 0 || p-t.lastEvalP >= EvalStep-1e-9 {
+	step := EvalStep
+	if p >= t.cfg.QuantRamp {
+		step = EvalStep / 2
+	}
+	if t.lastEvalP < 0 || p-t.lastEvalP >= step-1e-9 {
 		t.lastEvalP = p
 		return true
 	}
@@ -438,6 +466,9 @@ func (t *Trainer) batch(idx []int32, h *hyper) {
 		wk.reset()
 		for _, j := range idx[len(idx)*k/S : len(idx)*(k+1)/S] {
 			wk.step(t.ex, &t.ex.ex[j], h)
+			if t.exLoss != nil {
+				t.exLoss[j] = wk.ce // each example once per batch: no race
+			}
 		}
 	})
 }
