@@ -25,7 +25,12 @@ import (
 type accs [quant.MaxWidth]int32
 
 // inputLists are the outputs an input adds into with + and with −.
-type inputLists struct{ plus, minus []uint8 }
+// Both have a multiple of eight entries: they are padded with the
+// layer's junk accumulator, and corr·x corrects that accumulator.
+type inputLists struct {
+	plus, minus []uint8
+	corr        int32
+}
 
 // fastLayer is a layer unpacked for the fast path.
 type fastLayer struct {
@@ -33,6 +38,11 @@ type fastLayer struct {
 	shift   uint8
 	relu    bool
 	bias    accs
+	// junk is the accumulator the lists are padded with: slot out, never
+	// read, when the layer has fewer than 256 outputs; else output 255,
+	// whose own weights are then left out of the lists and which
+	// inputLists.corr sets right.
+	junk uint8
 	// lists[i] holds the outputs input i adds into. All lists share one
 	// backing array.
 	lists []inputLists
@@ -54,48 +64,56 @@ func buildFast(layers []quant.Layer) []fastLayer {
 		for o, b := range l.Bias {
 			f.bias[o] = int32(b)
 		}
-		// When the layer has fewer than 256 outputs, accumulator slot
-		// l.Out is never read: lists are padded with it to a multiple of
-		// eight, so that addInputs' remainder loop does not run.
+		// Every list is padded with the junk accumulator to a multiple of
+		// eight, so that addInputs has no remainder loop.
+		f.junk = uint8(min(l.Out, quant.MaxWidth-1))
+		listed := l.Out // outputs listed: all but the junk one
+		if l.Out == quant.MaxWidth {
+			listed--
+		}
 		var idx []uint8
-		fill := func() {}
-		if l.Out < quant.MaxWidth {
-			fill = func() {
-				for len(idx)%8 != 0 {
-					idx = append(idx, uint8(l.Out))
-				}
+		fill := func() int32 {
+			n := int32(0)
+			for len(idx)%8 != 0 {
+				idx = append(idx, f.junk)
+				n++
 			}
+			return n
 		}
 		off := make([]int, 2*l.In+1)
+		corr := make([]int32, l.In)
 		for i := range l.In {
 			off[2*i] = len(idx)
-			for o := range l.Out {
+			for o := range listed {
 				if l.W[o*l.In+i] == 1 {
 					idx = append(idx, uint8(o))
 				}
 			}
-			fill()
+			np := fill()
 			off[2*i+1] = len(idx)
 			// An output with weight −2 is listed twice, the second time
 			// after all the others: two read-modify-writes of one
 			// accumulator back to back would wait for each other.
-			for o := range l.Out {
+			for o := range listed {
 				if l.W[o*l.In+i] < 0 {
 					idx = append(idx, uint8(o))
 				}
 			}
-			for o := range l.Out {
+			for o := range listed {
 				if l.W[o*l.In+i] < -1 {
 					idx = append(idx, uint8(o))
 				}
 			}
-			fill()
+			nm := fill()
+			if listed < l.Out { // the junk accumulator is output 255: its weight, minus the padding's share
+				corr[i] = int32(l.W[int(f.junk)*l.In+i]) - np + nm
+			}
 		}
 		off[2*l.In] = len(idx)
 		f.lists = make([]inputLists, l.In)
 		for i := range f.lists {
 			a, b, c := off[2*i], off[2*i+1], off[2*i+2]
-			f.lists[i] = inputLists{idx[a:b:b], idx[b:c:c]}
+			f.lists[i] = inputLists{idx[a:b:b], idx[b:c:c], corr[i]}
 		}
 	}
 	{ // New checks that the first layer takes the trigram input vector.
@@ -156,13 +174,15 @@ func (c *context) reset() {
 
 // addInputs adds inputs ids, with values x[id], into acc: for each, x into
 // the outputs of its + list and −x into those of its − list, eight at a
-// time.
+// time, and corr·x into the junk accumulator.
 func (f *fastLayer) addInputs(acc *accs, ids []uint8, x *[quant.MaxWidth]int16) {
+	junk := f.junk
 	for _, i := range ids {
 		v := int32(x[i])
 		lists := &f.lists[i]
-		part, rest := lists.plus, lists.minus
-		for k := 0; ; k++ {
+		acc[junk] += lists.corr * v
+		part := lists.plus
+		for range 2 {
 			for len(part) >= 8 {
 				acc[part[0]] += v
 				acc[part[1]] += v
@@ -174,13 +194,7 @@ func (f *fastLayer) addInputs(acc *accs, ids []uint8, x *[quant.MaxWidth]int16) 
 				acc[part[7]] += v
 				part = part[8:]
 			}
-			for _, j := range part {
-				acc[j] += v
-			}
-			if k == 1 {
-				break
-			}
-			part, v = rest, -v
+			part, v = lists.minus, -v
 		}
 	}
 }
