@@ -73,9 +73,21 @@
 // command) training stops early enough for the final evaluation, whose cost
 // is measured, to end by then.
 //
+// # Sampling by difficulty
+//
+// With Config.EasyKeep (mulm train -easy-keep) an epoch trains every
+// example that was hard when last trained (cross-entropy ≥ EasyLoss) and
+// each easy one with probability EasyKeep, drawn from the seed's random
+// stream: most of a run's examples are learnt early (on the original's
+// guess data, every character after a reply's first), and skipping most of
+// them spends the time on the rest. The recorded losses are those of the
+// weights of the time, so an easy example that is forgotten is found again
+// when it is next sampled. The run stays one model per seed (the losses
+// come from the fixed shards).
+//
 // # Model selection
 //
-// After each epoch (or every EvalEvery) the current weights are exported
+// After an epoch (see Config.EvalEvery for which) the current weights are exported
 // and measured with package eval (every distinct query answered with infer's
 // Reply); the sequence exact-match (generated reply equals the expected one)
 // on the held-out pairs, or the training pairs when there are none, chooses
