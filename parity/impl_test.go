@@ -69,7 +69,7 @@ var mustHold = map[string]struct {
 		func(m *infer.Model) bool { return noWider(m, []int{256, 256, 192, 128, 40}) }},
 	"fast/zx48": {"every model where no input has 256 weights of one value and whose fast-engine bytes (as for " +
 		"fast/cpm) plus 1,600 bytes a layer take at most 35,000 bytes (the 48K's 41,304 less the code, the fixed " +
-		"buffers and the stack; no 256→256→192→128 model comes near)",
+		"buffers and the stack)",
 		func(m *infer.Model) bool { return fastBytes(m)+1_600*m.NumLayers() <= 35_000 && maxSameWeight(m) < 256 }},
 }
 

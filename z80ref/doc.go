@@ -66,10 +66,12 @@
 // 8000h; what does not fit is a *MemoryError naming the bytes too many.
 // The compact engine holds the original tinychat model there
 // (5E76h..FE99h, "mulm build -platform zx48 -map"), after its console
-// buffers moved inside its layer-output buffers; the fast engine's packed
-// weights plus its 6.4 KB of buffers, and the dense engine's packed weights
-// plus its tables, exceed the 48K's 41 KB for every 256→256→192→128 model,
-// so Auto picks compact there ("-map" says why).
+// buffers moved inside its layer-output buffers. The fast engine holds our
+// guess example (15 % non-zero weights; 81C9h..FE6Dh, all of it in
+// uncontended RAM); for our tinychat and the original models the fast
+// engine's weights and buffers, and the dense engine's packed weights and
+// tables, exceed the 48K's 41 KB, so Auto picks compact there ("-map" says
+// why).
 //
 // zxchat.asm is the user interface: START (from USR) saves SP, IY and HL'
 // (BASIC's calculator needs HL' back), runs INIT on the first entry only,
