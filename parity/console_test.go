@@ -164,3 +164,78 @@ func TestConsoleCafe(t *testing.T) {
 		t.Errorf("chat -q café printed %q, want %q (the reply to \"cafC)\")", out.String(), want)
 	}
 }
+
+// spectrumTypable reports whether a person can type s on a 48K
+// Spectrum's keyboard (letters, digits, space, the SYMBOL SHIFT
+// punctuation, DELETE as BS or DEL, ENTER as "\n") and ends it with ENTER:
+// the Spectrum sends no line without one.
+func spectrumTypable(s string) bool {
+	for _, c := range []byte(s) {
+		if (c < ' ' || c > '~') && c != '\b' && c != 0x7F && c != '\n' {
+			return false
+		}
+	}
+	return strings.HasSuffix(s, "\n")
+}
+
+// TestConsoleRulesZX types every session a Spectrum keyboard can type into
+// the tape of every engine on the emulated 48K, key by key as a patient
+// person does, and checks the transcript against package console's rules:
+// the lines it reads (DELETE applied, a 254th character ending the line),
+// what is done with each, every reply.
+func TestConsoleRulesZX(t *testing.T) {
+	if err := z80ref.ZX48.Available(); err != nil {
+		t.Skipf("no ZX Spectrum machine: %v", err)
+	}
+	m, err := infer.ReadFile("../examples/tinychat/model.mulm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessions := []string{"hello\x7f\x7f\x7f\x7f\x7fhi\n", "  \n!\nhello\n"}
+	for _, s := range typedSessions {
+		if spectrumTypable(s) && (!testing.Short() || len(s) < 100) {
+			sessions = append(sessions, s)
+		}
+	}
+	for _, tg := range targets() {
+		if tg.p != z80ref.ZX48 {
+			continue
+		}
+		t.Run(tg.String(), func(t *testing.T) {
+			img, err := z80ref.Build(m, z80ref.BuildOptions{Kind: tg.k, Platform: tg.p})
+			if errors.Is(err, z80ref.ErrDoesNotFit) {
+				buildEngine(t, m, tg, "the tinychat example") // fails or skips, as the capacity table says
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v, ok := img.Symbol("ZXLINE"); !ok || int(v) != console.MaxLine {
+				t.Fatalf("zxchat.asm ZXLINE = %d (%v), console.MaxLine = %d", v, ok, console.MaxLine)
+			}
+			for _, typed := range sessions {
+				res, err := img.Chat("", strings.NewReader(typed))
+				if err != nil {
+					t.Fatalf("%q: %v", typed, err)
+				}
+				var want strings.Builder
+				r := console.NewReader(strings.NewReader(typed))
+				for {
+					b, err := r.ReadLine()
+					if err != nil {
+						want.WriteString("> ") // waiting at the prompt
+						break
+					}
+					want.WriteString("> " + string(b) + "\n")
+					if a := console.Classify(b); a == console.Ask {
+						want.WriteString(m.Reply(string(b)) + "\n")
+					} else if a == console.Quit {
+						break
+					}
+				}
+				if res.Output != want.String() {
+					t.Errorf("typed %q: the tape printed\n%q\nthe console rules give\n%q", typed, res.Output, want.String())
+				}
+			}
+		})
+	}
+}

@@ -62,6 +62,30 @@ var mustHold = map[string]struct {
 			s := m.Sizes()
 			return len(s) == 5 && s[0] == 256 && s[1] == 256 && s[2] == 192 && s[3] == 128 && s[4] <= 64
 		}},
+	"dense/zx48": {"every model of at most three layers whose packed weights take at most 12,000 bytes " +
+		"(no 256→256→192→128 model fits the 48K's 41 KB with the dense engine's tables)",
+		func(m *infer.Model) bool { return m.NumLayers() <= 3 && packedBytes(m) <= 12_000 }},
+	"compact/zx48": {"every model no wider than the original tinychat (256→256→192→128→40) in any layer",
+		func(m *infer.Model) bool { return noWider(m, []int{256, 256, 192, 128, 40}) }},
+	"fast/zx48": {"every model where no input has 256 weights of one value and whose fast-engine bytes (as for " +
+		"fast/cpm) plus 1,600 bytes a layer take at most 35,000 bytes (the 48K's 41,304 less the code, the fixed " +
+		"buffers and the stack)",
+		func(m *infer.Model) bool { return fastBytes(m)+1_600*m.NumLayers() <= 35_000 && maxSameWeight(m) < 256 }},
+}
+
+// noWider reports whether m has at most len(sizes)−1 layers, each with at
+// most the inputs and outputs sizes gives.
+func noWider(m *infer.Model, sizes []int) bool {
+	ls := m.Layers()
+	if len(ls) > len(sizes)-1 {
+		return false
+	}
+	for i, l := range ls {
+		if l.In > sizes[i] || l.Out > sizes[i+1] {
+			return false
+		}
+	}
+	return true
 }
 
 // packedBytes is the size of m's 2-bit weights packed column by column.
@@ -117,6 +141,9 @@ func maxSameWeight(m *infer.Model) int {
 // error. what describes m in messages.
 func buildEngine(t testing.TB, m *infer.Model, tg target, what string) *z80ref.Engine {
 	t.Helper()
+	if err := tg.p.Available(); err != nil {
+		t.Skipf("%v: the %s machine is unavailable: %v", tg, tg.p, err)
+	}
 	e, why, err := refusable(m, tg)
 	if err != nil {
 		t.Fatalf("%s: %v", what, err)
@@ -189,6 +216,9 @@ func impls(t testing.TB, m *infer.Model) []impl {
 // returns nil and the engine's reason if the capacity table allows the
 // refusal, else an error saying what the table promises.
 func refusable(m *infer.Model, tg target) (*z80ref.Engine, string, error) {
+	if err := tg.p.Available(); err != nil {
+		return nil, fmt.Sprintf("the %s machine is unavailable: %v", tg.p, err), nil
+	}
 	e, err := z80ref.NewEngineFor(m, tg.k, tg.p)
 	if err == nil {
 		return e, "", nil

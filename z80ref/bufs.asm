@@ -16,9 +16,13 @@ Q1LO    equ BUFS + 1024         ; 256  layer 1 after bias + query, low bytes
 Q1HI    equ BUFS + 1280         ; 256  ... high bytes
 A0      equ BUFS + 1536         ; 512  outputs of layers 1, 3, 5, ... (words)
 A1      equ BUFS + 2048         ; 512  outputs of layers 2, 4, 6, ...
-CONBUF  equ BUFS + 2560         ; 258  BDOS 10 buffer: max, count, 255 chars
+CONBUF  equ A0                  ; 258  console buffer: max, count, 255 chars
 QBUF    equ CONBUF + 258        ; 257  " " + trimmed query + " "
-WIN     equ QBUF + 257          ; 8    context window
+                                ;      (both inside A0/A1: they are read by
+                                ;      ENCQ only, before any layer writes
+                                ;      A0 or A1; this keeps the original
+                                ;      tinychat model inside a 48K Spectrum)
+WIN     equ A1 + 512            ; 8    context window
 DESC    equ WIN + 8             ; 13   current layer descriptor (LDESC)
 CURD    equ DESC + LDSIZE       ; 2    address of that descriptor
 NLEFT   equ CURD + 2            ; 1    characters the reply may still have

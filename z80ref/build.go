@@ -129,22 +129,24 @@ func engineShape(k EngineKind, ps *platformSpec) (shape, error) {
 }
 
 // predictMap returns the memory map m's image will have for engine kind k
-// on platform ps, without assembling it.
-// fileMax is the file size limit (0 or less: the platform's default).
-func predictMap(m *infer.Model, k EngineKind, ps *platformSpec, fileMax int) (MemoryMap, error) {
+// on platform ps at origin org, without assembling it. fileMax is the
+// file size limit (0 or less: the platform's default).
+func predictMap(m *infer.Model, k EngineKind, ps *platformSpec, org, fileMax int) (MemoryMap, error) {
 	s, err := engineShape(k, ps)
 	if err != nil {
 		return nil, err
 	}
 	spec := k.spec()
-	lay, err := spec.layout(m, newTarget(ps, s.code, s.stack, fileMax))
+	t := newTarget(ps, s.code, s.stack, fileMax)
+	t.origin = org
+	lay, err := spec.layout(m, t)
 	if err != nil {
 		return nil, err
 	}
 	if lay.bufs == 0 {
 		lay.bufs = s.bufs
 	}
-	at := ps.origin
+	at := org
 	var mm MemoryMap
 	add := func(name string, size int, inFile bool) {
 		mm = append(mm, Region{Name: name, Start: at, Size: size, InFile: inFile})
@@ -221,8 +223,11 @@ type Image struct {
 	Platform Platform
 	// Reason says why Build chose Kind.
 	Reason string
-	// COM is the program's bytes as loaded at the platform's origin (on
-	// CPM, the .COM file).
+	// Org is the address the image is loaded and started at: TPAStart on
+	// CPM; on ZX48 chosen by Build (see Platform.Origin).
+	Org int
+	// COM is the program's bytes as loaded at Org (on CPM, the .COM file;
+	// on ZX48, the tape's CODE block).
 	COM []byte
 	// File is the platform's program file (on CPM the same bytes as COM).
 	File []byte
@@ -326,7 +331,9 @@ func buildKind(m *infer.Model, k EngineKind, ps *platformSpec, limit int) (*Imag
 	if err != nil {
 		return nil, err
 	}
-	im, err := assemble(m, k, ps, newTarget(ps, s.code, s.stack, limit))
+	t := newTarget(ps, s.code, s.stack, limit)
+	t.origin = mm[0].Start
+	im, err := assemble(m, k, ps, t)
 	if err != nil {
 		return nil, err
 	}
@@ -336,32 +343,34 @@ func buildKind(m *infer.Model, k EngineKind, ps *platformSpec, limit int) (*Imag
 	if end := int(im.Symbols["BUFEND"]); end > ps.memEnd {
 		return nil, &MemoryError{Kind: k, Platform: ps.platform, End: end, Limit: ps.memEnd, Map: im.Map}
 	}
-	if im.File, err = ps.file(im.COM); err != nil {
+	if im.File, err = ps.file(im); err != nil {
 		return nil, fmt.Errorf("z80ref: the %s file: %w", ps.fileExt, err)
 	}
 	return im, nil
 }
 
 // assemble generates and assembles m's program for engine kind k on
-// platform ps and derives its memory map; it does not check the memory
-// limit.
+// platform ps at origin t.origin and derives its memory map; it does not
+// check the memory limit.
 func assemble(m *infer.Model, k EngineKind, ps *platformSpec, t target) (*Image, error) {
+	org := t.origin
 	spec := k.spec()
 	srcs, err := spec.sources(m, t)
 	if err != nil {
 		return nil, err
 	}
-	srcs = append([]asm.Source{ps.ui}, srcs...)
+	srcs = append(ps.ui(org), srcs...)
 	prog, err := asm.Assemble(srcs...)
 	if err != nil {
 		return nil, fmt.Errorf("z80ref: assembling the %s engine for %s: %w", spec.name, ps.name, err)
 	}
-	if int(prog.Org) != ps.origin {
-		return nil, fmt.Errorf("z80ref: program origin %04Xh, want %04Xh", prog.Org, ps.origin)
+	if int(prog.Org) != org {
+		return nil, fmt.Errorf("z80ref: program origin %04Xh, want %04Xh", prog.Org, org)
 	}
 	im := &Image{
 		Kind:     k,
 		Platform: ps.platform,
+		Org:      org,
 		COM:      prog.Bytes,
 		Symbols:  make(map[string]uint16, len(prog.Symbols)),
 		model:    m,
@@ -376,13 +385,13 @@ func assemble(m *infer.Model, k EngineKind, ps *platformSpec, t target) (*Image,
 			return nil, fmt.Errorf("z80ref: the %s engine does not define %s", spec.name, name)
 		}
 	}
-	if end := ps.origin + len(im.COM); end != int(im.Symbols["ENDIMG"]) {
+	if end := org + len(im.COM); end != int(im.Symbols["ENDIMG"]) {
 		return nil, fmt.Errorf("z80ref: image ends at %04Xh but ENDIMG is %04Xh", end, im.Symbols["ENDIMG"])
 	}
-	if int(im.Symbols["BUFEND"]) < ps.origin+len(im.COM) {
+	if int(im.Symbols["BUFEND"]) < org+len(im.COM) {
 		return nil, fmt.Errorf("z80ref: BUFEND %04Xh lies inside the image", im.Symbols["BUFEND"])
 	}
-	im.Map = im.memoryMap(ps)
+	im.Map = im.memoryMap()
 	return im, nil
 }
 
@@ -390,21 +399,21 @@ func assemble(m *infer.Model, k EngineKind, ps *platformSpec, t target) (*Image,
 // points and hooks the driver and the user interface use, and the layout
 // labels of the memory map.
 var requiredSymbols = []string{
-	"START", "INIT", "GENERATE", "ENCQ", "ENCCTX", "BEGIN", "STEP", "LAYER", "ARGMAX",
+	"START", "INIT", "GENERATE", "PUTCH", "ENCQ", "ENCCTX", "BEGIN", "STEP", "LAYER", "ARGMAX",
 	"GENQ", "STEPX", "STEPL", "STEPA", "PUSHW",
 	"XV", "WIN", "CONBUF", "STACK", "STKBOT",
 	"DATA", "WEIGHTS", "ENDIMG", "BUFS", "BUFEND",
 }
 
 // memoryMap derives the regions from the layout labels.
-func (im *Image) memoryMap(ps *platformSpec) MemoryMap {
+func (im *Image) memoryMap() MemoryMap {
 	s := im.Symbols
 	spec := im.Kind.spec()
 	span := func(name string, a, b uint16, inFile bool) Region {
 		return Region{Name: name, Start: int(a), Size: int(b) - int(a), InFile: inFile}
 	}
 	mm := MemoryMap{
-		span(regionNames[0], uint16(ps.origin), s["DATA"], true),
+		span(regionNames[0], uint16(im.Org), s["DATA"], true),
 		span(regionNames[1], s["DATA"], s["WEIGHTS"], true),
 		span(spec.weightsName, s["WEIGHTS"], s["ENDIMG"], true),
 	}
@@ -437,7 +446,11 @@ func (im *Image) Source() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "; %s for a mulm model %s, %s engine, generated by mulm/z80ref.\n",
 		im.Platform.Title(), joinInts(im.model.Sizes(), "->"), im.Kind)
-	fmt.Fprintf(&b, "; Assemble with: pasmo --bin chat.asm CHAT%s\n\n", im.Platform.FileExt())
+	if im.Platform == CPM {
+		fmt.Fprintf(&b, "; Assemble with: pasmo --bin chat.asm CHAT%s\n\n", im.Platform.FileExt())
+	} else {
+		fmt.Fprintf(&b, "; Assemble with: pasmo --bin chat.asm CHAT.BIN (the code, loaded at %04Xh)\n\n", im.Org)
+	}
 	for _, s := range im.sources {
 		fmt.Fprintf(&b, "; ======================== %s ========================\n", s.Name)
 		b.Write(s.Text)

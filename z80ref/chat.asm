@@ -20,6 +20,9 @@ CONMAX  equ 254                 ; the longest line read: 254, not 255, as
 
         org 0100h
 
+BDOS    equ 0005h               ; CP/M BDOS entry
+PUTCH   equ BDOS                ; GENERATE's console output: BDOS 2
+
 START:  ld sp,STACK
         call INIT               ; the engine's one-time start-up work
         ld hl,0080h             ; command tail: length byte + chars
@@ -50,20 +53,6 @@ chat:   ld de,PROMPT
         call GENERATE
         call CRLF
         jr chat
-
-; BLANK - HL = length byte + chars.  Z when there is no character other
-; than spaces; else NZ and A = the first non-space character.
-BLANK:  ld b,(hl)
-blank_l:
-        ld a,b
-        or a
-        ret z
-        inc hl
-        dec b
-        ld a,(hl)
-        cp ' '
-        jr z,blank_l
-        ret
 
 ; CRLF - print CR LF.
 CRLF:   ld e,13

@@ -7,10 +7,12 @@
 ; change every register unless it says otherwise.
 ; ===========================================================================
 
-BDOS    equ 0005h               ; CP/M BDOS entry
+; The platform's user interface (chat.asm, zxchat.asm) defines PUTCH, the
+; console output GENERATE prints through: E = the character, C = 2, any
+; register may change.  On CP/M PUTCH is the BDOS entry itself (function 2).
 
 ; ---------------------------------------------------------------------------
-; GENERATE - answer one query, printing the reply through BDOS 2.
+; GENERATE - answer one query, printing the reply through PUTCH.
 ; in:  HL = query as a CP/M string: a length byte, then that many chars
 ;      (a BDOS 10 buffer + 1, or the command tail at 0080h)
 ; out: the reply is printed (EOS is not); WIN holds its last 8 characters
@@ -34,8 +36,8 @@ gen_l:  call STEP               ; A = index of the next character
         ld a,(hl)               ; A = the character
         push af
         ld e,a
-        ld c,2                  ; BDOS 2: console output of E
-        call BDOS
+        ld c,2                  ; BDOS 2 on CP/M: console output of E
+        call PUTCH
         pop af
         call PUSHW              ; into the context window
         ld hl,NLEFT
@@ -157,6 +159,23 @@ ADD32:  ld a,(hl)
         ld a,(hl)
         adc a,0
         ld (hl),a
+        ret
+
+; ---------------------------------------------------------------------------
+; BLANK - HL = length byte + chars.  Z when there is no character other
+; than spaces; else NZ and A = the first non-space character.  The chat
+; UIs use it: such a line prompts again; one starting with "!" quits.
+; ---------------------------------------------------------------------------
+BLANK:  ld b,(hl)
+blank_l:
+        ld a,b
+        or a
+        ret z
+        inc hl
+        dec b
+        ld a,(hl)
+        cp ' '
+        jr z,blank_l
         ret
 
 ; ---------------------------------------------------------------------------

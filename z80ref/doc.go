@@ -1,8 +1,9 @@
 // Package z80ref runs mulm models as real Z80 machine code: it generates and
 // assembles a program for a model and a platform (a CP/M 2.2 CHAT.COM by
-// default), and drives that code on the platform's emulated Z80 (package
-// mulm/z80ref/cpm for CP/M) to check it against mulm/infer bit for bit and
-// to count its T-states.
+// default, or a ZX Spectrum 48K CHAT.TAP), and drives that code on the
+// platform's emulated Z80 (package mulm/z80ref/cpm for CP/M, mulm/z80ref/zx
+// for the Spectrum) to check it against mulm/infer bit for bit and to
+// count its T-states.
 //
 // # Building
 //
@@ -17,7 +18,7 @@
 //
 // Engines lists the engines (EngineKind), fastest first: today Fast, then
 // Compact. Platforms lists the platforms (Platform), the default first:
-// today CPM (the zero value). Every engine runs on every platform; each
+// today CPM (the zero value), then ZX48. Every engine runs on every platform; each
 // engine's capacity rule, EngineKind.Fits, says whether it can hold a
 // model on a platform and, when not, why: a *ModelError (a limit of the
 // engine) or a *MemoryError (past the platform's MemoryEnd), both
@@ -44,6 +45,65 @@
 // Build predicts the memory map before assembling and returns a
 // *MemoryError naming the overflow when they would not. cmd/mulm's "mulm build" writes
 // the .COM, and with -asm the source, with -map the memory map.
+//
+// GENERATE prints each character of the reply by calling PUTCH with E =
+// the character and C = 2, which the platform's user interface defines:
+// chat.asm makes PUTCH the BDOS entry itself (function 2, no cost over a
+// direct BDOS call), zxchat.asm a routine around RST 10h. No engine code
+// depends on the platform.
+//
+// # The ZX Spectrum 48K (ZX48)
+//
+// "mulm build -platform zx48 -o CHAT.TAP" writes a tape (package
+// mulm/z80ref/tap) of two files: a BASIC loader that runs itself (10 CLEAR
+// Org−1: LOAD "" CODE : RANDOMIZE USR START) and the image as a CODE file
+// at Org, so LOAD "" is all a user types. The image, buffers and stack lie
+// in ZXOrgMin (5E00h) .. ZXEnd−1 (FF57h), between the loader's BASIC area
+// (BASIC at 5CCBh, its workspace and machine stack below RAMTOP) and the
+// UDGs; Build loads the image at the highest origin at which it fits, so
+// that BASIC has the most room and as much of the program as possible
+// (all of a small one; the buffers always) lies in uncontended RAM above
+// 8000h; what does not fit is a *MemoryError naming the bytes too many.
+// The compact engine holds the original tinychat model there
+// (5E76h..FE99h, "mulm build -platform zx48 -map"), after its console
+// buffers moved inside its layer-output buffers. The fast engine holds our
+// guess example (15 % non-zero weights; 81C9h..FE6Dh, all of it in
+// uncontended RAM); for our tinychat and the original models the fast
+// engine's weights and buffers, and the dense engine's packed weights and
+// tables, exceed the 48K's 41 KB, so Auto picks compact there ("-map" says
+// why).
+//
+// zxchat.asm is the user interface: START (from USR) saves SP, IY and HL'
+// (BASIC's calculator needs HL' back), runs INIT on the first entry only,
+// opens stream 2 (CHAN-OPEN, 1601h) and clears the screen (CL-ALL,
+// 0DAFh); it prints "> " and reads a line from the ROM's IM 1 keyboard
+// scan (FLAGS 5C3Bh bit 5, LAST_K 5C08h; MODE and FLAGS bit 3 set for
+// letters), echoing with RST 10h: keys 20h..7Fh are the line, DELETE
+// takes one back, ENTER or the 254th character ends it, keyword tokens,
+// graphics and the cursor, mode and edit keys are ignored. Then the
+// console rules of CHAT.COM: an empty or all-space line prompts again, a
+// first non-space "!" returns to BASIC, any other line is answered. PUTCH
+// sets SCR_CT (5C8Ch) before each character so the ROM never stops at
+// "scroll?". The engines use IY and the alternate registers, which the
+// ROM's IM 1 handler and BASIC need, so the engine runs with interrupts
+// off (DI before INIT and GENERATE) and IY = ERR_NR (5C3Ah) and EI are
+// restored before any key is read. "!" restores SP, IY and HL' and RETs to
+// the USR caller with BC = 0: BASIC ends with its OK report ("OK, 10:3" on OpenSE BASIC) and is usable
+// (RANDOMIZE USR START chats again, without a second INIT). These ROM
+// addresses and system variables, and 0038h (IM 1) and 0556h (LD-BYTES,
+// used by the loader), are the ones Sinclair's 48K ROM and OpenSE BASIC
+// share; 10A8h (KEY-INPUT in Sinclair's ROM, not an entry point in
+// OpenSE's) is not used. Tested on OpenSE BASIC (Sinclair's ROM is not
+// available here): in package mulm/z80ref/zx and in Fuse
+// (../shared/tools/zxrun.sh).
+//
+// On the Spectrum, Engine runs GENERATE on a booted 48K (ZX48.Available
+// says whether its ROM is installed) with interrupts off, as zxchat.asm
+// calls it, and counts the 48K's memory contention: the code and the
+// first 6-7 KB of weights lie in contended RAM below 8000h, the buffers
+// (accumulators, input vector) above it. Image.Chat loads the tape with
+// LOAD "", types each line key by key and reads the transcript from RST
+// 10h and the screen.
 //
 // # The chat program
 //
@@ -127,7 +187,7 @@
 // the alternate set and AF'. Both engines define:
 //
 //	GENERATE  HL = query (length byte + chars): ENCQ, BEGIN, then STEP
-//	          until EOS or MAXLEN characters, printing each through BDOS 2
+//	          until EOS or MAXLEN characters, printing each through PUTCH
 //	ENCQ      HL = query (length byte + chars) -> XV words 0..127
 //	ENCCTX    WIN (8 bytes) -> XV words 128..255
 //	PUSHW     A = character: lower-cased into WIN (shifting it left)
@@ -154,17 +214,20 @@
 //
 // Compact buffers and tables: XV (input vector, 256 words), ACCLO/ACCHI
 // (accumulators), Q1LO/Q1HI, A0/A1 (layer outputs, words, alternating),
-// CONBUF (BDOS 10 buffer), QBUF, WIN, DESC, CURD, STACK; NLAYERS, MAXLEN,
+// CONBUF (console buffer) and QBUF (both inside A0/A1, read by ENCQ only),
+// WIN, DESC, CURD, STACK; NLAYERS, MAXLEN,
 // EOSIDX, CHARSET, LAYERS (descriptors of 13 bytes: weights, biases,
 // input vector, output vector, nin, nout (0 = 256), stride, shift, ReLU
 // flag), B1.., W1...
 //
 // # Driving the engine
 //
-// Engine runs one reply on a fresh CP/M machine by calling GENERATE and
-// records an infer.Trace through the hooks (Trace, Reply), with Stats: the
-// T-states of the once-per-reply work, of every step and in total. BDOS
-// calls cost nothing, as in package cpm. INIT runs once per Engine; every
+// Engine runs one reply on a fresh machine of the image's platform by
+// calling GENERATE and records an infer.Trace through the hooks (Trace,
+// Reply), with Stats: the T-states of the once-per-reply work, of every
+// step and in total. BDOS calls cost nothing, as in package cpm; on the
+// ZX48 the ROM's RST 10h and the memory contention are counted, as on the
+// real machine. INIT runs once per Engine; every
 // machine starts from the memory it left (Startup returns its T-states).
 //
 // # Running one stage
@@ -194,8 +257,10 @@
 //
 // A platform is one entry in the platforms list (platform.go): a
 // platformSpec with its name, load address, memory end, default file size
-// limit, user interface source (chat.asm for CP/M), file container (the
-// raw bytes for a .COM), the emulated machine Engine runs on (anything
-// satisfying the machine interface, as *cpm.Machine does), where GENERATE
-// prints, and how a whole chat session runs.
+// limit, clock, user interface source (chat.asm for CP/M, zxchat.asm for
+// the ZX48; it defines PUTCH), file container (the raw bytes for a .COM, a
+// .TAP for the ZX48), the emulated machine Engine runs on (anything
+// satisfying the machine interface, as *cpm.Machine and
+// *zx.Machine do), how to read what GENERATE prints, and how a whole chat
+// session runs.
 package z80ref

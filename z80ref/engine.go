@@ -60,7 +60,7 @@ func (e *Engine) Startup() (uint64, error) {
 // init runs INIT once on a fresh machine and keeps the memory it leaves.
 func (e *Engine) init() {
 	e.initOnce.Do(func() {
-		m, err := e.plat.newMachine(e.img.COM, nil)
+		m, err := e.plat.newMachine(e.img, nil)
 		if err != nil {
 			e.initErr = err
 			return
@@ -122,7 +122,7 @@ func (e *Engine) newMachine(out io.Writer) (machine, error) {
 	if e.initErr != nil {
 		return nil, e.initErr
 	}
-	m, err := e.plat.newMachine(e.img.COM, out)
+	m, err := e.plat.newMachine(e.img, out)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +199,7 @@ func (e *Engine) Trace(query string) (infer.Trace, Stats, error) {
 		cur.Layers = append(cur.Layers, y)
 	})
 	m.SetHook(img.sym("STEPA"), func() { cur.Next = int(m.CPU().AF.Hi) })
-	m.SetHook(e.plat.printHook, func() {
+	m.SetHook(img.sym("PUTCH"), func() {
 		c, err := e.plat.printed(m)
 		if err != nil {
 			fail("%v", err)
@@ -251,6 +251,9 @@ type ChatResult struct {
 	Responses []cpm.Response
 	// TStates is the total of the run.
 	TStates uint64
+	// Screen is what the screen shows at the end, one string a row (ZX48;
+	// nil on CPM).
+	Screen []string
 }
 
 // Chat runs the whole program on its platform's machine (on CPM the .COM
@@ -258,5 +261,5 @@ type ChatResult struct {
 // console input, one query a line. It returns when the program ends or the
 // input is exhausted (both are normal ends and return a nil error).
 func (im *Image) Chat(tail string, input io.Reader) (ChatResult, error) {
-	return im.Platform.spec().chat(im.COM, tail, input)
+	return im.Platform.spec().chat(im, tail, input)
 }

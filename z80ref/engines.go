@@ -3,6 +3,7 @@ package z80ref
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"mulm/infer"
 	"mulm/z80ref/asm"
@@ -119,12 +120,54 @@ func (k EngineKind) fit(m *infer.Model, p Platform, fileMax int) (MemoryMap, err
 	if ps == nil {
 		return nil, fmt.Errorf("z80ref: %v is not a platform (want one of Platforms)", p)
 	}
-	mm, err := predictMap(m, k, ps, fileMax)
+	mm, err := predictMap(m, k, ps, ps.origin, fileMax)
 	if err != nil {
 		return nil, err
 	}
-	if end := mm[len(mm)-1].End(); end > ps.memEnd {
-		return mm, &MemoryError{Kind: k, Platform: p, End: end, Limit: ps.memEnd, Map: mm}
+	end := func(mm MemoryMap) int { return mm[len(mm)-1].End() }
+	if ps.movable {
+		// The origin (see platformSpec.movable): first the lowest end, over
+		// the page-alignment gaps of 256 origins; then, when that fits,
+		// the highest origin at which the program still fits (the end
+		// never falls as the origin rises, so a binary search finds it),
+		// as long as the engine lays the model out the same there: an
+		// engine that spends the memory it is given on speed (dense) is
+		// not moved to where it would get less.
+		for org := ps.origin + 1; org < ps.origin+256; org++ {
+			pm, err := predictMap(m, k, ps, org, fileMax)
+			if err != nil {
+				return nil, err
+			}
+			if end(pm) < end(mm) {
+				mm = pm
+			}
+		}
+		sizes := func(mm MemoryMap) (s []Region) {
+			for _, r := range mm {
+				if r.Name != k.spec().gapName {
+					s = append(s, Region{Name: r.Name, Size: r.Size})
+				}
+			}
+			return s
+		}
+		same := func(a, b MemoryMap) bool { return slices.Equal(sizes(a), sizes(b)) }
+		low := mm
+		for lo, hi := mm[0].Start, ps.memEnd; end(mm) <= ps.memEnd && hi-lo > 1; {
+			// mm (at lo) fits; every origin at or above hi does not.
+			org := (lo + hi) / 2
+			pm, err := predictMap(m, k, ps, org, fileMax)
+			if err != nil {
+				return nil, err
+			}
+			if end(pm) <= ps.memEnd && same(pm, low) {
+				lo, mm = org, pm
+			} else {
+				hi = org
+			}
+		}
+	}
+	if end(mm) > ps.memEnd {
+		return mm, &MemoryError{Kind: k, Platform: p, End: end(mm), Limit: ps.memEnd, Map: mm}
 	}
 	return mm, nil
 }
@@ -155,7 +198,7 @@ func (e *MemoryError) Error() string {
 	ps := e.Platform.spec()
 	return fmt.Sprintf("z80ref: the %s program needs %04Xh-%04Xh (%d bytes with buffers and stack) "+
 		"but %s ends at %04Xh: %d bytes too many\n%s",
-		e.Kind, ps.origin, e.End-1, e.End-ps.origin, ps.memName, e.Limit-1, e.End-e.Limit, e.Map)
+		e.Kind, e.Map[0].Start, e.End-1, e.End-e.Map[0].Start, ps.memName, e.Limit-1, e.End-e.Limit, e.Map)
 }
 
 // Is reports whether target is ErrDoesNotFit.

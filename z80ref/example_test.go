@@ -30,6 +30,9 @@ func ExampleEngineKind_Fits() {
 	// fast on CP/M 2.2 .COM: yes
 	// dense on CP/M 2.2 .COM: yes
 	// compact on CP/M 2.2 .COM: yes
+	// fast on ZX Spectrum 48K .TAP: no
+	// dense on ZX Spectrum 48K .TAP: no
+	// compact on ZX Spectrum 48K .TAP: yes
 }
 
 // Measure an engine's T-states per character on the benchmark queries.

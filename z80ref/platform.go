@@ -24,6 +24,12 @@ const (
 	// whose image, buffers and stack stay below the CCP at E400h
 	// (TPAEnd); console I/O through the BDOS (chat.asm).
 	CPM Platform = iota
+	// ZX48 is a ZX Spectrum 48K: a .TAP whose BASIC loader runs itself
+	// after LOAD "" (CLEAR, LOAD "" CODE, RANDOMIZE USR); the image,
+	// buffers and stack lie between the loader's BASIC area and the UDGs
+	// (ZXOrgMin..ZXEnd), the origin chosen per build; console I/O through
+	// the ROM (zxchat.asm).
+	ZX48
 )
 
 // Platforms returns every platform, the default (CPM) first.
@@ -67,8 +73,24 @@ func (p Platform) Title() string { return p.mustSpec().title }
 // FileExt is the extension of the platform's program file, e.g. ".COM".
 func (p Platform) FileExt() string { return p.mustSpec().fileExt }
 
-// Origin is the address the image is loaded at (TPAStart for CPM).
+// Origin is the lowest address the image is loaded at (TPAStart for CPM,
+// where it is always loaded there; ZXOrgMin for ZX48, where Build picks
+// the origin per image, Image.Org).
 func (p Platform) Origin() int { return p.mustSpec().origin }
+
+// Available reports why the platform's emulated machine cannot run here,
+// or nil: the ZX48 needs the Spectrum ROM (zx.DefaultROMPath, Debian's
+// opense-basic; the error wraps ErrNoROM). Build works either way.
+func (p Platform) Available() error {
+	if s := p.spec(); s != nil && s.available != nil {
+		return s.available()
+	}
+	return nil
+}
+
+// ClockHz is the Z80 clock the platform's figures assume: 4 MHz for CPM,
+// 3.5 MHz for ZX48.
+func (p Platform) ClockHz() int { return p.mustSpec().clockHz }
 
 // MemoryEnd is the first address the program (image, buffers and stack)
 // may not use (TPAEnd for CPM).
@@ -107,51 +129,61 @@ type platformSpec struct {
 	// name is the flag value (mulm build -platform NAME); title describes
 	// the platform and its file; fileExt is the file's extension.
 	name, title, fileExt string
-	// origin is the load address of the image: the ORG the user interface
-	// sets and the start of the memory map.
-	origin int
+	// origin is the lowest load address of the image: the ORG the user
+	// interface sets and the start of the memory map. When movable, Build
+	// may load the image higher: at the highest origin at which the
+	// program fits below memEnd (on the ZX48: the most room for BASIC and
+	// as much of the program as possible out of contended RAM); a program
+	// that fits nowhere is reported at the origin where it ends lowest.
+	origin  int
+	movable bool
 	// memEnd is the first address the image, buffers and stack may not
 	// reach; memName names that limit in errors ("the CP/M TPA").
 	memEnd  int
 	memName string
 	// defaultMaxFile is the file size limit of Build's Auto by default.
 	defaultMaxFile int
-	// ui is the user interface, assembled first: it sets the ORG, starts
-	// the program (calling INIT once), reads lines and calls GENERATE.
-	ui asm.Source
-	// file wraps the image's code (the bytes loaded at origin) into the
+	// clockHz is the Z80 clock seconds are counted at.
+	clockHz int
+	// available reports why the emulated machine cannot run (nil: it can).
+	available func() error
+	// ui returns the user interface for an image at org, assembled
+	// first: it sets the ORG, starts the program (calling INIT once),
+	// reads lines, calls GENERATE and defines PUTCH, the console output
+	// GENERATE prints through (E = the character, C = 2).
+	ui func(org int) []asm.Source
+	// file wraps the image's code (the bytes loaded at Org) into the
 	// platform's file: a .COM is the bytes themselves.
-	file func(code []byte) ([]byte, error)
+	file func(im *Image) ([]byte, error)
 	// fileSize is the size of file's result for code of n bytes, so that
 	// Build can check the limit before assembling.
 	fileSize func(n int) int
-	// newMachine returns an emulated machine of the platform with code
-	// loaded at origin, ready for Call; what the program prints goes to
-	// out (nil: discarded).
-	newMachine func(code []byte, out io.Writer) (machine, error)
-	// printHook is the address GENERATE calls to print a character of the
-	// reply and printed reads that character there (or fails on any
-	// other call), so that Engine.Trace can collect the reply.
-	printHook uint16
-	printed   func(m machine) (byte, error)
+	// newMachine returns an emulated machine of the platform with im's
+	// code loaded at im.Org, ready for Call with the CPU as GENERATE
+	// expects it; what the program prints goes to out (nil: discarded).
+	newMachine func(im *Image, out io.Writer) (machine, error)
+	// printed reads the character GENERATE prints when it calls PUTCH (or
+	// fails on a call it does not expect), so that Engine.Trace can
+	// collect the reply.
+	printed func(m machine) (byte, error)
 	// chat runs the whole program: tail is the command line ("" for
 	// none), input the typed lines.
-	chat func(code []byte, tail string, input io.Reader) (ChatResult, error)
+	chat func(im *Image, tail string, input io.Reader) (ChatResult, error)
 }
 
 // platforms lists every platform, the default first.
 var platforms = []*platformSpec{
 	{
 		platform: CPM, name: "cpm", title: "CP/M 2.2 .COM", fileExt: ".COM",
-		origin: TPAStart, memEnd: TPAEnd, memName: "the CP/M TPA",
+		origin: TPAStart, memEnd: TPAEnd, memName: "the CP/M TPA", clockHz: 4_000_000,
 		defaultMaxFile: DefaultMaxCOMSize,
-		ui:             asm.Source{Name: "chat.asm", Text: chatAsm},
-		file:           func(code []byte) ([]byte, error) { return code, nil },
+		ui:             func(int) []asm.Source { return []asm.Source{{Name: "chat.asm", Text: chatAsm}} },
+		file:           func(im *Image) ([]byte, error) { return im.COM, nil },
 		fileSize:       func(n int) int { return n },
-		newMachine: func(code []byte, out io.Writer) (machine, error) {
-			return cpm.New(code, cpm.Options{Stdout: out})
+		newMachine: func(im *Image, out io.Writer) (machine, error) {
+			return cpm.New(im.COM, cpm.Options{Stdout: out})
 		},
-		printHook: 0x0005, // the BDOS entry
+		// PUTCH is the BDOS entry (chat.asm): GENERATE calls BDOS 2.
 		printed: func(m machine) (byte, error) {
 			if c := m.CPU().BC.Lo; c != 2 {
 				return 0, fmt.Errorf("GENERATE called BDOS function %d", c)
@@ -160,6 +192,7 @@ var platforms = []*platformSpec{
 		},
 		chat: cpmChat,
 	},
+	zx48Spec,
 }
 
 // Memory limits of a 64 KB CP/M 2.2 system as the engine uses it.
@@ -205,10 +238,10 @@ type memReader interface {
 }
 
 // cpmChat is CPM's chat: the whole .COM in a CP/M machine.
-func cpmChat(code []byte, tail string, input io.Reader) (ChatResult, error) {
+func cpmChat(im *Image, tail string, input io.Reader) (ChatResult, error) {
 	var res ChatResult
 	out := &byteSink{}
-	m, err := cpm.New(code, cpm.Options{Tail: tail, Stdin: input, Stdout: out, TextOutput: true,
+	m, err := cpm.New(im.COM, cpm.Options{Tail: tail, Stdin: input, Stdout: out, TextOutput: true,
 		MaxTStates: cpm.DefaultMaxTStates})
 	if err != nil {
 		return res, err

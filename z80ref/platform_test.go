@@ -28,13 +28,13 @@ func TestPlatformIsOneEntry(t *testing.T) {
 	spec := *CPM.spec()
 	spec.platform, spec.name, spec.title = high, "cpm-high", "CP/M at 8000h"
 	spec.origin, spec.memEnd, spec.memName = 0x8000, 0xE000, "the made-up memory"
-	spec.ui = asm.Source{Name: "chat.asm", Text: ui}
-	spec.newMachine = func(code []byte, out io.Writer) (machine, error) {
+	spec.ui = func(int) []asm.Source { return []asm.Source{{Name: "chat.asm", Text: ui}} }
+	spec.newMachine = func(im *Image, out io.Writer) (machine, error) {
 		m, err := cpm.New(nil, cpm.Options{Stdout: out})
 		if err != nil {
 			return nil, err
 		}
-		copy(m.Mem()[0x8000:], code)
+		copy(m.Mem()[0x8000:], im.COM)
 		return m, nil
 	}
 	saved := platforms

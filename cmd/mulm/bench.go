@@ -59,20 +59,23 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(stdout, 2, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "platform\tengine\tfile bytes\tstart-up T\tper reply T (median)\tT/char median\tT/char worst\ts/char at 4 MHz\tchars\t")
+	fmt.Fprintln(tw, "platform\tengine\tfile bytes\tstart-up T\tper reply T (median)\tT/char median\tT/char worst\ts/char median\ts/char worst\tMHz\tchars\t")
 	for _, row := range rows {
 		if row.Err != nil {
-			fmt.Fprintf(tw, "%s\t%s\t-\t-\t-\t-\t-\t-\t-\t (%s)\n", row.Platform, row.Kind, firstLine(row.Err))
+			fmt.Fprintf(tw, "%s\t%s\t-\t-\t-\t-\t-\t-\t-\t-\t-\t (%s)\n", row.Platform, row.Kind, firstLine(row.Err))
 			continue
 		}
 		r := row.Result
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.3f\t%d\t\n", row.Platform, row.Kind, group(r.FileBytes), group(int(r.Startup)),
-			group(int(r.BeginMedian())), group(int(r.Median())), group(int(r.Worst())), float64(r.Median())/bench.ClockHz, r.Chars)
+		clock := float64(row.Platform.ClockHz())
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.3f\t%.3f\t%g\t%d\t\n", row.Platform, row.Kind, group(r.FileBytes), group(int(r.Startup)),
+			group(int(r.BeginMedian())), group(int(r.Median())), group(int(r.Worst())), float64(r.Median())/clock,
+			float64(r.Worst())/clock, clock/1e6, r.Chars)
 	}
 	for _, o := range bench.Originals() {
-		fmt.Fprintf(tw, "cpm\t%s (published, on %s)\t%s\t-\t-\t%s\t-\t%.3f\t-\t\n", o.Build, o.Model,
+		fmt.Fprintf(tw, "cpm\t%s (published, on %s)\t%s\t-\t-\t%s\t-\t%.3f\t-\t4\t-\t\n", o.Build, o.Model,
 			group(o.FileBytes), group(int(o.TPerChar)), float64(o.TPerChar)/bench.ClockHz)
 	}
+	fmt.Fprintln(tw, "zx48\ta fork's Spectrum build (published, on the original tinychat)\t-\t-\t-\t-\t-\t11.760\t-\t3.5\t-\t")
 	if err := tw.Flush(); err != nil {
 		return err
 	}
@@ -81,6 +84,8 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fmt.Fprintln(stdout, "Per reply: the query encoder and the query's share of layer 1, once per reply.")
 	fmt.Fprintln(stdout, "Start-up: once per program run (the fast engine expands its packed columns).")
 	fmt.Fprintln(stdout, "The original's rows are its published figures, not measured here.")
+	fmt.Fprintln(stdout, "zx48: on the 48K Spectrum (z80ref/zx) at 3.5 MHz with its memory contention")
+	fmt.Fprintln(stdout, "counted and the reply printed through the ROM's RST 10h.")
 	for _, p := range z80ref.Platforms() {
 		im, err := z80ref.Build(m, z80ref.BuildOptions{Platform: p, MaxFileSize: *maxSize})
 		if err != nil {

@@ -66,7 +66,11 @@ func runBuild(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	}
 	end := im.Map[len(im.Map)-1].End()
 	fmt.Fprintf(stdout, "wrote %s: %d bytes, %s, %s engine, model %v; uses %04Xh-%04Xh, %d bytes below %04Xh free\n",
-		*out, len(im.File), plat.Title(), im.Kind, m.Sizes(), plat.Origin(), end-1, plat.MemoryEnd()-end, plat.MemoryEnd())
+		*out, len(im.File), plat.Title(), im.Kind, m.Sizes(), im.Org, end-1, plat.MemoryEnd()-end, plat.MemoryEnd())
+	if plat == z80ref.ZX48 {
+		fmt.Fprintf(stdout, "on the Spectrum type LOAD \"\": the tape's loader runs CLEAR %d: LOAD \"\" CODE: RANDOMIZE USR %d; a line starting with ! returns to BASIC\n",
+			im.Org-1, im.Symbols["START"])
+	}
 	fmt.Fprintf(stdout, "engine choice: %s\n", im.Reason)
 	if *showMap {
 		fmt.Fprint(stdout, im.Map)

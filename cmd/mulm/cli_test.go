@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"mulm/infer"
 	"mulm/internal/randmodel"
 	"mulm/z80ref"
+	"mulm/z80ref/tap"
 )
 
 // cliModel writes a small random model and returns it with its path.
@@ -143,7 +145,7 @@ func TestBuildEnginesAndPlatforms(t *testing.T) {
 	}
 	for _, c := range []struct{ flag, value, want string }{
 		{"-engine", "turbo", `-engine: z80ref: unknown engine "turbo" (want auto, fast, dense or compact)`},
-		{"-platform", "vic20", `-platform: z80ref: unknown platform "vic20" (want cpm)`},
+		{"-platform", "vic20", `-platform: z80ref: unknown platform "vic20" (want cpm or zx48)`},
 	} {
 		_, errs, code := runIn(t, "", "build", "-model", path, "-o", filepath.Join(t.TempDir(), "X"), c.flag, c.value)
 		if code == 0 || !strings.Contains(errs, c.want) {
@@ -175,6 +177,46 @@ func TestBench(t *testing.T) {
 	}
 	if !strings.Contains(out, "original packed build (published, on the original tinychat)") {
 		t.Errorf("the original's rows do not name their model:\n%s", out)
+	}
+}
+
+// TestBuildZX48 builds the Spectrum tape and runs it on the emulated 48K:
+// it loads with LOAD "", answers as Reply does and returns to BASIC on "!".
+func TestBuildZX48(t *testing.T) {
+	m, path := cliModel(t)
+	tapFile := filepath.Join(t.TempDir(), "CHAT.TAP")
+	out, errs, code := runIn(t, "", "build", "-model", path, "-platform", "zx48", "-o", tapFile, "-map")
+	if code != 0 || !strings.Contains(out, "ZX Spectrum 48K") || !strings.Contains(out, `LOAD ""`) || !strings.Contains(out, "stack") {
+		t.Fatalf("build: exit %d: %s%s", code, out, errs)
+	}
+	data, err := os.ReadFile(tapFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks, err := tap.Parse(data)
+	if err != nil {
+		t.Fatalf("%s: %v", tapFile, err)
+	}
+	files, err := tap.Files(blocks)
+	if err != nil || len(files) != 2 {
+		t.Fatalf("%s: %d files (%v), want the loader and the code", tapFile, len(files), err)
+	}
+	im, err := z80ref.Build(m, z80ref.BuildOptions{Platform: z80ref.ZX48})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(im.File, data) {
+		t.Fatal("the written tape differs from Build's")
+	}
+	res, err := im.Chat("", strings.NewReader("hello\n!\n"))
+	if errors.Is(err, z80ref.ErrNoROM) {
+		t.Skipf("no Spectrum ROM: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "> hello\n" + m.Reply("hello") + "\n> !\n"; res.Output != want {
+		t.Errorf("the tape printed %q, want %q", res.Output, want)
 	}
 }
 

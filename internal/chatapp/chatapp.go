@@ -29,11 +29,19 @@ func Run(name string, model []byte, intro string, args []string, stdin io.Reader
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	z80 := fs.Bool("z80", false, "answer on the emulated Z80 (the CP/M program) and print seconds per reply at 4 MHz")
-	com := fs.String("com", "", "write the CP/M program to this file (e.g. CHAT.COM) and exit")
-	engine := fs.String("engine", "auto", "the Z80 engine for -z80 and -com: auto (the fastest that fits) or one of "+engineNames())
+	// One flag per platform, named by its file's extension: -com, -tap.
+	files := map[z80ref.Platform]*string{}
+	var fileFlags []string
+	for _, p := range z80ref.Platforms() {
+		ext := p.FileExt()
+		flagName := strings.ToLower(ext[1:])
+		files[p] = fs.String(flagName, "", fmt.Sprintf("write the %s program to this file (e.g. CHAT%s) and exit", p.Title(), ext))
+		fileFlags = append(fileFlags, fmt.Sprintf("[-%s FILE]", flagName))
+	}
+	engine := fs.String("engine", "auto", "the Z80 engine for -z80 and the program files: auto (the fastest that fits) or one of "+engineNames())
 	query := fs.String("q", "", "answer this one typed line and exit (or give it as words after the flags)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: %s [-z80] [-com FILE] [-engine E] [-q QUERY | QUERY...]\n\n%s\n\nflags:\n", name, intro)
+		fmt.Fprintf(stderr, "usage: %s [-z80] %s [-engine E] [-q QUERY | QUERY...]\n\n%s\n\nflags:\n", name, strings.Join(fileFlags, " "), intro)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -54,27 +62,35 @@ func Run(name string, model []byte, intro string, args []string, stdin io.Reader
 		}
 		*query = strings.Join(fs.Args(), " ")
 	}
-	if err := run(model, intro, *z80, kind, *com, *query, stdin, stdout, stderr); err != nil {
+	if err := run(model, intro, *z80, kind, files, *query, stdin, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 1
 	}
 	return 0
 }
 
-func run(model []byte, intro string, z80 bool, kind z80ref.EngineKind, com, query string, stdin io.Reader, stdout, stderr io.Writer) error {
+func run(model []byte, intro string, z80 bool, kind z80ref.EngineKind, files map[z80ref.Platform]*string, query string, stdin io.Reader, stdout, stderr io.Writer) error {
 	m, err := infer.Load(bytes.NewReader(model))
 	if err != nil {
 		return fmt.Errorf("embedded model: %w", err)
 	}
-	if com != "" {
-		img, err := z80ref.Build(m, z80ref.BuildOptions{Kind: kind, Platform: z80ref.CPM})
+	wrote := false
+	for _, p := range z80ref.Platforms() {
+		name := *files[p]
+		if name == "" {
+			continue
+		}
+		img, err := z80ref.Build(m, z80ref.BuildOptions{Kind: kind, Platform: p})
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(com, img.File, 0o644); err != nil {
+		if err := os.WriteFile(name, img.File, 0o644); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "wrote %s: %d bytes (%s, %s engine)\n", com, len(img.File), img.Platform.Title(), img.Kind)
+		fmt.Fprintf(stdout, "wrote %s: %d bytes (%s, %s engine)\n", name, len(img.File), img.Platform.Title(), img.Kind)
+		wrote = true
+	}
+	if wrote {
 		return nil
 	}
 	return Chat(m, Options{Z80: z80, Engine: kind, Query: query, Intro: intro}, stdin, stdout)

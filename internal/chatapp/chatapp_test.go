@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"mulm/internal/randmodel"
+	"mulm/z80ref"
+	"mulm/z80ref/tap"
 )
 
 func TestChatGoAndZ80Agree(t *testing.T) {
@@ -70,5 +72,38 @@ func TestBadModel(t *testing.T) {
 	var out, errOut bytes.Buffer
 	if code := Run("test", []byte("nope"), "", nil, strings.NewReader(""), &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "embedded model") {
 		t.Fatalf("exit %d, stderr %q", code, errOut.String())
+	}
+}
+
+func TestWriteTAP(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	m := randmodel.Model(rng, randmodel.Options{Hidden: []int{8}})
+	model, _ := m.MarshalBinary()
+	path := filepath.Join(t.TempDir(), "CHAT.TAP")
+	var out, errOut bytes.Buffer
+	if code := Run("test", model, "", []string{"-tap", path}, nil, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks, err := tap.Parse(b)
+	if err != nil {
+		t.Fatalf("the tape: %v", err)
+	}
+	files, err := tap.Files(blocks)
+	if err != nil || len(files) != 2 || files[0].Header.Type != tap.TypeProgram || files[1].Header.Type != tap.TypeCode {
+		t.Fatalf("the tape holds %+v (%v), want a BASIC loader and a CODE file", files, err)
+	}
+	img, err := z80ref.Build(m, z80ref.BuildOptions{Platform: z80ref.ZX48})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(files[1].Data, img.COM) || int(files[1].Header.Param1) != img.Org || !bytes.Equal(b, img.File) {
+		t.Fatalf("the CODE file is not the ZX48 image")
+	}
+	if !strings.Contains(out.String(), "ZX Spectrum 48K") {
+		t.Fatalf("output %q", out.String())
 	}
 }

@@ -92,6 +92,11 @@ func (e *env) model(name string) (*infer.Model, error) {
 // z80 is the CP/M measurement of engine k on model name over the
 // benchmark queries (z80ref.BenchAll, as "mulm bench" prints it).
 func (e *env) z80(name string, k z80ref.EngineKind) (z80ref.BenchResult, error) {
+	return e.z80On(name, k, z80ref.CPM)
+}
+
+// z80On is z80 on platform p.
+func (e *env) z80On(name string, k z80ref.EngineKind, p z80ref.Platform) (z80ref.BenchResult, error) {
 	m, err := e.model(name)
 	if err != nil {
 		return z80ref.BenchResult{}, err
@@ -108,14 +113,14 @@ func (e *env) z80(name string, k z80ref.EngineKind) (z80ref.BenchResult, error) 
 		e.mu.Unlock()
 	}
 	for _, r := range rows {
-		if r.Kind == k && r.Platform == z80ref.CPM {
+		if r.Kind == k && r.Platform == p {
 			if r.Err != nil {
 				return z80ref.BenchResult{}, r.Err
 			}
 			return r.Result, nil
 		}
 	}
-	return z80ref.BenchResult{}, fmt.Errorf("no %v engine on CP/M", k)
+	return z80ref.BenchResult{}, fmt.Errorf("no %v engine on %v", k, p)
 }
 
 // eval is "mulm eval -model M -data D": model name on data file path.

@@ -107,6 +107,36 @@ func z80Row(label, model string, k z80ref.EngineKind, bold bool) Figure {
 	}
 }
 
+// zxRow is a row of README's ZX Spectrum table: model, engine, .TAP
+// bytes, the RAM the program uses (image, buffers, stack), median and worst T-states per
+// character, seconds at 3.5 MHz (median / worst).
+func zxRow(label, model string, k z80ref.EngineKind) Figure {
+	return Figure{
+		Doc:     "README.md",
+		Pattern: fmt.Sprintf("| %s | mulm %s on zx48 | {bytes} | {mem} | {median} | {worst} | {s} / {sw} |", label, k),
+		Command: benchCmd(model) + " (rows zx48); go run ./cmd/mulm build -platform zx48 -model " + modelFiles[model],
+		Compute: func(e *env) (map[string]string, error) {
+			r, err := e.z80On(model, k, z80ref.ZX48)
+			if err != nil {
+				return nil, err
+			}
+			m, err := e.model(model)
+			if err != nil {
+				return nil, err
+			}
+			im, err := z80ref.Build(m, z80ref.BuildOptions{Kind: k, Platform: z80ref.ZX48})
+			if err != nil {
+				return nil, err
+			}
+			clock := float64(z80ref.ZX48.ClockHz())
+			sec := func(t uint64) string { return strconv.FormatFloat(float64(t)/clock, 'f', 3, 64) }
+			return map[string]string{"bytes": group(r.FileBytes), "median": group(r.Median()), "worst": group(r.Worst()),
+				"mem": group(im.Map[len(im.Map)-1].End() - im.Org),
+				"s":   sec(r.Median()), "sw": sec(r.Worst())}, nil
+		},
+	}
+}
+
 // originalRow is a row of the original's published figures.
 func originalRow(o bench.Original) Figure {
 	return Figure{
@@ -170,6 +200,19 @@ func figures() []Figure {
 		z80Row("our tinychat", "tinychat", z80ref.Fast, true),
 		z80Row("our tinychat", "tinychat", z80ref.Dense, false),
 		z80Row("our guess", "guess", z80ref.Fast, false),
+		// README.md: the ZX Spectrum table.
+		{
+			Doc:     "README.md",
+			Pattern: "| RAM used (of {avail}) |",
+			Command: "z80ref.ZXEnd − z80ref.ZXOrgMin (go doc mulm/z80ref ZXOrgMin)",
+			Compute: func(*env) (map[string]string, error) {
+				return map[string]string{"avail": group(z80ref.ZXEnd - z80ref.ZXOrgMin)}, nil
+			},
+		},
+		zxRow("original tinychat (`.npz`)", "orig-tinychat", z80ref.Compact),
+		zxRow("original guess (`.npz`)", "orig-guess", z80ref.Compact),
+		zxRow("our tinychat", "tinychat", z80ref.Compact),
+		zxRow("our guess", "guess", z80ref.Fast),
 		{
 			Doc:     "README.md",
 			Pattern: "median over {n} queries; the fast engine sets up its index lists once at start-up, in {s} s at 4 MHz",
