@@ -246,3 +246,80 @@ func TestFormatParse(t *testing.T) {
 		t.Error("Format accepted a query that would read as a comment")
 	}
 }
+
+func TestNoise(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 500 {
+		s := "i don't like you at all"
+		d := DropWord(r, s)
+		if w := strings.Fields(d); len(w) != 5 || !slices.Contains(w, "don't") {
+			t.Fatalf("DropWord(%q) = %q: want one word fewer, the negation kept", s, d)
+		}
+		if got := DropWord(r, "hi there"); got != "hi there" {
+			t.Fatalf("DropWord of two words = %q, want it unchanged", got)
+		}
+		sw := SwapWords(r, "how are you")
+		if sw != "are how you" && sw != "how you are" {
+			t.Fatalf("SwapWords = %q, not a neighbour swap", sw)
+		}
+		sp := Respace(r, "how are you")
+		if strings.ReplaceAll(sp, " ", "") != "howareyou" || sp == "how are you" {
+			t.Fatalf("Respace = %q: want the same letters, spaces changed", sp)
+		}
+		if one := Respace(r, "hello"); one != "he llo" && one != "hel lo" {
+			t.Fatalf("Respace(hello) = %q, want a space inside the word", one)
+		}
+	}
+	if got := Respace(r, "ok"); got != "ok" {
+		t.Errorf("Respace(ok) = %q, want it unchanged", got)
+	}
+	if got := SwapWords(r, "ok"); got != "ok" {
+		t.Errorf("SwapWords(ok) = %q, want it unchanged", got)
+	}
+}
+
+func TestAugment(t *testing.T) {
+	var pairs []Pair
+	for _, q := range []string{"how are you doing", "how is it going", "are you ok today", "how have you been"} {
+		pairs = append(pairs, Pair{q, "FINE"})
+	}
+	for _, q := range []string{"xkcd qwop", "zzzzz"} {
+		pairs = append(pairs, Pair{q, "WHAT"})
+	}
+	exclude := map[string]bool{"how are you": true, "you are ok today": true}
+	o := AugmentOptions{Ratio: 2, Skip: []string{"WHAT"}, Exclude: exclude}
+	got := Augment(rand.New(rand.NewPCG(9, 10)), pairs, o)
+	if again := Augment(rand.New(rand.NewPCG(9, 10)), pairs, o); !slices.Equal(got, again) {
+		t.Fatal("Augment is not deterministic")
+	}
+	n := map[string]int{}
+	keys := map[string]bool{}
+	for _, p := range got {
+		n[p.A]++
+		if keys[Key(p.Q)] {
+			t.Errorf("key %q twice", Key(p.Q))
+		}
+		keys[Key(p.Q)] = true
+		if exclude[Key(p.Q)] {
+			t.Errorf("excluded key %q emitted", p.Q)
+		}
+	}
+	if n["FINE"] != 12 || n["WHAT"] != 2 {
+		t.Errorf("counts %v, want FINE 4+8, WHAT 2 (skipped)", n)
+	}
+	for _, p := range pairs {
+		if !slices.Contains(got, p) {
+			t.Errorf("original pair %v lost", p)
+		}
+	}
+	// Two swaps of "one two three" exist; with one excluded, the other is
+	// the only line Augment may add, however often it tries.
+	swap := AugmentOptions{Ratio: 3, Kinds: []int{NoiseSwap}, Exclude: map[string]bool{"two one three": true}}
+	if got := Augment(rand.New(rand.NewPCG(9, 10)), []Pair{{"one two three", "N"}}, swap); len(got) != 2 ||
+		!slices.Contains(got, Pair{"one three two", "N"}) {
+		t.Errorf("Augment with an excluded swap = %v, want the original and %q", got, "one three two")
+	}
+	if same := Augment(rand.New(rand.NewPCG(9, 10)), pairs, AugmentOptions{}); !slices.Equal(same, pairs) {
+		t.Error("Ratio 0 changed the pairs")
+	}
+}
