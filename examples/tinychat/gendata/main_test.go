@@ -3,6 +3,7 @@ package main
 import (
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"mulm/examples/internal/phrase"
@@ -135,4 +136,34 @@ func TestTypos(t *testing.T) {
 	if share := float64(typos) / float64(total); share < 0.1 || share > 0.4 {
 		t.Errorf("%.1f%% of the training queries are typo variants, want 10–40%%", 100*share)
 	}
+}
+
+// heldOnlyWords are the words only the held-out templates and salad use
+// (listed when the held-out set was made): no training phrasing may use
+// them, or the held-out figure would no longer measure generalisation.
+var heldOnlyWords = strings.Fields(`ahoy top salutations long peace heading until next care
+	toodles logging goes everything artificial cyborg code may by introduce and birth teenager
+	existed ancient location whereabouts town country responsible brought whose developer put
+	together outside enjoy fond circle sugar sunshine grumpy ever elephants own ride tax season
+	likely might mermaids market plan mars fetch rent wash dishes down crack amuse affirmative
+	sounds moment wonderful legend such admire pretty neat big obliged grateful owe heaps clown
+	brainless stand disappointment pardon regret saying rudeness misunderstood backwards reply
+	mistaken cracked bahaha rotfl boiling painted mona lisa deep which cost purpose existence
+	illusion anything souls us bought team guitar chef adopted kitten ran marathon worn use
+	starving gloomy freezing dislike rainy days lend hand some chance skills marmalade tango
+	crumble thursday bamboozle lopsided kaleidoscope saxophone turnip wombat`)
+
+// TestHeldOutWordsUnseen: the training templates (every spelling and
+// decoration) and the training salad never use a held-out-only word.
+func TestHeldOutWordsUnseen(t *testing.T) {
+	var phrasings []string
+	for _, c := range classes(rand.New(rand.NewPCG(0, 0)), false) {
+		if c.Resp == nonsense {
+			continue // random letters; its salad words are checked below
+		}
+		for _, g := range c.Groups {
+			phrasings = append(phrasings, g...)
+		}
+	}
+	phrasetest.WordsUnseen(t, append(phrasings, saladTrain...), heldOnlyWords)
 }

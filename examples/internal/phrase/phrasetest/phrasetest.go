@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"mulm/examples/internal/phrase"
@@ -73,4 +74,25 @@ func Check(t *testing.T, g *phrase.Generator, dataDir string, responses []string
 			t.Error("train.txt lacks the header with the regenerate command")
 		}
 	})
+}
+
+// WordsUnseen fails for every word of words that a training phrasing uses:
+// words lists what only the held-out templates say, so that the held-out
+// figure keeps measuring phrasings the model was never taught. Phrasings
+// are compared by the words of their [phrase.Key].
+func WordsUnseen(t *testing.T, trainPhrasings []string, words []string) {
+	t.Helper()
+	bad := map[string]bool{}
+	for _, w := range words {
+		bad[w] = true
+	}
+	reported := map[string]bool{}
+	for _, q := range trainPhrasings {
+		for _, w := range strings.Fields(phrase.Key(q)) {
+			if bad[w] && !reported[w] {
+				reported[w] = true
+				t.Errorf("training phrasing %q uses the held-out-only word %q", q, w)
+			}
+		}
+	}
 }
