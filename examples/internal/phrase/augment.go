@@ -176,3 +176,49 @@ func PoolKeys(classes ...[]Class) map[string]bool {
 	}
 	return m
 }
+
+// MoreGibberish returns n nonsense queries ([Gibberish] over salad), none
+// with a key in exclude or already returned, for topping up a catch-all
+// class from a generator stream of its own.
+func MoreGibberish(r *rand.Rand, n int, salad []string, exclude map[string]bool) []string {
+	var out []string
+	seen := map[string]bool{}
+	for try := 0; len(out) < n && try < 50*n; try++ {
+		q := Norm(Gibberish(r, salad))
+		k := Key(q)
+		if seen[k] || exclude[k] || ValidQuery(q) != nil {
+			continue
+		}
+		seen[k] = true
+		out = append(out, q)
+	}
+	return out
+}
+
+// Words returns the distinct words of the keys of phrasings, in first-seen
+// order.
+func Words(phrasings []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, q := range phrasings {
+		for _, w := range strings.Fields(Key(q)) {
+			if !seen[w] {
+				seen[w] = true
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}
+
+// SaladWords are everyday words that no example's classes use, for extra
+// word salads of a catch-all class (see [MoreGibberish]).
+var SaladWords = strings.Fields(`
+	carpet orbit fennel yodel pebble ribbon biscuit comet drizzle hammock lemon meadow nickel
+	oyster pepper quilt rumble saddle tinsel vortex waffle yonder acorn banjo cobalt dimple
+	ember flannel gusto walnut cinnamon thimble parsnip doorknob pretzel muffin tractor
+	satchel harp goblin nutmeg plunger radish sombrero tulip ukulele vinegar whisker
+	yogurt zucchini anchor barrel candle donut elbow feather garlic helmet ivory jigsaw
+	mitten napkin olive paddle quiver rocket sandal tunnel urchin vest wagon xylophone
+	yarn zipper bubble crayon funnel gadget hiccup inkwell jacket kernel locket magnet
+	nozzle opal pillow quartz raisin shovel tofu velcro widget`)
