@@ -13,6 +13,7 @@ const (
 	NoiseDrop           // a word left out
 	NoiseSwap           // two neighbouring words swapped
 	NoiseSpacing        // a space lost between two words, or one put inside a word
+	NoiseInsert         // a word from AugmentOptions.Words put in
 	NoiseKinds          // the number of kinds
 )
 
@@ -86,9 +87,23 @@ func Respace(r *rand.Rand, s string) string {
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' }
 
-// Noisy applies one noise of a kind drawn from kinds (NoiseTypo ...) to s.
-func Noisy(r *rand.Rand, s string, kinds []int) string {
+// InsertWord puts one of words (a random one) before a random word of s
+// or at its end; s unchanged when words is empty.
+func InsertWord(r *rand.Rand, s string, words []string) string {
+	if len(words) == 0 {
+		return s
+	}
+	w := strings.Fields(s)
+	i := r.IntN(len(w) + 1)
+	return strings.Join(slices.Insert(w, i, words[r.IntN(len(words))]), " ")
+}
+
+// Noisy applies one noise of a kind drawn from kinds (NoiseTypo ...) to s;
+// NoiseInsert draws its word from words.
+func Noisy(r *rand.Rand, s string, kinds []int, words []string) string {
 	switch kinds[r.IntN(len(kinds))] {
+	case NoiseInsert:
+		return InsertWord(r, s, words)
 	case NoiseTypo:
 		return Typo(r, s)
 	case NoiseDrop:
@@ -105,8 +120,11 @@ type AugmentOptions struct {
 	// Ratio is how many noisy lines to add per line of a class.
 	Ratio float64
 	// Kinds are the noise kinds drawn from, each equally likely; empty
-	// means all of them.
+	// means all of them (NoiseInsert only when Words is not empty).
 	Kinds []int
+	// Words are what NoiseInsert puts in: words that should not change
+	// the answer.
+	Words []string
 	// Skip holds responses whose lines are not augmented (e.g. the
 	// catch-all of nonsense queries).
 	Skip []string
@@ -128,6 +146,9 @@ func Augment(r *rand.Rand, pairs []Pair, o AugmentOptions) []Pair {
 	kinds := o.Kinds
 	if len(kinds) == 0 {
 		kinds = []int{NoiseTypo, NoiseDrop, NoiseSwap, NoiseSpacing}
+		if len(o.Words) > 0 {
+			kinds = append(kinds, NoiseInsert)
+		}
 	}
 	var order []string
 	byResp := map[string][]string{}
@@ -148,7 +169,7 @@ func Augment(r *rand.Rand, pairs []Pair, o AugmentOptions) []Pair {
 		want := int(math.Round(o.Ratio * float64(len(src))))
 		added := 0
 		for try := 0; added < want && try < 50*want; try++ {
-			q := Norm(Noisy(r, src[r.IntN(len(src))], kinds))
+			q := Norm(Noisy(r, src[r.IntN(len(src))], kinds, o.Words))
 			k := Key(q)
 			if seen[k] || o.Exclude[k] || ValidQuery(q) != nil {
 				continue

@@ -270,6 +270,21 @@ func TestNoise(t *testing.T) {
 			t.Fatalf("Respace(hello) = %q, want a space inside the word", one)
 		}
 	}
+	seenAt := map[int]bool{}
+	for range 200 {
+		got := strings.Fields(InsertWord(r, "is it alive", []string{"pebble"}))
+		i := slices.Index(got, "pebble")
+		if len(got) != 4 || i < 0 || !slices.Equal(slices.Delete(slices.Clone(got), i, i+1), []string{"is", "it", "alive"}) {
+			t.Fatalf("InsertWord = %q, want one word put in", got)
+		}
+		seenAt[i] = true
+	}
+	if len(seenAt) != 4 {
+		t.Errorf("InsertWord used positions %v, want all 4", seenAt)
+	}
+	if got := InsertWord(r, "ok", nil); got != "ok" {
+		t.Errorf("InsertWord without words = %q", got)
+	}
 	if got := Respace(r, "ok"); got != "ok" {
 		t.Errorf("Respace(ok) = %q, want it unchanged", got)
 	}
