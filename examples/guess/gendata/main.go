@@ -25,6 +25,9 @@ package main
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"slices"
+	"strconv"
 	"strings"
 
 	"mulm/examples/internal/phrase"
@@ -314,7 +317,68 @@ func generate(seed uint64) (train, heldout []phrase.Pair) {
 	r := rand.New(rand.NewPCG(seed, 0x6775657373)) // "guess"
 	train = phrase.Build(r, classes(r, false), phrase.Options{TypoRatio: 0.3, MaxTypoRatio: 1})
 	heldout = phrase.Build(r, classes(r, true), phrase.Options{TypoRatio: 0.15, Exclude: phrase.Keys(train)})
+	// Noisy copies come from a stream of their own, after the held-out set
+	// is drawn, so they never change it.
+	exclude := phrase.PoolKeys(classes(rand.New(rand.NewPCG(0, 0)), false), classes(rand.New(rand.NewPCG(0, 0)), true))
+	for k := range phrase.Keys(heldout) {
+		exclude[k] = true
+	}
+	if n := moreCap(); n > 0 {
+		ex := phrase.PoolKeys(classes(rand.New(rand.NewPCG(0, 0)), false), classes(rand.New(rand.NewPCG(0, 0)), true))
+		for k := range phrase.Keys(heldout) {
+			ex[k] = true
+		}
+		for k := range phrase.Keys(train) {
+			ex[k] = true
+		}
+		r3 := rand.New(rand.NewPCG(seed, 0x6d6f7265)) // "more"
+		train = append(train, phrase.Build(r3, moreClasses(), phrase.Options{Cap: n, TypoRatio: 0.3, Exclude: ex})...)
+		r3.Shuffle(len(train), func(i, j int) { train[i], train[j] = train[j], train[i] })
+		for k := range phrase.PoolKeys(moreClasses()) {
+			exclude[k] = true
+		}
+	}
+	ratio, kinds := noiseSetting()
+	train = phrase.Augment(rand.New(rand.NewPCG(seed, 0x6e6f697379)), train, phrase.AugmentOptions{ // "noisy"
+		Ratio: ratio, Kinds: kinds, Skip: []string{IDK}, Exclude: exclude, Words: insertWords(),
+	})
+	if n := extraNonsense(); n > 0 {
+		for k := range phrase.Keys(train) {
+			exclude[k] = true
+		}
+		r2 := rand.New(rand.NewPCG(seed, 0x73616c6164)) // "salad"
+		for _, q := range phrase.MoreGibberish(r2, n, append(slices.Clone(saladTrain), phrase.SaladWords...), exclude) {
+			train = append(train, phrase.Pair{Q: q, A: IDK})
+		}
+		r2.Shuffle(len(train), func(i, j int) { train[i], train[j] = train[j], train[i] })
+	}
 	return train, heldout
+}
+
+func insertWords() []string {
+	if os.Getenv("MULM_INSERT") == "" {
+		return nil
+	}
+	return phrase.SaladWords
+}
+
+func moreCap() int { n, _ := strconv.Atoi(os.Getenv("MULM_MORE")); return n }
+
+func extraNonsense() int { n, _ := strconv.Atoi(os.Getenv("MULM_SALAD")); return n }
+
+// EXPERIMENT: MULM_NOISE="ratio kind kind..." (temporary).
+func noiseSetting() (float64, []int) {
+	f := strings.Fields(os.Getenv("MULM_NOISE"))
+	if len(f) == 0 {
+		return 0, nil
+	}
+	ratio, _ := strconv.ParseFloat(f[0], 64)
+	var kinds []int
+	for _, k := range f[1:] {
+		n, _ := strconv.Atoi(k)
+		kinds = append(kinds, n)
+	}
+	return ratio, kinds
 }
 
 // generator writes the data files; see phrase.Generator.
@@ -335,3 +399,45 @@ var generator = &phrase.Generator{
 }
 
 func main() { generator.Main() }
+
+// moreFrames and moreGuessFrames are further training frames, drawn after
+// the held-out set (from a stream of their own) so that adding them leaves
+// heldout.txt as it was; like the other training frames they never use a
+// word only the held-out frames use.
+var (
+	moreFrames = map[kind][]string{
+		is:   {"is it really X", "do you think it's X", "so it's X", "is your thing X", "would you be X", "i wonder whether it's X", "X or not"},
+		has:  {"does it really have X", "do you think it has X", "has it X", "does your thing have X", "it's got X", "X or not"},
+		can:  {"can it really X", "do you think it can X", "is the thing able to X", "can your thing X", "it's able to X", "X or not"},
+		does: {"does it really X", "do you think it does X", "does your thing X", "X or not"},
+	}
+	moreGuessFrames = []string{"is it maybe A X", "it must be A X", "you must be A X", "i think you're A X", "the answer must be X", "guess X", "is it A X then"}
+)
+
+// moreClasses are the sampler classes of the further frames.
+func moreClasses() []phrase.Class {
+	b := &builder{pre: trainPre, suf: trainSuf, groups: map[string][][]string{}}
+	for _, a := range attrs {
+		if a.kind == raw {
+			continue
+		}
+		for _, slot := range a.slots {
+			for _, s := range phrase.Expand(slot) {
+				b.add(a.ans, fill(moreFrames[a.kind], s)...)
+			}
+		}
+	}
+	for _, n := range secret {
+		b.add(Win, fill(moreGuessFrames, n)...)
+	}
+	for _, o := range distractors {
+		b.add(No, fill(moreGuessFrames, o)...)
+	}
+	var cs []phrase.Class
+	for _, resp := range Responses {
+		if len(b.groups[resp]) > 0 {
+			cs = append(cs, phrase.Class{Resp: resp, Groups: b.groups[resp]})
+		}
+	}
+	return cs
+}

@@ -22,6 +22,9 @@ package main
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"slices"
+	"strconv"
 	"strings"
 
 	"mulm/examples/internal/phrase"
@@ -320,7 +323,68 @@ func generate(seed uint64) (train, heldout []phrase.Pair) {
 	heldout = phrase.Build(r, classes(r, true), phrase.Options{
 		Cap: heldCap, TypoRatio: 0.15, Exclude: phrase.Keys(train),
 	})
+	// Noisy copies come from a stream of their own, after the held-out set
+	// is drawn, so they never change it.
+	exclude := phrase.PoolKeys(classes(rand.New(rand.NewPCG(0, 0)), false), classes(rand.New(rand.NewPCG(0, 0)), true))
+	for k := range phrase.Keys(heldout) {
+		exclude[k] = true
+	}
+	if n := moreCap(); n > 0 {
+		ex := phrase.PoolKeys(classes(rand.New(rand.NewPCG(0, 0)), false), classes(rand.New(rand.NewPCG(0, 0)), true))
+		for k := range phrase.Keys(heldout) {
+			ex[k] = true
+		}
+		for k := range phrase.Keys(train) {
+			ex[k] = true
+		}
+		r3 := rand.New(rand.NewPCG(seed, 0x6d6f7265)) // "more"
+		train = append(train, phrase.Build(r3, moreClasses(), phrase.Options{Cap: n, TypoRatio: 0.25, Exclude: ex})...)
+		r3.Shuffle(len(train), func(i, j int) { train[i], train[j] = train[j], train[i] })
+		for k := range phrase.PoolKeys(moreClasses()) {
+			exclude[k] = true
+		}
+	}
+	ratio, kinds := noiseSetting()
+	train = phrase.Augment(rand.New(rand.NewPCG(seed, 0x6e6f697379)), train, phrase.AugmentOptions{ // "noisy"
+		Ratio: ratio, Kinds: kinds, Skip: []string{nonsense}, Exclude: exclude, Words: insertWords(),
+	})
+	if n := extraNonsense(); n > 0 {
+		for k := range phrase.Keys(train) {
+			exclude[k] = true
+		}
+		r2 := rand.New(rand.NewPCG(seed, 0x73616c6164)) // "salad"
+		for _, q := range phrase.MoreGibberish(r2, n, append(slices.Clone(saladTrain), phrase.SaladWords...), exclude) {
+			train = append(train, phrase.Pair{Q: q, A: nonsense})
+		}
+		r2.Shuffle(len(train), func(i, j int) { train[i], train[j] = train[j], train[i] })
+	}
 	return train, heldout
+}
+
+func insertWords() []string {
+	if os.Getenv("MULM_INSERT") == "" {
+		return nil
+	}
+	return phrase.SaladWords
+}
+
+func moreCap() int { n, _ := strconv.Atoi(os.Getenv("MULM_MORE")); return n }
+
+func extraNonsense() int { n, _ := strconv.Atoi(os.Getenv("MULM_SALAD")); return n }
+
+// EXPERIMENT: MULM_NOISE="ratio kind kind..." (temporary).
+func noiseSetting() (float64, []int) {
+	f := strings.Fields(os.Getenv("MULM_NOISE"))
+	if len(f) == 0 {
+		return 0, nil
+	}
+	ratio, _ := strconv.ParseFloat(f[0], 64)
+	var kinds []int
+	for _, k := range f[1:] {
+		n, _ := strconv.Atoi(k)
+		kinds = append(kinds, n)
+	}
+	return ratio, kinds
 }
 
 // generator writes the data files; see phrase.Generator.
@@ -341,3 +405,48 @@ var generator = &phrase.Generator{
 }
 
 func main() { generator.Main() }
+
+// more are further training templates per response, drawn after the
+// held-out set (from a stream of their own) so that adding them leaves
+// heldout.txt as it was; like the training templates they never use a
+// word only the held-out templates use.
+var more = map[string][]string{
+	"HI":         {"{hi|hello|hey} {everyone|folks|all|again there}", "good to see you", "greetings {bot|friend}", "{hi|hey} how do you do", "well hi there", "yo yo"},
+	"BYE":        {"{bye|goodbye} for now", "i'm going home", "time to {go|leave|sleep}", "{see|catch} you {then|again}", "i'm done for today", "gotta {bounce|split}", "i'm off to bed", "bye everyone"},
+	"IM FINE":    {"how {are|r} things going", "how is your day", "how are you holding up", "are you doing {ok|okay|alright|fine}", "you doing {ok|good|alright}", "how's it been", "all ok"},
+	"A BOT":      {"are you a {real|actual} {bot|robot|person}", "what {exactly|really} are you", "is this a machine", "are you a {computer|program} or a person", "who or what are you", "are you even real"},
+	"MULM":       {"what do they call you", "what is your name again", "{tell|say} me who you are", "what name {should i say|do you have}", "name"},
+	"OLD ENOUGH": {"how old {exactly|really} are you", "what is your {real|actual} age", "when {was|is} your birthday", "are you {very|really} old", "how many years have you been around"},
+	"IN A CHIP":  {"where {exactly|really} do you live", "where are you {at|now}", "where is your {place|house|home}", "what place do you live in", "where do you {stay|work}"},
+	"A NERD":     {"who {made|built|created} this {bot|thing|program}", "who is your {author|inventor|designer}", "who {wrote|coded|made} your program", "who gave you life", "who are your {makers|creators|parents}"},
+	"YES":        {"{is|are} {kittens|puppies} {fluffy|cute}", "is the {sky|sea} blue", "do you like {the beach|walks|holidays}", "is {honey|candy} sweet", "are you {online|awake} now", "is fire {hot|warm}"},
+	"NO":         {"can {cats|cars|trees} fly", "do you {eat|drink} {food|water|coffee}", "is the {sun|sky} green", "are you {hungry|sleepy|bored} now", "can you {bake|paint|ski}", "do you have {hands|a nose|a house}"},
+	"MAYBE":      {"will it {work|happen}", "is it {real|true} or not", "will {i|we} {win|pass|succeed}", "{do|does} {ghosts|aliens} really exist", "should i {wait|stay home|go out}", "am i going to win"},
+	"WHY?":       {"{do|make} my {chores|laundry}", "{bring|get} me {food|a drink|a pizza}", "{dance|sing|jump} now", "{tell|give} me a {secret|riddle}", "be silent", "stop {it|that}"},
+	"OK":         {"{okay|ok|alright} then", "{sure|fine} thing", "{got it|understood} {thanks|bot}", "i {see|understand}", "right then", "no problem", "{cool|fine} with me"},
+	"THANKS":     {"you are {so|very|really} {smart|cool|nice|kind|clever}", "{good|nice|great} {work|one|stuff}", "i {like|love} {talking to you|this bot}", "you're {awesome|the best} {bot|robot}", "you are my {hero|favorite}"},
+	"ANYTIME":    {"{thanks|thank you} {very much|a million|for all of it}", "{cheers|thanks} {mate|pal}", "thank you for {that|this|your time}", "that was {helpful|useful}", "you {helped|saved} me a lot"},
+	"OUCH":       {"you are {so|very|really} {dumb|stupid|useless|boring|annoying}", "{dumb|stupid|useless} {answer|thing}", "you're {rubbish|hopeless|the dumbest}", "i {hate|despise} this bot", "you are {a loser|an idiot}"},
+	"NO WORRIES": {"{sorry|so sorry} {about that|for that|again}", "i'm {really|so} sorry", "{oops|whoops} {sorry|my bad}", "please forgive me", "sorry i was rude", "i said something {bad|mean}"},
+	"SORRY":      {"{wrong|bad|incorrect} response", "you are {wrong|incorrect}", "that is not {right|true|correct}", "you {misread|missed} {that|it}", "that's {totally|completely} wrong"},
+	"LOL":        {"{haha|hehe|lol} {nice|good|funny}", "{ha|haha} that's funny", "you're {so|very} funny", "that's {so|really} funny", "{lol|lmao|haha} {ok|yes}"},
+	"NO IDEA":    {"what is the {time|date|weather} {now|today}", "who {won|invented|discovered} {it|that|fire}", "how {far|tall|old|hot} is the {sun|moon|earth}", "what is the capital of {spain|italy|japan}", "how many {people|stars|trees} are there"},
+	"HMM":        {"what is the meaning of {it all|the world}", "why {do we live|are we alive}", "is {love|life|god} real", "do you have a {heart|soul|spirit}", "can a {machine|robot|computer} think"},
+	"COOL":       {"i {got|have} a new {phone|house|dog|game}", "i {built|made|wrote} a {program|song|robot}", "i'm {a musician|a nurse|an engineer|from spain}", "i {won|finished} the {game|race}", "look what i made"},
+	"ME TOO":     {"i'm {really|very} {tired|bored|hungry|sleepy}", "i feel {so|really} {tired|sad|bored}", "i {need|want} {a coffee|more sleep|a holiday}", "i {hate|don't like} {work|mornings|homework}", "so {tired|bored|sleepy}"},
+	"TRY ME":     {"can you help me {please|now|out}", "i {need|want} {help|advice}", "{help|help me} please", "what {can|do} you {know|do}", "i have a question for you", "can you answer a question"},
+}
+
+// moreClasses turns the further templates into sampler classes, in the
+// order of intents.
+func moreClasses() []phrase.Class {
+	var cs []phrase.Class
+	for _, in := range intents {
+		c := phrase.Class{Resp: in.resp}
+		for _, base := range phrase.ExpandAll(more[in.resp]...) {
+			c.Groups = append(c.Groups, phrase.Decorate(phrase.Contractions(base), in.decor.pre, in.decor.suf))
+		}
+		cs = append(cs, c)
+	}
+	return cs
+}

@@ -165,5 +165,10 @@ func TestHeldOutWordsUnseen(t *testing.T) {
 			phrasings = append(phrasings, g...)
 		}
 	}
-	phrasetest.WordsUnseen(t, append(phrasings, saladTrain...), heldOnlyWords)
+	for _, c := range moreClasses() {
+		for _, g := range c.Groups {
+			phrasings = append(phrasings, g...)
+		}
+	}
+	phrasetest.WordsUnseen(t, append(append(phrasings, saladTrain...), phrase.SaladWords...), heldOnlyWords)
 }
