@@ -15,7 +15,13 @@
 //
 // Each kind has a separate pool of held-out frames, and the held-out set
 // also uses held-out distractors and names, so its phrasings are never
-// emitted into the training set.
+// emitted into the training set. After it is drawn, the training set is
+// extended (phrase.Extension, from streams of their own, so the held-out
+// set stays the same): further frames (moreFrames), noisy copies of half
+// the lines (a typo, a word dropped, two words swapped, a space lost or
+// added, a salad word put in) and more nonsense over a larger salad. No
+// training phrasing uses a word only the held-out set uses (heldOnlyWords
+// in the tests).
 //
 // Usage:
 //
@@ -25,9 +31,7 @@ package main
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"slices"
-	"strconv"
 	"strings"
 
 	"mulm/examples/internal/phrase"
@@ -216,7 +220,12 @@ var (
 	saladHeld = strings.Fields("marmalade tango velvety crumble thursday bamboozle lopsided kaleidoscope")
 )
 
-const nonsenseSize = 1500 // nonsense candidates for IDK
+const (
+	nonsenseSize = 1500 // nonsense candidates for IDK
+	moreCap      = 400  // most lines per response from the further frames
+	noiseRatio   = 0.5  // noisy copies per training line
+	moreNonsense = 600  // extra nonsense lines
+)
 
 // article returns "an" before a vowel sound, else "a".
 func article(noun string) string {
@@ -317,68 +326,8 @@ func generate(seed uint64) (train, heldout []phrase.Pair) {
 	r := rand.New(rand.NewPCG(seed, 0x6775657373)) // "guess"
 	train = phrase.Build(r, classes(r, false), phrase.Options{TypoRatio: 0.3, MaxTypoRatio: 1})
 	heldout = phrase.Build(r, classes(r, true), phrase.Options{TypoRatio: 0.15, Exclude: phrase.Keys(train)})
-	// Noisy copies come from a stream of their own, after the held-out set
-	// is drawn, so they never change it.
-	exclude := phrase.PoolKeys(classes(rand.New(rand.NewPCG(0, 0)), false), classes(rand.New(rand.NewPCG(0, 0)), true))
-	for k := range phrase.Keys(heldout) {
-		exclude[k] = true
-	}
-	if n := moreCap(); n > 0 {
-		ex := phrase.PoolKeys(classes(rand.New(rand.NewPCG(0, 0)), false), classes(rand.New(rand.NewPCG(0, 0)), true))
-		for k := range phrase.Keys(heldout) {
-			ex[k] = true
-		}
-		for k := range phrase.Keys(train) {
-			ex[k] = true
-		}
-		r3 := rand.New(rand.NewPCG(seed, 0x6d6f7265)) // "more"
-		train = append(train, phrase.Build(r3, moreClasses(), phrase.Options{Cap: n, TypoRatio: 0.3, Exclude: ex})...)
-		r3.Shuffle(len(train), func(i, j int) { train[i], train[j] = train[j], train[i] })
-		for k := range phrase.PoolKeys(moreClasses()) {
-			exclude[k] = true
-		}
-	}
-	ratio, kinds := noiseSetting()
-	train = phrase.Augment(rand.New(rand.NewPCG(seed, 0x6e6f697379)), train, phrase.AugmentOptions{ // "noisy"
-		Ratio: ratio, Kinds: kinds, Skip: []string{IDK}, Exclude: exclude, Words: insertWords(),
-	})
-	if n := extraNonsense(); n > 0 {
-		for k := range phrase.Keys(train) {
-			exclude[k] = true
-		}
-		r2 := rand.New(rand.NewPCG(seed, 0x73616c6164)) // "salad"
-		for _, q := range phrase.MoreGibberish(r2, n, append(slices.Clone(saladTrain), phrase.SaladWords...), exclude) {
-			train = append(train, phrase.Pair{Q: q, A: IDK})
-		}
-		r2.Shuffle(len(train), func(i, j int) { train[i], train[j] = train[j], train[i] })
-	}
+	train = extension.Apply(seed, train, heldout)
 	return train, heldout
-}
-
-func insertWords() []string {
-	if os.Getenv("MULM_INSERT") == "" {
-		return nil
-	}
-	return phrase.SaladWords
-}
-
-func moreCap() int { n, _ := strconv.Atoi(os.Getenv("MULM_MORE")); return n }
-
-func extraNonsense() int { n, _ := strconv.Atoi(os.Getenv("MULM_SALAD")); return n }
-
-// EXPERIMENT: MULM_NOISE="ratio kind kind..." (temporary).
-func noiseSetting() (float64, []int) {
-	f := strings.Fields(os.Getenv("MULM_NOISE"))
-	if len(f) == 0 {
-		return 0, nil
-	}
-	ratio, _ := strconv.ParseFloat(f[0], 64)
-	var kinds []int
-	for _, k := range f[1:] {
-		n, _ := strconv.Atoi(k)
-		kinds = append(kinds, n)
-	}
-	return ratio, kinds
 }
 
 // generator writes the data files; see phrase.Generator.
@@ -391,6 +340,8 @@ var generator = &phrase.Generator{
 		"guess training set: 20 Questions, the secret is a penguin.",
 		fmt.Sprintf("Attribute table (%d properties) x question frames, %d distractor objects, guesses,", len(attrs), len(distractors)),
 		"fillers, punctuation, contraction spellings and one-character typos; nonsense -> IDK.",
+		"Then further frames, noisy copies of half the lines (typo, word dropped, words swapped,",
+		"spacing, a salad word put in) and more nonsense, drawn after the held-out set.",
 	},
 	HeldHeader: []string{
 		"guess held-out set: held-out question frames, properties, objects and names that the",
@@ -440,4 +391,18 @@ func moreClasses() []phrase.Class {
 		}
 	}
 	return cs
+}
+
+// extension adds to the training set, after the held-out set is drawn
+// (see phrase.Extension): the further frames, noisy copies of every line
+// (typos, word drops, swaps, spacing, an inserted salad word) and extra
+// nonsense over a larger salad.
+var extension = phrase.Extension{
+	Pools:       [][]phrase.Class{classes(rand.New(rand.NewPCG(0, 0)), false), classes(rand.New(rand.NewPCG(0, 0)), true)},
+	More:        moreClasses(),
+	MoreOptions: phrase.Options{Cap: moreCap, TypoRatio: 0.3},
+	Noise:       phrase.AugmentOptions{Ratio: noiseRatio, Skip: []string{IDK}, Words: phrase.SaladWords},
+	CatchAll:    IDK,
+	Nonsense:    moreNonsense,
+	Salad:       append(slices.Clone(saladTrain), phrase.SaladWords...),
 }

@@ -338,3 +338,45 @@ func TestAugment(t *testing.T) {
 		t.Error("Ratio 0 changed the pairs")
 	}
 }
+
+// TestExtension: the extension adds lines of every kind, none with the key
+// of a held-out query or of a pool phrasing of another line's making, and
+// is deterministic.
+func TestExtension(t *testing.T) {
+	pool := []Class{{Resp: "FINE", Groups: [][]string{{"how are you doing", "are you ok today", "how is it going"}}}}
+	held := []Pair{{"how are you", "FINE"}, {"doing you how", "FINE"}}
+	train := []Pair{{"how are you doing", "FINE"}, {"are you ok today", "FINE"}, {"how is it going", "FINE"}, {"qqq", "WHAT"}}
+	x := Extension{
+		Pools:       [][]Class{pool},
+		More:        []Class{{Resp: "FINE", Groups: [][]string{{"you doing well", "how are you", "all fine with you"}}}},
+		MoreOptions: Options{Cap: 10},
+		Noise:       AugmentOptions{Ratio: 1, Skip: []string{"WHAT"}, Words: []string{"pebble"}},
+		CatchAll:    "WHAT",
+		Nonsense:    5,
+		Salad:       []string{"pebble", "walnut", "carpet"},
+	}
+	got := x.Apply(3, train, held)
+	if again := x.Apply(3, train, held); !slices.Equal(got, again) {
+		t.Fatal("Apply is not deterministic")
+	}
+	if err := Verify(got, held, "FINEWHAT"); err != nil {
+		t.Fatal(err)
+	}
+	n := map[string]int{}
+	for _, p := range got {
+		n[p.A]++
+		if Key(p.Q) == "how are you" || Key(p.Q) == "doing you how" {
+			t.Errorf("held-out key %q in the extended set", p.Q)
+		}
+	}
+	// FINE: 3 lines + 2 from More ("how are you" is held out) = 5, doubled by
+	// the noise; WHAT: 1 + 5 nonsense.
+	if n["FINE"] != 10 || n["WHAT"] != 6 {
+		t.Errorf("counts %v, want FINE 10, WHAT 6", n)
+	}
+	for _, p := range train {
+		if !slices.Contains(got, p) {
+			t.Errorf("training pair %v lost", p)
+		}
+	}
+}

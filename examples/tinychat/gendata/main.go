@@ -12,7 +12,13 @@
 //
 // The held-out set is built the same way from a separate pool of templates
 // that the training set never uses, and any held-out query that also occurs
-// in the training set is dropped.
+// in the training set is dropped. After it is drawn, the training set is
+// extended (phrase.Extension, from streams of their own, so the held-out
+// set stays the same): further templates (more), one noisy copy per line
+// (a typo, a word dropped, two words swapped, a space lost or added, a
+// salad word put in) and more nonsense over a larger salad. No training
+// phrasing uses a word only the held-out templates use (heldOnlyWords in
+// the tests).
 //
 // Usage:
 //
@@ -22,9 +28,7 @@ package main
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"slices"
-	"strconv"
 	"strings"
 
 	"mulm/examples/internal/phrase"
@@ -39,6 +43,9 @@ const (
 	trainMin     = 150 // small intents are topped up with typos to this
 	heldCap      = 14  // most held-out lines per response
 	nonsenseSize = 600 // nonsense candidates generated for the catch-all
+	moreCap      = 120 // most lines per response from the further templates
+	noiseRatio   = 1   // noisy copies per training line
+	moreNonsense = 300 // extra nonsense lines
 )
 
 // decor is a set of fillers put around a phrasing.
@@ -323,68 +330,8 @@ func generate(seed uint64) (train, heldout []phrase.Pair) {
 	heldout = phrase.Build(r, classes(r, true), phrase.Options{
 		Cap: heldCap, TypoRatio: 0.15, Exclude: phrase.Keys(train),
 	})
-	// Noisy copies come from a stream of their own, after the held-out set
-	// is drawn, so they never change it.
-	exclude := phrase.PoolKeys(classes(rand.New(rand.NewPCG(0, 0)), false), classes(rand.New(rand.NewPCG(0, 0)), true))
-	for k := range phrase.Keys(heldout) {
-		exclude[k] = true
-	}
-	if n := moreCap(); n > 0 {
-		ex := phrase.PoolKeys(classes(rand.New(rand.NewPCG(0, 0)), false), classes(rand.New(rand.NewPCG(0, 0)), true))
-		for k := range phrase.Keys(heldout) {
-			ex[k] = true
-		}
-		for k := range phrase.Keys(train) {
-			ex[k] = true
-		}
-		r3 := rand.New(rand.NewPCG(seed, 0x6d6f7265)) // "more"
-		train = append(train, phrase.Build(r3, moreClasses(), phrase.Options{Cap: n, TypoRatio: 0.25, Exclude: ex})...)
-		r3.Shuffle(len(train), func(i, j int) { train[i], train[j] = train[j], train[i] })
-		for k := range phrase.PoolKeys(moreClasses()) {
-			exclude[k] = true
-		}
-	}
-	ratio, kinds := noiseSetting()
-	train = phrase.Augment(rand.New(rand.NewPCG(seed, 0x6e6f697379)), train, phrase.AugmentOptions{ // "noisy"
-		Ratio: ratio, Kinds: kinds, Skip: []string{nonsense}, Exclude: exclude, Words: insertWords(),
-	})
-	if n := extraNonsense(); n > 0 {
-		for k := range phrase.Keys(train) {
-			exclude[k] = true
-		}
-		r2 := rand.New(rand.NewPCG(seed, 0x73616c6164)) // "salad"
-		for _, q := range phrase.MoreGibberish(r2, n, append(slices.Clone(saladTrain), phrase.SaladWords...), exclude) {
-			train = append(train, phrase.Pair{Q: q, A: nonsense})
-		}
-		r2.Shuffle(len(train), func(i, j int) { train[i], train[j] = train[j], train[i] })
-	}
+	train = extension.Apply(seed, train, heldout)
 	return train, heldout
-}
-
-func insertWords() []string {
-	if os.Getenv("MULM_INSERT") == "" {
-		return nil
-	}
-	return phrase.SaladWords
-}
-
-func moreCap() int { n, _ := strconv.Atoi(os.Getenv("MULM_MORE")); return n }
-
-func extraNonsense() int { n, _ := strconv.Atoi(os.Getenv("MULM_SALAD")); return n }
-
-// EXPERIMENT: MULM_NOISE="ratio kind kind..." (temporary).
-func noiseSetting() (float64, []int) {
-	f := strings.Fields(os.Getenv("MULM_NOISE"))
-	if len(f) == 0 {
-		return 0, nil
-	}
-	ratio, _ := strconv.ParseFloat(f[0], 64)
-	var kinds []int
-	for _, k := range f[1:] {
-		n, _ := strconv.Atoi(k)
-		kinds = append(kinds, n)
-	}
-	return ratio, kinds
 }
 
 // generator writes the data files; see phrase.Generator.
@@ -397,6 +344,8 @@ var generator = &phrase.Generator{
 		"tinychat training set: a terse, dry, slightly cheeky chatbot.",
 		"Templates with synonym slots, contraction spellings, fillers and punctuation,",
 		"class-balanced, plus one-character typos; nonsense queries answer WHAT?.",
+		"Then further templates, one noisy copy per line (typo, word dropped, words swapped,",
+		"spacing, a salad word put in) and more nonsense, drawn after the held-out set.",
 	},
 	HeldHeader: []string{
 		"tinychat held-out set: phrasings from a template pool the training set never uses",
@@ -449,4 +398,18 @@ func moreClasses() []phrase.Class {
 		cs = append(cs, c)
 	}
 	return cs
+}
+
+// extension adds to the training set, after the held-out set is drawn
+// (see phrase.Extension): the further templates, noisy copies of every
+// line (typos, word drops, swaps, spacing, an inserted salad word) and
+// extra nonsense over a larger salad.
+var extension = phrase.Extension{
+	Pools:       [][]phrase.Class{classes(rand.New(rand.NewPCG(0, 0)), false), classes(rand.New(rand.NewPCG(0, 0)), true)},
+	More:        moreClasses(),
+	MoreOptions: phrase.Options{Cap: moreCap, TypoRatio: 0.25},
+	Noise:       phrase.AugmentOptions{Ratio: noiseRatio, Skip: []string{nonsense}, Words: phrase.SaladWords},
+	CatchAll:    nonsense,
+	Nonsense:    moreNonsense,
+	Salad:       append(slices.Clone(saladTrain), phrase.SaladWords...),
 }

@@ -1,0 +1,73 @@
+package phrase
+
+import (
+	"math/rand/v2"
+	"slices"
+)
+
+// Extension is what a generator adds to its training set after drawing
+// the held-out set: further templates, noisy copies and extra nonsense.
+// Each comes from a generator stream of its own (derived from the seed),
+// so an extension never changes the held-out set, and nothing it adds has
+// the key of a held-out query or of any phrasing in Pools.
+type Extension struct {
+	// Pools are every class of the generator (training and held-out
+	// templates): noise never turns a line into one of their phrasings.
+	Pools [][]Class
+	// More are further training classes, sampled with MoreOptions.
+	More        []Class
+	MoreOptions Options
+	// Noise makes the noisy copies (its Exclude is filled in).
+	Noise AugmentOptions
+	// Nonsense more word salads and gibberish over Salad are answered
+	// CatchAll.
+	CatchAll string
+	Nonsense int
+	Salad    []string
+}
+
+// Stream constants of the extension's generators.
+const (
+	streamMore     = 0x6d6f7265   // "more"
+	streamNoise    = 0x6e6f697379 // "noisy"
+	streamNonsense = 0x73616c6164 // "salad"
+)
+
+// Apply returns train extended by x for seed; heldout is only read.
+func (x Extension) Apply(seed uint64, train, heldout []Pair) []Pair {
+	exclude := PoolKeys(append(slices.Clone(x.Pools), x.More)...)
+	for k := range Keys(heldout) {
+		exclude[k] = true
+	}
+	train = slices.Clone(train)
+	shuffle := func(r *rand.Rand) {
+		r.Shuffle(len(train), func(i, j int) { train[i], train[j] = train[j], train[i] })
+	}
+	if len(x.More) > 0 {
+		o := x.MoreOptions
+		o.Exclude = PoolKeys(x.Pools...)
+		for k := range Keys(heldout) {
+			o.Exclude[k] = true
+		}
+		for k := range Keys(train) {
+			o.Exclude[k] = true
+		}
+		r := rand.New(rand.NewPCG(seed, streamMore))
+		train = append(train, Build(r, x.More, o)...)
+		shuffle(r)
+	}
+	noise := x.Noise
+	noise.Exclude = exclude
+	train = Augment(rand.New(rand.NewPCG(seed, streamNoise)), train, noise)
+	if x.Nonsense > 0 {
+		for k := range Keys(train) {
+			exclude[k] = true
+		}
+		r := rand.New(rand.NewPCG(seed, streamNonsense))
+		for _, q := range MoreGibberish(r, x.Nonsense, x.Salad, exclude) {
+			train = append(train, Pair{Q: q, A: x.CatchAll})
+		}
+		shuffle(r)
+	}
+	return train
+}
