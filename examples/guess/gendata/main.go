@@ -223,7 +223,7 @@ var (
 const (
 	nonsenseSize = 1500 // nonsense candidates for IDK
 	moreCap      = 400  // most lines per response from the further frames
-	noiseRatio   = 0.5  // noisy copies per training line
+	noiseRatio   = 1    // noisy copies per training line
 	moreNonsense = 600  // extra nonsense lines
 )
 
