@@ -15,8 +15,8 @@
 //
 // Each kind has a separate pool of held-out frames, and the held-out set
 // also uses held-out distractors and names, so its phrasings are never
-// emitted into the training set. After it is drawn, the training set is
-// extended (phrase.Extension, from streams of their own, so the held-out
+// emitted into the training set. With -extend, after the held-out set is
+// drawn, the training set is extended (phrase.Extension, from streams of their own, so the held-out
 // set stays the same): further frames (moreFrames), noisy copies of half
 // the lines (a typo, a word dropped, two words swapped, a space lost or
 // added, a salad word put in) and more nonsense over a larger salad. No
@@ -326,22 +326,24 @@ func generate(seed uint64) (train, heldout []phrase.Pair) {
 	r := rand.New(rand.NewPCG(seed, 0x6775657373)) // "guess"
 	train = phrase.Build(r, classes(r, false), phrase.Options{TypoRatio: 0.3, MaxTypoRatio: 1})
 	heldout = phrase.Build(r, classes(r, true), phrase.Options{TypoRatio: 0.15, Exclude: phrase.Keys(train)})
-	train = extension.Apply(seed, train, heldout)
 	return train, heldout
 }
 
 // generator writes the data files; see phrase.Generator.
 var generator = &phrase.Generator{
-	Name:     "guess",
-	Alphabet: Alphabet,
-	Format:   "Format: query|RESPONSE per line; responses are YES, NO, MAYBE, WIN (guessed it) or IDK.",
-	Generate: generate,
+	Name:      "guess",
+	Alphabet:  Alphabet,
+	Format:    "Format: query|RESPONSE per line; responses are YES, NO, MAYBE, WIN (guessed it) or IDK.",
+	Generate:  generate,
+	Extension: extension,
 	TrainHeader: []string{
 		"guess training set: 20 Questions, the secret is a penguin.",
 		fmt.Sprintf("Attribute table (%d properties) x question frames, %d distractor objects, guesses,", len(attrs), len(distractors)),
 		"fillers, punctuation, contraction spellings and one-character typos; nonsense -> IDK.",
-		"Then further frames, noisy copies of half the lines (typo, word dropped, words swapped,",
-		"spacing, a salad word put in) and more nonsense, drawn after the held-out set.",
+	},
+	ExtendHeader: []string{
+		"Then (-extend) further frames, one noisy copy per line (typo, word dropped, words",
+		"swapped, spacing, a salad word put in) and more nonsense, drawn after the held-out set.",
 	},
 	HeldHeader: []string{
 		"guess held-out set: held-out question frames, properties, objects and names that the",
@@ -393,11 +395,12 @@ func moreClasses() []phrase.Class {
 	return cs
 }
 
-// extension adds to the training set, after the held-out set is drawn
+// extension is what -extend adds to the training set, after the held-out
+// set is drawn
 // (see phrase.Extension): the further frames, noisy copies of every line
 // (typos, word drops, swaps, spacing, an inserted salad word) and extra
 // nonsense over a larger salad.
-var extension = phrase.Extension{
+var extension = &phrase.Extension{
 	Pools:       [][]phrase.Class{classes(rand.New(rand.NewPCG(0, 0)), false), classes(rand.New(rand.NewPCG(0, 0)), true)},
 	More:        moreClasses(),
 	MoreOptions: phrase.Options{Cap: moreCap, TypoRatio: 0.3},

@@ -22,10 +22,8 @@ func TestGenerator(t *testing.T) {
 }
 
 func TestBalance(t *testing.T) {
-	// About 10,000 frame lines, the further frames and half as many noisy
-	// copies again: small enough to train in minutes.
-	if n := len(genTrain); n < 12000 || n > 25000 {
-		t.Errorf("training set has %d pairs, want 12000–25000", n)
+	if n := len(genTrain); n < 5000 || n > 15000 {
+		t.Errorf("training set has %d pairs, want 5000–15000", n)
 	}
 	if n := len(genHeld); n < 200 || n > 800 {
 		t.Errorf("held-out set has %d pairs, want a few hundred", n)

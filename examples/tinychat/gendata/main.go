@@ -12,8 +12,8 @@
 //
 // The held-out set is built the same way from a separate pool of templates
 // that the training set never uses, and any held-out query that also occurs
-// in the training set is dropped. After it is drawn, the training set is
-// extended (phrase.Extension, from streams of their own, so the held-out
+// in the training set is dropped. With -extend, after the held-out set is
+// drawn, the training set is extended (phrase.Extension, from streams of their own, so the held-out
 // set stays the same): further templates (more), one noisy copy per line
 // (a typo, a word dropped, two words swapped, a space lost or added, a
 // salad word put in) and more nonsense over a larger salad. No training
@@ -330,22 +330,24 @@ func generate(seed uint64) (train, heldout []phrase.Pair) {
 	heldout = phrase.Build(r, classes(r, true), phrase.Options{
 		Cap: heldCap, TypoRatio: 0.15, Exclude: phrase.Keys(train),
 	})
-	train = extension.Apply(seed, train, heldout)
 	return train, heldout
 }
 
 // generator writes the data files; see phrase.Generator.
 var generator = &phrase.Generator{
-	Name:     "tinychat",
-	Alphabet: Alphabet,
-	Format:   "Format: query|RESPONSE per line; queries lower-case, responses use only " + fmt.Sprintf("%q", Alphabet) + ".",
-	Generate: generate,
+	Name:      "tinychat",
+	Alphabet:  Alphabet,
+	Format:    "Format: query|RESPONSE per line; queries lower-case, responses use only " + fmt.Sprintf("%q", Alphabet) + ".",
+	Generate:  generate,
+	Extension: extension,
 	TrainHeader: []string{
 		"tinychat training set: a terse, dry, slightly cheeky chatbot.",
 		"Templates with synonym slots, contraction spellings, fillers and punctuation,",
 		"class-balanced, plus one-character typos; nonsense queries answer WHAT?.",
-		"Then further templates, one noisy copy per line (typo, word dropped, words swapped,",
-		"spacing, a salad word put in) and more nonsense, drawn after the held-out set.",
+	},
+	ExtendHeader: []string{
+		"Then (-extend) further templates, one noisy copy per line (typo, word dropped, words",
+		"swapped, spacing, a salad word put in) and more nonsense, drawn after the held-out set.",
 	},
 	HeldHeader: []string{
 		"tinychat held-out set: phrasings from a template pool the training set never uses",
@@ -400,11 +402,12 @@ func moreClasses() []phrase.Class {
 	return cs
 }
 
-// extension adds to the training set, after the held-out set is drawn
+// extension is what -extend adds to the training set, after the held-out
+// set is drawn
 // (see phrase.Extension): the further templates, noisy copies of every
 // line (typos, word drops, swaps, spacing, an inserted salad word) and
 // extra nonsense over a larger salad.
-var extension = phrase.Extension{
+var extension = &phrase.Extension{
 	Pools:       [][]phrase.Class{classes(rand.New(rand.NewPCG(0, 0)), false), classes(rand.New(rand.NewPCG(0, 0)), true)},
 	More:        moreClasses(),
 	MoreOptions: phrase.Options{Cap: moreCap, TypoRatio: 0.25},

@@ -52,6 +52,44 @@ func Check(t *testing.T, g *phrase.Generator, dataDir string, responses []string
 			}
 		}
 	})
+	// -extend: only adds valid lines to the training set, never a held-out
+	// query, and leaves the held-out set as it is.
+	t.Run("Extended", func(t *testing.T) {
+		if g.Extension == nil {
+			t.Skip("the generator has no extension")
+		}
+		train, held := g.Generate(phrase.DefaultSeed)
+		ext := g.Extension.Apply(phrase.DefaultSeed, train, held)
+		if len(ext) <= len(train) {
+			t.Fatalf("extension added nothing (%d → %d pairs)", len(train), len(ext))
+		}
+		if err := phrase.Verify(ext, held, g.Alphabet); err != nil {
+			t.Fatal(err)
+		}
+		in := map[phrase.Pair]bool{}
+		for _, p := range ext {
+			in[p] = true
+		}
+		for _, p := range train {
+			if !in[p] {
+				t.Fatalf("training pair %v lost by the extension", p)
+			}
+		}
+		x := *g
+		x.Extend = true
+		dir := t.TempDir()
+		_, xheld, err := x.Write(dir, phrase.DefaultSeed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(xheld, held) {
+			t.Error("-extend changed the held-out set")
+		}
+		got, err := phrase.ParseFile(filepath.Join(dir, "train.txt"), g.Alphabet)
+		if err != nil || !slices.Equal(got, ext) {
+			t.Errorf("-extend wrote %d pairs (%v), want the %d of Extension.Apply", len(got), err, len(ext))
+		}
+	})
 	t.Run("FilesValid", func(t *testing.T) {
 		train, err := phrase.ParseFile(filepath.Join(dataDir, "train.txt"), g.Alphabet)
 		if err != nil {
