@@ -16,8 +16,8 @@
 // Each kind has a separate pool of held-out frames, and the held-out set
 // also uses held-out distractors and names, so its phrasings are never
 // emitted into the training set. With -extend, after the held-out set is
-// drawn, the training set is extended (phrase.Extension, from streams of their own, so the held-out
-// set stays the same): further frames (moreFrames), noisy copies of half
+// drawn, the training set is extended (phrase.Extension, from streams of
+// their own, so the held-out set stays the same): further frames (moreFrames), noisy copies of half
 // the lines (a typo, a word dropped, two words swapped, a space lost or
 // added, a salad word put in) and more nonsense over a larger salad. No
 // training phrasing uses a word only the held-out set uses (heldOnlyWords
@@ -25,7 +25,7 @@
 //
 // Usage:
 //
-//	go run ./examples/guess/gendata -o examples/guess/data [-seed N]
+//	go run ./examples/guess/gendata -o examples/guess/data [-seed N] [-extend]
 package main
 
 import (
@@ -396,8 +396,7 @@ func moreClasses() []phrase.Class {
 }
 
 // extension is what -extend adds to the training set, after the held-out
-// set is drawn
-// (see phrase.Extension): the further frames, noisy copies of every line
+// set is drawn (see phrase.Extension): the further frames, noisy copies of every line
 // (typos, word drops, swaps, spacing, an inserted salad word) and extra
 // nonsense over a larger salad.
 var extension = &phrase.Extension{

@@ -13,8 +13,8 @@
 // The held-out set is built the same way from a separate pool of templates
 // that the training set never uses, and any held-out query that also occurs
 // in the training set is dropped. With -extend, after the held-out set is
-// drawn, the training set is extended (phrase.Extension, from streams of their own, so the held-out
-// set stays the same): further templates (more), one noisy copy per line
+// drawn, the training set is extended (phrase.Extension, from streams of
+// their own, so the held-out set stays the same): further templates (more), one noisy copy per line
 // (a typo, a word dropped, two words swapped, a space lost or added, a
 // salad word put in) and more nonsense over a larger salad. No training
 // phrasing uses a word only the held-out templates use (heldOnlyWords in
@@ -22,7 +22,7 @@
 //
 // Usage:
 //
-//	go run ./examples/tinychat/gendata -o examples/tinychat/data [-seed N]
+//	go run ./examples/tinychat/gendata -o examples/tinychat/data [-seed N] [-extend]
 package main
 
 import (
@@ -403,8 +403,7 @@ func moreClasses() []phrase.Class {
 }
 
 // extension is what -extend adds to the training set, after the held-out
-// set is drawn
-// (see phrase.Extension): the further templates, noisy copies of every
+// set is drawn (see phrase.Extension): the further templates, noisy copies of every
 // line (typos, word drops, swaps, spacing, an inserted salad word) and
 // extra nonsense over a larger salad.
 var extension = &phrase.Extension{
