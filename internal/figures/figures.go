@@ -181,9 +181,9 @@ func evalCmd(model, data string) string {
 const (
 	origTinychatData = "../shared/reference/tinychat-training.txt.gz"
 	origGuessData    = "../shared/reference/guess-training.txt.gz"
-	trainCmdOrig     = "the training command of these runs was not recorded; to re-measure: " +
-		"go run ./cmd/mulm train -data %s -o M.mulm (about %s min on a 2-core machine, no -short variant) " +
-		"and go run ./cmd/mulm eval -model M.mulm -data %s"
+	trainCmdOrig     = "GOEXPERIMENT=simd go build -o mulm ./cmd/mulm && /usr/bin/time -v ./mulm train -data %s %s -seed 1 -o M.mulm " +
+		"(the whole command timed, no -short variant; see examples/*/TRAIN.md) " +
+		"and ./mulm eval -model M.mulm -data %s"
 )
 
 // figures is every figure the documents quote.
@@ -258,8 +258,8 @@ func figures() []Figure {
 				return map[string]string{"shipped": pct(r.ExactMatch(), 1), "ceiling": pct(r.Ceiling, 1)}, nil
 			},
 			Manual: map[string]string{
-				"mulm":    fmt.Sprintf(trainCmdOrig, origTinychatData, "19", origTinychatData),
-				"minutes": fmt.Sprintf(trainCmdOrig, origTinychatData, "19", origTinychatData),
+				"mulm":    fmt.Sprintf(trainCmdOrig, origTinychatData, "-time 2m", origTinychatData),
+				"minutes": fmt.Sprintf(trainCmdOrig, origTinychatData, "-time 2m", origTinychatData),
 			},
 		},
 		{
@@ -274,8 +274,8 @@ func figures() []Figure {
 				return map[string]string{"shipped": pct(r.ExactMatch(), 1), "ceiling": pct(r.Ceiling, 1)}, nil
 			},
 			Manual: map[string]string{
-				"mulm":    fmt.Sprintf(trainCmdOrig, origGuessData, "10", origGuessData),
-				"minutes": fmt.Sprintf(trainCmdOrig, origGuessData, "10", origGuessData),
+				"mulm":    fmt.Sprintf(trainCmdOrig, origGuessData, "-time 90s -easy-keep 0.1", origGuessData),
+				"minutes": fmt.Sprintf(trainCmdOrig, origGuessData, "-time 90s -easy-keep 0.1", origGuessData),
 			},
 		},
 		ourTraining("tinychat", "4.5"),
