@@ -101,6 +101,7 @@ func TestExtraWords(t *testing.T) {
 		{"eval", "-model", model, "-data", data, "extra"},
 		{"data", "stats", "-data", data, "extra"},
 		{"import", "-npz", "x.npz", "-o", "x.mulm", "extra"},
+		{"train", "-data", data, "-o", filepath.Join(t.TempDir(), "m.mulm"), "extra"},
 	} {
 		if _, errs, code := runIn(t, "", args...); code != 1 || !strings.Contains(errs, `"extra"`) {
 			t.Errorf("%v: exit %d, stderr %q", args, code, errs)

@@ -146,6 +146,9 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	if len(data) == 0 {
 		return errors.New("-data is required")
 	}
