@@ -8,6 +8,7 @@ import (
 
 	"github.com/koron-go/z80"
 
+	"mulm/z80ref/internal/mach"
 	"mulm/z80ref/internal/tstates"
 )
 
@@ -156,10 +157,7 @@ type Machine struct {
 	responses []Response
 
 	// hooks
-	nhooks  int
-	hookBit [65536 / 64]uint64
-	hooks   map[uint16]func()
-	stopReq bool
+	hooks mach.Hooks
 }
 
 // New loads a .COM image at 0100h and prepares page zero, the command tail,
@@ -232,13 +230,12 @@ func (m *Machine) Write(addr uint16, b byte) { m.mem[addr] = b }
 
 // ReadWord returns the little-endian word at addr.
 func (m *Machine) ReadWord(addr uint16) uint16 {
-	return uint16(m.mem[addr]) | uint16(m.mem[addr+1])<<8
+	return mach.ReadWord((*[65536]byte)(&m.mem), addr)
 }
 
 // WriteWord stores the little-endian word v at addr.
 func (m *Machine) WriteWord(addr, v uint16) {
-	m.mem[addr] = byte(v)
-	m.mem[addr+1] = byte(v >> 8)
+	mach.WriteWord((*[65536]byte)(&m.mem), addr, v)
 }
 
 // TStates returns the total T-states executed by Run and Call so far.
@@ -254,29 +251,11 @@ func (m *Machine) Responses() []Response { return m.responses }
 // instruction there executes (also before BDOS/BIOS traps). A nil fn removes
 // the hook. If the hook changes PC, execution continues at the new PC
 // (whose hook, if any, is called too). Hooks cost nothing when none is set.
-func (m *Machine) SetHook(addr uint16, fn func()) {
-	_, had := m.hooks[addr]
-	if fn == nil {
-		if had {
-			delete(m.hooks, addr)
-			m.hookBit[addr>>6] &^= 1 << (addr & 63)
-			m.nhooks--
-		}
-		return
-	}
-	if m.hooks == nil {
-		m.hooks = make(map[uint16]func())
-	}
-	m.hooks[addr] = fn
-	if !had {
-		m.hookBit[addr>>6] |= 1 << (addr & 63)
-		m.nhooks++
-	}
-}
+func (m *Machine) SetHook(addr uint16, fn func()) { m.hooks.Set(addr, fn) }
 
 // Stop, called from a hook, makes Run or Call return ErrStopped before the
 // instruction at the hooked address executes.
-func (m *Machine) Stop() { m.stopReq = true }
+func (m *Machine) Stop() { m.hooks.Stop() }
 
 // Run executes the program from the current state until it warm boots
 // (jump to 0000h, RET to the initial 0000h, BDOS 0, BIOS BOOT/WBOOT), which
@@ -341,16 +320,15 @@ func (m *Machine) exec(limit, budget uint64, inCall bool) error {
 	start := m.t
 	t, steps := m.t, m.steps
 	defer func() { m.t, m.steps = t, steps }()
-	hooked := m.nhooks != 0
-	m.stopReq = false
+	hooked := m.hooks.Any()
+	m.hooks.ClearStop()
 	for {
 		pc := cpu.PC
-		if hooked && m.hookBit[pc>>6]&(1<<(pc&63)) != 0 {
+		if hooked && m.hooks.At(pc) {
 			m.t, m.steps = t, steps
-			m.hooks[pc]()
-			hooked = m.nhooks != 0
-			if m.stopReq {
-				m.stopReq = false
+			stopped := m.hooks.Call(pc)
+			hooked = m.hooks.Any()
+			if stopped {
 				return ErrStopped
 			}
 			if cpu.PC != pc {
@@ -360,7 +338,7 @@ func (m *Machine) exec(limit, budget uint64, inCall bool) error {
 		if pc < 8 || pc >= sysBase {
 			m.t, m.steps = t, steps
 			act, err := m.trap(pc, inCall)
-			hooked = m.nhooks != 0
+			hooked = m.hooks.Any()
 			if act == actStop {
 				return err
 			}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/koron-go/z80"
 
+	"mulm/z80ref/internal/mach"
 	"mulm/z80ref/internal/tstates"
 	"mulm/z80ref/tap"
 )
@@ -180,10 +181,7 @@ type Machine struct {
 	tape  []tap.Block
 	tapeN int // next block
 
-	nhooks  int
-	hookBit [65536 / 64]uint64
-	hooks   map[uint16]func()
-	stopReq bool
+	hooks mach.Hooks
 }
 
 // ReadROM reads a 16K ROM file.
@@ -239,13 +237,12 @@ func (m *Machine) Write(addr uint16, b byte) { m.mem[addr] = b }
 
 // ReadWord returns the little-endian word at addr.
 func (m *Machine) ReadWord(addr uint16) uint16 {
-	return uint16(m.mem[addr]) | uint16(m.mem[addr+1])<<8
+	return mach.ReadWord((*[65536]byte)(&m.mem), addr)
 }
 
 // WriteWord stores the little-endian word v at addr.
 func (m *Machine) WriteWord(addr, v uint16) {
-	m.mem[addr] = byte(v)
-	m.mem[addr+1] = byte(v >> 8)
+	mach.WriteWord((*[65536]byte)(&m.mem), addr, v)
 }
 
 // TStates returns the T-states executed so far, contention included.
@@ -283,29 +280,11 @@ func (m *Machine) KeywordEntry() bool { return m.opt.KeywordEntry }
 // the hook. If the hook changes PC, execution continues at the new PC.
 // The signature is *cpm.Machine's, so both fit z80ref's machine
 // interface; a hook that needs the machine captures it.
-func (m *Machine) SetHook(addr uint16, fn func()) {
-	_, had := m.hooks[addr]
-	if fn == nil {
-		if had {
-			delete(m.hooks, addr)
-			m.hookBit[addr>>6] &^= 1 << (addr & 63)
-			m.nhooks--
-		}
-		return
-	}
-	if m.hooks == nil {
-		m.hooks = make(map[uint16]func())
-	}
-	m.hooks[addr] = fn
-	if !had {
-		m.hookBit[addr>>6] |= 1 << (addr & 63)
-		m.nhooks++
-	}
-}
+func (m *Machine) SetHook(addr uint16, fn func()) { m.hooks.Set(addr, fn) }
 
 // Stop, called from a hook, makes the running Run, RunUntil or Call return
 // ErrStopped before the instruction at the hooked address executes.
-func (m *Machine) Stop() { m.stopReq = true }
+func (m *Machine) Stop() { m.hooks.Stop() }
 
 // Run executes maxT T-states (0 = DefaultMaxTStates) and returns nil, or
 // an error that stopped it earlier (ErrStopped, ErrTapeEnd).
@@ -377,7 +356,7 @@ func (m *Machine) exec(limit uint64, cond func(*Machine) bool, inCall bool) erro
 	cpu := &m.cpu
 	mem := &m.mem
 	contend := !m.opt.NoContention
-	m.stopReq = false
+	m.hooks.ClearStop()
 	for {
 		// Frame boundary: keyboard, condition, interrupt request.
 		if m.t-m.frameStart >= FrameTStates {
@@ -400,7 +379,7 @@ func (m *Machine) exec(limit uint64, cond func(*Machine) bool, inCall bool) erro
 			continue
 		}
 		if m.halted {
-			hookedHere := m.nhooks != 0 && m.hookBit[pc>>6]&(1<<(pc&63)) != 0
+			hookedHere := m.hooks.At(pc)
 			if !hookedHere && (pc < ScreenAddr || pc >= ContendedEnd || !contend) {
 				// HALT repeats 4 T-state NOPs until the next frame (or the
 				// limit): skip them at once.
@@ -416,10 +395,8 @@ func (m *Machine) exec(limit uint64, cond func(*Machine) bool, inCall bool) erro
 				continue
 			}
 		}
-		if m.nhooks != 0 && m.hookBit[pc>>6]&(1<<(pc&63)) != 0 {
-			m.hooks[pc]()
-			if m.stopReq {
-				m.stopReq = false
+		if m.hooks.At(pc) {
+			if m.hooks.Call(pc) {
 				return ErrStopped
 			}
 			if cpu.PC != pc {
