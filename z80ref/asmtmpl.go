@@ -24,6 +24,9 @@ var asmFuncs = template.FuncMap{
 	"op": func(label, op, cy string) map[string]string {
 		return map[string]string{"L": label, "Op": op, "Cy": cy}
 	},
+	// times gives n elements for {{range}}: a run repeated n times, as
+	// lists.asm's chain of shifts.
+	"times": func(n int) []struct{} { return make([]struct{}, n) },
 }
 
 // expandAsm expands the templates of the engine source src (named name)

@@ -426,32 +426,17 @@ d16_cd: rlca
         jr z,d16_p              ; 10: +1
         dec a
         jr z,d16_m              ; 01: -1
-        ld a,(hl)               ; 11: -2, as -1 twice
-        sub c
+                                ; 11: -2, as -1 twice
+{{define "acc16"}}{{if .L}}{{printf "%-8s" (print .L ":")}}{{else}}        {{end}}ld a,(hl)               ; ACC[o] {{.Op}} / {{.Cy}} x
+        {{.Op}}
         ld (hl),a
         inc h
         ld a,(hl)
-        sbc a,b
+        {{.Cy}}
         ld (hl),a
         dec h
-d16_m:  ld a,(hl)
-        sub c
-        ld (hl),a
-        inc h
-        ld a,(hl)
-        sbc a,b
-        ld (hl),a
-        dec h
-        jr d16_nx
-d16_p:  ld a,(hl)
-        add a,c
-        ld (hl),a
-        inc h
-        ld a,(hl)
-        adc a,b
-        ld (hl),a
-        dec h
-d16_nx: inc l
+{{end}}{{template "acc16" (op "" "sub c" "sbc a,b")}}{{template "acc16" (op "d16_m" "sub c" "sbc a,b")}}        jr d16_nx
+{{template "acc16" (op "d16_p" "add a,c" "adc a,b")}}d16_nx: inc l
         ld a,e
         dec d
         jr nz,d16_cd

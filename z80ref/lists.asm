@@ -351,37 +351,10 @@ fh_l:   ld a,(hl)               ; 7   high byte
         ld e,(hl)               ; 7   DE = ACC[o] >= 0
         inc h                   ; 4
         jp (ix)                 ; 8   shift: the last SHIFT pairs below
-        srl d                   ; 8   DE >>= 1, 16 T per bit
+                                ; 15 times srl d / rr e: DE >>= 1, 16 T per bit
+{{range times 15}}        srl d
         rr e
-        srl d
-        rr e
-        srl d
-        rr e
-        srl d
-        rr e
-        srl d
-        rr e
-        srl d
-        rr e
-        srl d
-        rr e
-        srl d
-        rr e
-        srl d
-        rr e
-        srl d
-        rr e
-        srl d
-        rr e
-        srl d
-        rr e
-        srl d
-        rr e
-        srl d
-        rr e
-        srl d
-        rr e
-fh_t:   ld a,d                  ; 4
+{{end}}fh_t:   ld a,d                  ; 4
         or e                    ; 4
         jr z,fh_z               ; 12/7 shifted to 0
         push de                 ; 11  x
