@@ -45,12 +45,10 @@ func (m *Model) DenseTrace(query string) Trace {
 	if m.empty() {
 		return Trace{Query: query}
 	}
-	tr := Trace{Query: query}
-	var generated []byte
-	for len(tr.Steps) < m.maxLen {
+	return m.traceSteps(query, func(st *Step, generated []byte) int {
 		var x [trigram.InputSize]int16
 		trigram.Encode(&x, query, generated)
-		st := Step{Input: append([]int16(nil), x[:]...)}
+		st.Input = append([]int16(nil), x[:]...)
 		in := st.Input
 		for li := range m.layers {
 			l := &m.layers[li]
@@ -59,12 +57,29 @@ func (m *Model) DenseTrace(query string) Trace {
 			st.Layers = append(st.Layers, y)
 			in = y
 		}
-		st.Next = Argmax(in)
+		return Argmax(in)
+	}, nil)
+}
+
+// traceSteps is the generation loop every engine's Trace shares: step
+// fills one Step for the reply generated so far and returns the chosen
+// index; push (if not nil) feeds each generated character to the engine's
+// state. The loop stops at EOS or the model's length limit.
+func (m *Model) traceSteps(query string, step func(st *Step, generated []byte) int, push func(c byte)) Trace {
+	tr := Trace{Query: query}
+	var generated []byte
+	for range m.maxLen {
+		var st Step
+		st.Next = step(&st, generated)
 		tr.Steps = append(tr.Steps, st)
 		if st.Next == m.EOS() {
 			break
 		}
-		generated = append(generated, m.charset[st.Next])
+		c := m.charset[st.Next]
+		generated = append(generated, c)
+		if push != nil {
+			push(c)
+		}
 	}
 	tr.Reply = string(generated)
 	return tr

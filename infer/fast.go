@@ -384,21 +384,7 @@ func (m *Model) Trace(query string) Trace {
 	}
 	s := new(state)
 	m.begin(s, query)
-	tr := Trace{Query: query}
-	var generated []byte
-	for range m.maxLen {
-		var st Step
-		k := m.next(s, &st)
-		st.Next = k
-		tr.Steps = append(tr.Steps, st)
-		if k == m.EOS() {
-			break
-		}
-		generated = append(generated, m.charset[k])
-		s.push(m.charset[k])
-	}
-	tr.Reply = string(generated)
-	return tr
+	return m.traceSteps(query, func(st *Step, _ []byte) int { return m.next(s, st) }, s.push)
 }
 
 // Chars streams the reply to query one character at a time, as it is

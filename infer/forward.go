@@ -58,21 +58,13 @@ func (m *Model) forward(s *state, out []int16, x []int16, st *Step) (next, overf
 // registry, which proves the trainer's integer engine.
 func (m *Model) forwardTrace(query string) Trace {
 	s := new(state)
-	tr := Trace{Query: query}
 	out := make([]int16, len(m.charset))
-	var generated []byte
-	for range m.maxLen {
-		st := Step{Input: make([]int16, trigram.InputSize)}
+	return m.traceSteps(query, func(st *Step, generated []byte) int {
+		st.Input = make([]int16, trigram.InputSize)
 		trigram.Encode((*[trigram.InputSize]int16)(st.Input), query, generated)
-		st.Next, _ = m.forward(s, out, st.Input, &st)
-		tr.Steps = append(tr.Steps, st)
-		if st.Next == m.EOS() {
-			break
-		}
-		generated = append(generated, m.charset[st.Next])
-	}
-	tr.Reply = string(generated)
-	return tr
+		k, _ := m.forward(s, out, st.Input, st)
+		return k
+	}, nil)
 }
 
 // outside16 counts the accumulators outside the int16 range. The fast

@@ -313,21 +313,7 @@ func (m *Model) simdAppendReply(kn *kernel, dst []byte, query string) []byte {
 func (m *Model) simdTrace(kn *kernel, query string) Trace {
 	s := new(simdState)
 	m.simdBegin(kn, s, query)
-	tr := Trace{Query: query}
-	var generated []byte
-	for range m.maxLen {
-		var st Step
-		k := m.simdNext(kn, s, &st)
-		st.Next = k
-		tr.Steps = append(tr.Steps, st)
-		if k == m.EOS() {
-			break
-		}
-		generated = append(generated, m.charset[k])
-		s.push(m.charset[k])
-	}
-	tr.Reply = string(generated)
-	return tr
+	return m.traceSteps(query, func(st *Step, _ []byte) int { return m.simdNext(kn, s, st) }, s.push)
 }
 
 // simdImplementations are the SIMD engines, fastest first, with whether
