@@ -27,10 +27,9 @@ import (
 	"mulm/infer"
 	"mulm/infer/npz"
 	"mulm/internal/randmodel"
+	"mulm/internal/zxtest"
 	"mulm/web/play"
 	"mulm/z80ref"
-	"mulm/z80ref/asm"
-	"mulm/z80ref/tap"
 	"mulm/z80ref/zx"
 )
 
@@ -160,24 +159,6 @@ func exampleModel(t *testing.T, name string) *infer.Model {
 		t.Fatal(err)
 	}
 	return m
-}
-
-// echoTape is z80ref/zx's echo program (it echoes a line upper-cased)
-// on a loader tape.
-func echoTape(t *testing.T) []byte {
-	src, err := os.ReadFile("../z80ref/zx/testdata/echo.asm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pr, err := asm.Assemble(asm.Source{Name: "echo.asm", Text: src})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tape, err := tap.Loader("echo", pr.Org-1, pr.Org, uint16(pr.Symbols["start"]), pr.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tape
 }
 
 // initTStates is the T-states from start-up to the first prompt's line
@@ -517,7 +498,7 @@ func TestBrowser(t *testing.T) {
 			t.Skipf("no Spectrum ROM at %s: the Spectrum screen is not tried", zx.DefaultROMPath)
 		}
 		tape := filepath.Join(t.TempDir(), "echo.tap")
-		if err := os.WriteFile(tape, echoTape(t), 0o644); err != nil {
+		if err := os.WriteFile(tape, zxtest.EchoTape(t), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		p.do(chromedp.SetUploadFiles(chromedp.ID("file"), []string{tape}))

@@ -7,8 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"mulm/z80ref/asm"
-	"mulm/z80ref/tap"
+	"mulm/internal/zxtest"
 	"mulm/z80ref/zx"
 )
 
@@ -18,18 +17,7 @@ func echoTape(t *testing.T) string {
 	if _, err := zx.ReadROM(zx.DefaultROMPath); err != nil {
 		t.Skipf("OpenSE BASIC ROM not installed (apt-get install opense-basic): %v", err)
 	}
-	src, err := os.ReadFile("../../z80ref/zx/testdata/echo.asm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := asm.Assemble(asm.Source{Name: "echo.asm", Text: src})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := tap.Loader("echo", p.Org-1, p.Org, uint16(p.Symbols["start"]), p.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := zxtest.EchoTape(t)
 	path := filepath.Join(t.TempDir(), "echo.tap")
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)

@@ -1,33 +1,13 @@
 package play
 
 import (
-	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"mulm/z80ref/asm"
-	"mulm/z80ref/tap"
+	"mulm/internal/zxtest"
 	"mulm/z80ref/zx"
 )
-
-// echoTape is z80ref/zx's echo program (it echoes a line upper-cased) on
-// a loader tape.
-func echoTape(t *testing.T) []byte {
-	src, err := os.ReadFile("../../z80ref/zx/testdata/echo.asm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := asm.Assemble(asm.Source{Name: "echo.asm", Text: src})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tape, err := tap.Loader("echo", p.Org-1, p.Org, uint16(p.Symbols["start"]), p.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tape
-}
 
 func spectrumROM(t *testing.T) []byte {
 	rom, err := zx.ReadROM(zx.DefaultROMPath)
@@ -49,7 +29,7 @@ func lastLine(s *Spectrum) string {
 }
 
 func TestSpectrum(t *testing.T) {
-	s, err := NewSpectrum(spectrumROM(t), echoTape(t))
+	s, err := NewSpectrum(spectrumROM(t), zxtest.EchoTape(t))
 	if err != nil {
 		t.Fatal(err)
 	}

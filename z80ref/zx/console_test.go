@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"mulm/internal/zxtest"
 )
 
 // TestAsk types testdata/echo-in.txt at the echo program with Ask and
@@ -17,7 +19,7 @@ func TestAsk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := m.Start(echoTape(t), "> ", 30*ClockHz); err != nil {
+	if err := m.Start(zxtest.EchoTape(t), "> ", 30*ClockHz); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
@@ -75,7 +77,7 @@ func TestScrollPrompt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := m.Start(echoTape(t), "> ", 30*ClockHz); err != nil {
+	if err := m.Start(zxtest.EchoTape(t), "> ", 30*ClockHz); err != nil {
 		t.Fatal(err)
 	}
 	for i := 1; i <= 14; i++ {

@@ -7,8 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"mulm/z80ref/asm"
-	"mulm/z80ref/tap"
+	"mulm/internal/zxtest"
 )
 
 // openSE returns the OpenSE BASIC ROM or skips the test.
@@ -19,24 +18,6 @@ func openSE(t testing.TB) []byte {
 		t.Skipf("OpenSE BASIC ROM not installed (apt-get install opense-basic): %v", err)
 	}
 	return rom
-}
-
-// echoTape assembles testdata/echo.asm and wraps it in a loader tape.
-func echoTape(t testing.TB) []byte {
-	t.Helper()
-	src, err := os.ReadFile("testdata/echo.asm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := asm.Assemble(asm.Source{Name: "echo.asm", Text: src})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tape, err := tap.Loader("echo", p.Org-1, p.Org, uint16(p.Symbols["start"]), p.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tape
 }
 
 // TestBootMessage boots OpenSE BASIC and checks its copyright line, as
@@ -74,7 +55,7 @@ func TestEchoSession(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := m.Start(echoTape(t), "> ", 30*ClockHz); err != nil {
+	if err := m.Start(zxtest.EchoTape(t), "> ", 30*ClockHz); err != nil {
 		t.Fatalf("%v\n%s", err, m.Screen())
 	}
 	if m.TapeBlocksLeft() != 0 {

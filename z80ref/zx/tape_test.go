@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"mulm/z80ref/asm"
+	"mulm/internal/zxtest"
 	"mulm/z80ref/tap"
 )
 
@@ -143,7 +143,7 @@ func TestPasmoTape(t *testing.T) {
 		t.Skip("pasmo not installed (apt-get install pasmo)")
 	}
 	path := filepath.Join(t.TempDir(), "echo.tap")
-	if out, err := exec.Command(pasmo, "--tapbas", "testdata/echo.asm", path).CombinedOutput(); err != nil {
+	if out, err := exec.Command(pasmo, "--tapbas", zxtest.EchoPath(t), path).CombinedOutput(); err != nil {
 		t.Fatalf("pasmo: %v\n%s", err, out)
 	}
 	data, err := os.ReadFile(path)
@@ -158,11 +158,7 @@ func TestPasmoTape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, _ := os.ReadFile("testdata/echo.asm")
-	p, err := asm.Assemble(asm.Source{Name: "echo.asm", Text: src})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := zxtest.Echo(t)
 	if len(files) != 2 || files[1].Header.Type != tap.TypeCode || files[1].Header.Param1 != p.Org || !bytes.Equal(files[1].Data, p.Bytes) {
 		t.Fatalf("pasmo's tape: %+v", files)
 	}
@@ -187,11 +183,7 @@ func TestPasmoTape(t *testing.T) {
 // without autostart (LOAD "", RUN); and checks the refusals.
 func TestStartKinds(t *testing.T) {
 	rom := openSE(t)
-	src, _ := os.ReadFile("testdata/echo.asm")
-	p, err := asm.Assemble(asm.Source{Name: "echo.asm", Text: src})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := zxtest.Echo(t)
 	start := uint16(p.Symbols["start"])
 	noAuto := tap.ProgramBlocks("echo", tap.NoAutostart, tap.LoaderProgram(p.Org-1, start))
 	for _, c := range []struct {
