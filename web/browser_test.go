@@ -152,6 +152,31 @@ func (p *page) selectModel(name string) {
 	p.wait(fmt.Sprintf("mulmState.model.name === %q", name), 10*time.Second)
 }
 
+// checkUploaded checks the page's build of the uploaded model m against
+// z80ref.Build (engine and .COM size) and its reply to q against infer's,
+// and returns z80ref.Build's image.
+func (p *page) checkUploaded(m *infer.Model, q string) *z80ref.Image {
+	t := p.t
+	t.Helper()
+	im, err := z80ref.Build(m, z80ref.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info struct {
+		Engine  string `json:"engine"`
+		COMSize int    `json:"comSize"`
+	}
+	p.eval("mulmState.model", &info)
+	if info.Engine != im.Kind.String() || info.COMSize != len(im.COM) {
+		t.Errorf("page built %+v, z80ref.Build gives %s, %d bytes", info, im.Kind, len(im.COM))
+	}
+	r := p.ask(q)
+	if want := m.Reply(q); r.Z80 != want || !r.Match {
+		t.Errorf("reply %+v, infer says %q", r, want)
+	}
+	return im
+}
+
 func exampleModel(t *testing.T, name string) *infer.Model {
 	e, _ := examples.Get(name)
 	m, err := infer.Unmarshal(e.Model)
@@ -386,25 +411,11 @@ func TestBrowser(t *testing.T) {
 		p.t = t
 		p.do(chromedp.SetUploadFiles(chromedp.ID("file"), []string{upFile}))
 		p.wait(`mulmState.model.name === "mine.mulm"`, 10*time.Second)
-		im, err := z80ref.Build(up, z80ref.BuildOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var info struct {
-			Engine  string `json:"engine"`
-			COMSize int    `json:"comSize"`
-		}
-		p.eval("mulmState.model", &info)
-		if info.Engine != im.Kind.String() || info.COMSize != len(im.COM) {
-			t.Errorf("page built %+v, z80ref.Build gives %s, %d bytes", info, im.Kind, len(im.COM))
-		}
-		r := p.ask("hi there")
-		if want := up.Reply("hi there"); r.Z80 != want || !r.Match {
-			t.Errorf("reply %+v, infer says %q", r, want)
-		}
+		im := p.checkUploaded(up, "hi there")
 		// Download the .COM and compare it with z80ref.Build's.
 		p.do(chromedp.Click(chromedp.ID("download-cpm")))
 		var got []byte
+		var err error
 		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && got == nil; time.Sleep(20 * time.Millisecond) {
 			dlMu.Lock()
 			for guid := range dlDone {
@@ -444,22 +455,7 @@ func TestBrowser(t *testing.T) {
 		}
 		p.do(chromedp.SetUploadFiles(chromedp.ID("file"), []string{path}))
 		p.wait(`mulmState.model.name === "guess-model.npz"`, 10*time.Second)
-		im, err := z80ref.Build(orig, z80ref.BuildOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var info struct {
-			Engine  string `json:"engine"`
-			COMSize int    `json:"comSize"`
-		}
-		p.eval("mulmState.model", &info)
-		if info.Engine != im.Kind.String() || info.COMSize != len(im.COM) {
-			t.Errorf("page built %+v, z80ref.Build gives %s, %d bytes", info, im.Kind, len(im.COM))
-		}
-		r := p.ask("is it an animal")
-		if want := orig.Reply("is it an animal"); r.Z80 != want || !r.Match {
-			t.Errorf("reply %+v, infer says %q", r, want)
-		}
+		p.checkUploaded(orig, "is it an animal")
 		p.checkProblems()
 	})
 
