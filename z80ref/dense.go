@@ -4,7 +4,6 @@ import (
 	_ "embed"
 	"fmt"
 	"slices"
-
 	"strings"
 
 	"mulm/infer"

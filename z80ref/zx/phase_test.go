@@ -59,17 +59,10 @@ func fuseScript(addrs []uint16) string {
 // screen area, and compares the frame T-state at which each instruction
 // starts with Fuse's (testdata/phase-fuse.txt), for two start phases.
 func TestPhaseAgainstFuse(t *testing.T) {
-	data, err := os.ReadFile("testdata/phase-fuse.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
 	want := map[int][]string{}
 	var delays []int
-	for _, line := range strings.Split(string(data), "\n") {
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		d, rest, _ := strings.Cut(line, " ")
+	for _, l := range fuseReference(t, "testdata/phase-fuse.txt") {
+		d, rest := l[0], l[1]
 		n, err := strconv.Atoi(d)
 		if err != nil {
 			t.Fatal(err)

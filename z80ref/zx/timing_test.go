@@ -52,16 +52,9 @@ func runTiming(t *testing.T, org uint16, opt Options) string {
 // (testdata/timing-fuse.txt). The counts depend on every contention delay
 // in the loops; without contention counting they must differ.
 func TestTimingAgainstFuse(t *testing.T) {
-	data, err := os.ReadFile("testdata/timing-fuse.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
 	n := 0
-	for _, line := range strings.Split(string(data), "\n") {
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		addr, want, _ := strings.Cut(line, " ")
+	for _, l := range fuseReference(t, "testdata/timing-fuse.txt") {
+		addr, want := l[0], l[1]
 		org, err := strconv.ParseUint(addr, 16, 16)
 		if err != nil {
 			t.Fatal(err)
@@ -83,6 +76,25 @@ func TestTimingAgainstFuse(t *testing.T) {
 	if n != 2 {
 		t.Fatalf("%d reference lines, want 2", n)
 	}
+}
+
+// fuseReference reads a file of figures measured in Fuse: a line is a key,
+// a space and the rest; blank lines and lines starting with # are skipped.
+func fuseReference(t *testing.T, path string) [][2]string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines [][2]string
+	for _, line := range strings.Split(string(data), "\n") {
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		k, rest, _ := strings.Cut(line, " ")
+		lines = append(lines, [2]string{k, rest})
+	}
+	return lines
 }
 
 // TestFramesAndTStates checks the interrupt timing: the ROM's FRAMES
