@@ -1,7 +1,6 @@
 package parity
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
@@ -45,16 +44,7 @@ func checkCOM(t *testing.T, m *infer.Model, queries []string) {
 	want.WriteString("> !\n")
 	for _, tg := range targets() {
 		t.Run(tg.String(), func(t *testing.T) {
-			if err := tg.p.Available(); err != nil {
-				t.Skipf("%v: the %s machine is unavailable: %v", tg, tg.p, err)
-			}
-			img, err := z80ref.Build(m, z80ref.BuildOptions{Kind: tg.k, Platform: tg.p})
-			if errors.Is(err, z80ref.ErrDoesNotFit) {
-				buildEngine(t, m, tg, "the chat model") // fails or skips, as the capacity table says
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			img := buildImage(t, m, tg, "the chat model")
 			res, err := img.Chat("", strings.NewReader(strings.Join(queries, "\n")+"\n!\n"))
 			if err != nil {
 				t.Fatal(err)

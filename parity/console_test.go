@@ -2,7 +2,6 @@ package parity
 
 import (
 	"bytes"
-	"errors"
 	"strings"
 	"testing"
 
@@ -47,13 +46,7 @@ func TestConsoleRules(t *testing.T) {
 			continue
 		}
 		t.Run(tg.String(), func(t *testing.T) {
-			img, err := z80ref.Build(m, z80ref.BuildOptions{Kind: tg.k, Platform: tg.p})
-			if errors.Is(err, z80ref.ErrDoesNotFit) {
-				buildEngine(t, m, tg, "the tinychat example") // fails or skips, as the capacity table says
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			img := buildImage(t, m, tg, "the tinychat example")
 			checkConsole(t, m, img)
 		})
 	}
@@ -202,13 +195,7 @@ func TestConsoleRulesZX(t *testing.T) {
 			continue
 		}
 		t.Run(tg.String(), func(t *testing.T) {
-			img, err := z80ref.Build(m, z80ref.BuildOptions{Kind: tg.k, Platform: tg.p})
-			if errors.Is(err, z80ref.ErrDoesNotFit) {
-				buildEngine(t, m, tg, "the tinychat example") // fails or skips, as the capacity table says
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			img := buildImage(t, m, tg, "the tinychat example")
 			if v, ok := img.Symbol("ZXLINE"); !ok || int(v) != console.MaxLine {
 				t.Fatalf("zxchat.asm ZXLINE = %d (%v), console.MaxLine = %d", v, ok, console.MaxLine)
 			}

@@ -154,6 +154,24 @@ func buildEngine(t testing.TB, m *infer.Model, tg target, what string) *z80ref.E
 	return e
 }
 
+// buildImage builds the program of m for target tg, as z80ref.Build
+// does; a machine that is unavailable, or a model the engine cannot hold,
+// fails or skips as buildEngine says (the capacity table).
+func buildImage(t testing.TB, m *infer.Model, tg target, what string) *z80ref.Image {
+	t.Helper()
+	if err := tg.p.Available(); err != nil {
+		t.Skipf("%v: the %s machine is unavailable: %v", tg, tg.p, err)
+	}
+	img, err := z80ref.Build(m, z80ref.BuildOptions{Kind: tg.k, Platform: tg.p})
+	if errors.Is(err, z80ref.ErrDoesNotFit) {
+		buildEngine(t, m, tg, what)
+	}
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	return img
+}
+
 // forEachImpl runs check once for every implementation of model m other
 // than the dense reference, each as its own subtest named after it: the
 // Go implementations ("go-fast") and every Z80 engine on every platform
