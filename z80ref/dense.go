@@ -244,22 +244,10 @@ func denseSources(m *infer.Model, t target) ([]asm.Source, error) {
 	b.WriteString("; HINL: bit t%8 of byte t/8 set when handler t ends with a copy of NEXT\n")
 	b.WriteString("; (else with jp NEXT).\n")
 	b.WriteString("HINL:\n")
-	var inl [32]byte
-	for t, s := range code {
-		if p.inline[s] {
-			inl[t/8] |= 1 << (t % 8)
-		}
-	}
-	writeBytes(&b, inl[:])
+	writeBytes(&b, handlerBits(&code, &p.inline))
 	b.WriteString("; HSTB: bit t%8 of byte t/8 set when handler t puts its carries in stubs.\n")
 	b.WriteString("HSTB:\n")
-	var stb [32]byte
-	for t, s := range code {
-		if p.stub[s] {
-			stb[t/8] |= 1 << (t % 8)
-		}
-	}
-	writeBytes(&b, stb[:])
+	writeBytes(&b, handlerBits(&code, &p.stub))
 	b.WriteString("\n; Weights, column-major, as the compact engine stores them: column i\n")
 	b.WriteString("; (input i) has STRIDE bytes, the first output of a byte in bits 7-6;\n")
 	b.WriteString("; 00 = 0, 01 = -1, 10 = +1, 11 = -2; each byte stored as the value t whose\n")
@@ -334,4 +322,16 @@ func denseLayout(m *infer.Model, t target) (layout, error) {
 	p := planDense(m, t)
 	lay.bufs = bufsSize(denseBufList(m.Layers(), &p))
 	return lay, nil
+}
+
+// handlerBits packs, for every handler t, whether set[code[t]] holds: bit
+// t%8 of byte t/8 (HINL, HSTB).
+func handlerBits(code *[256]byte, set *[256]bool) []byte {
+	var bits [32]byte
+	for t, s := range code {
+		if set[s] {
+			bits[t/8] |= 1 << (t % 8)
+		}
+	}
+	return bits[:]
 }
