@@ -352,7 +352,9 @@ func (m *Model) AppendReply(dst []byte, query string) []byte {
 	return m.fastAppendReply(dst, query)
 }
 
-// fastAppendReply is AppendReply on the portable fast path.
+// fastAppendReply is AppendReply on the portable fast path. It and
+// simdAppendReply keep their own generation loop rather than traceSteps'
+// so that each step of the Reply hot path is a direct (inlinable) call.
 func (m *Model) fastAppendReply(dst []byte, query string) []byte {
 	s := m.pool.Get().(*state)
 	m.begin(s, query)

@@ -425,23 +425,9 @@ cpn_1:  and 0Fh
         and 0F0h
         ld c,a                  ; BC = the rest (B = 0: n < 256 here)
         ret z                   ; n < 16: done
-cpn_l:  ldi                     ; 16 x 16 T
-        ldi
-        ldi
-        ldi
-        ldi
-        ldi
-        ldi
-        ldi
-        ldi
-        ldi
-        ldi
-        ldi
-        ldi
-        ldi
-        ldi
-        ldi
-        jp pe,cpn_l             ; 10  P/V: BC not 0
+cpn_l:  ldi                     ; 16 x 16 T: this and 15 more
+{{range times 15}}        ldi
+{{end}}        jp pe,cpn_l             ; 10  P/V: BC not 0
         ret
 
 ; ---------------------------------------------------------------------------
