@@ -30,7 +30,7 @@ func ExampleEngineKind_Fits() {
 	// fast on CP/M 2.2 .COM: yes
 	// dense on CP/M 2.2 .COM: yes
 	// compact on CP/M 2.2 .COM: yes
-	// fast on ZX Spectrum 48K .TAP: no
+	// fast on ZX Spectrum 48K .TAP: yes
 	// dense on ZX Spectrum 48K .TAP: no
 	// compact on ZX Spectrum 48K .TAP: yes
 }

@@ -36,5 +36,5 @@ func ExampleSession() {
 	fmt.Printf("after %.1f s at 4 MHz, start-up included\n", float64(frames)*0.02)
 	// Output:
 	// "help": Z80 "TRY ME", Go "TRY ME", match true
-	// after 0.8 s at 4 MHz, start-up included
+	// after 0.6 s at 4 MHz, start-up included
 }
