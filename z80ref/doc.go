@@ -67,11 +67,11 @@
 // The compact engine holds the original tinychat model there
 // (5E76h..FE99h, "mulm build -platform zx48 -map"), after its console
 // buffers moved inside its layer-output buffers. The fast engine holds our
-// guess and tinychat examples (15 % and 19 % non-zero weights, all of it
-// in uncontended RAM above 8000h); for the original models the fast
-// engine's weights and buffers, and the dense engine's packed weights and
-// tables, exceed the 48K's 41 KB, so Auto picks compact there ("-map" says
-// why).
+// guess example (15 % non-zero weights; 81C9h..FE6Dh, all of it in
+// uncontended RAM) and our tinychat example (19 %; 6A31h..FE99h); for
+// the original models the fast engine's weights and buffers, and the
+// dense engine's packed weights and tables, exceed the 48K's 41 KB, so
+// Auto picks compact there ("-map" says why).
 //
 // zxchat.asm is the user interface: START (from USR) saves SP, IY and HL'
 // (BASIC's calculator needs HL' back), runs INIT on the first entry only,
