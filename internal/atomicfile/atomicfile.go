@@ -19,12 +19,9 @@ var ErrIsDir = errors.New("is a directory")
 // path when write and the close succeed. On any error the temporary file
 // is removed and path is left as it was.
 func Write(path string, write func(io.Writer) error) (err error) {
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return fmt.Errorf("%s: %w", path, ErrIsDir)
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	f, err := createTemp(path)
 	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
+		return err
 	}
 	tmp := f.Name()
 	defer func() {
@@ -46,13 +43,23 @@ func Write(path string, write func(io.Writer) error) (err error) {
 // directory and a file can be created in its directory (one is created and
 // removed). An existing file at path is left untouched.
 func CheckWritable(path string) error {
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return fmt.Errorf("%s: %w", path, ErrIsDir)
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	f, err := createTemp(path)
 	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
+		return err
 	}
 	f.Close()
 	return os.Remove(f.Name())
+}
+
+// createTemp refuses a path that is a directory and creates the temporary
+// file for path in its directory.
+func createTemp(path string) (*os.File, error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("%s: %w", path, ErrIsDir)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	return f, nil
 }
