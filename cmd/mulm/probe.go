@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -56,12 +57,7 @@ func runProbe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	}
 	took := time.Since(start)
 	var bs []string
-	keys := make([]int, 0, len(r.Buckets))
-	for b := range r.Buckets {
-		keys = append(keys, b)
-	}
-	slices.Sort(keys)
-	for _, b := range keys {
+	for _, b := range slices.Sorted(maps.Keys(r.Buckets)) {
 		bs = append(bs, fmt.Sprintf("%d×%d", b, r.Buckets[b]))
 	}
 	fmt.Fprintf(stdout, "bucket space: %d windows in buckets %s give %q with margin %d\n",
