@@ -290,22 +290,10 @@ func layerNames(n int) []string {
 }
 
 var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
-	"pct": func(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) },
-	"inc": func(i int) int { return i + 1 },
-	"minv": func(xs []int64) int64 {
-		v := xs[0]
-		for _, x := range xs {
-			v = min(v, x)
-		}
-		return v
-	},
-	"maxv": func(xs []int64) int64 {
-		v := xs[0]
-		for _, x := range xs {
-			v = max(v, x)
-		}
-		return v
-	},
+	"pct":  func(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) },
+	"inc":  func(i int) int { return i + 1 },
+	"minv": slices.Min[[]int64],
+	"maxv": slices.Max[[]int64],
 	"char": func(c inspect.Candidate) string {
 		if c.EOS {
 			return "EOS"
