@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"mulm/bench"
 	"mulm/eval"
@@ -23,11 +22,10 @@ import (
 // ../shared/reference, which are absent.
 var errAbsent = errors.New("the original's files in ../shared/reference are absent")
 
-// env computes the measurements figures are made of, each once.
+// env computes the measurements figures are made of, each once. It is
+// used from one goroutine.
 type env struct {
-	root string // the repository root
-
-	mu      sync.Mutex
+	root    string // the repository root
 	models  map[string]*infer.Model
 	benches map[string][]z80ref.BenchRow
 	evals   map[string]*eval.Report
@@ -63,8 +61,6 @@ func (e *env) file(path string) (string, error) {
 }
 
 func (e *env) model(name string) (*infer.Model, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	if m := e.models[name]; m != nil {
 		return m, nil
 	}
@@ -101,16 +97,12 @@ func (e *env) z80On(name string, k z80ref.EngineKind, p z80ref.Platform) (z80ref
 	if err != nil {
 		return z80ref.BenchResult{}, err
 	}
-	e.mu.Lock()
 	rows, ok := e.benches[name]
-	e.mu.Unlock()
 	if !ok {
 		if rows, err = z80ref.BenchAll(m, bench.Queries()); err != nil {
 			return z80ref.BenchResult{}, err
 		}
-		e.mu.Lock()
 		e.benches[name] = rows
-		e.mu.Unlock()
 	}
 	for _, r := range rows {
 		if r.Kind == k && r.Platform == p {
@@ -126,10 +118,7 @@ func (e *env) z80On(name string, k z80ref.EngineKind, p z80ref.Platform) (z80ref
 // eval is "mulm eval -model M -data D": model name on data file path.
 func (e *env) eval(name, path string) (*eval.Report, error) {
 	key := name + "\x00" + path
-	e.mu.Lock()
-	r := e.evals[key]
-	e.mu.Unlock()
-	if r != nil {
+	if r := e.evals[key]; r != nil {
 		return r, nil
 	}
 	m, err := e.model(name)
@@ -144,10 +133,8 @@ func (e *env) eval(name, path string) (*eval.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	r = eval.Evaluate(m, set.Pairs, 0)
-	e.mu.Lock()
+	r := eval.Evaluate(m, set.Pairs, 0)
 	e.evals[key] = r
-	e.mu.Unlock()
 	return r, nil
 }
 
