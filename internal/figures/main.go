@@ -112,18 +112,15 @@ func run(w io.Writer, root string, write, host bool) (int, error) {
 				fmt.Fprintf(w, "%s:%d {%s} %s  DIFFERS: the code gives %s  (%s)\n", p.Doc, p.Line, p.Slot, p.Text, v, f.Command)
 			}
 		}
-		if f.Kind != Exact || len(o.drifted()) == 0 {
+		drift := o.drifted()
+		if f.Kind != Exact || len(drift) == 0 {
 			continue
 		}
 		if !write {
-			bad += len(o.drifted())
+			bad += len(drift)
 			continue
 		}
-		vals := map[string]string{}
-		for _, p := range o.drifted() {
-			vals[p.Slot] = o.values[p.Slot]
-		}
-		if err := d.rewrite(f.Doc, o.drifted(), vals); err != nil {
+		if err := d.rewrite(f.Doc, drift, o.values); err != nil {
 			return bad, err
 		}
 		fmt.Fprintf(w, "%s: rewritten\n", f.Doc)
