@@ -15,9 +15,14 @@ import (
 // ErrIsDir is returned for an output path that is a directory.
 var ErrIsDir = errors.New("is a directory")
 
+// Mode is the permission bits of a file Write makes: those of
+// os.WriteFile(path, data, 0o644) under the usual umask, not the 0600 of
+// os.CreateTemp.
+const Mode = 0o644
+
 // Write calls write with a temporary file next to path and renames it to
-// path when write and the close succeed. On any error the temporary file
-// is removed and path is left as it was.
+// path (with Mode) when write and the close succeed. On any error the
+// temporary file is removed and path is left as it was.
 func Write(path string, write func(io.Writer) error) (err error) {
 	f, err := createTemp(path)
 	if err != nil {
@@ -30,6 +35,9 @@ func Write(path string, write func(io.Writer) error) (err error) {
 			os.Remove(tmp)
 		}
 	}()
+	if err := f.Chmod(Mode); err != nil {
+		return err
+	}
 	if err := write(f); err != nil {
 		return err
 	}

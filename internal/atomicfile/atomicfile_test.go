@@ -27,6 +27,9 @@ func TestWrite(t *testing.T) {
 	if err := Write(p, func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }); err != nil {
 		t.Fatal(err)
 	}
+	if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != Mode {
+		t.Fatalf("mode of the written file: %v %v, want %v", fi.Mode(), err, os.FileMode(Mode))
+	}
 	boom := errors.New("boom")
 	if err := Write(p, func(w io.Writer) error { io.WriteString(w, "partial"); return boom }); !errors.Is(err, boom) {
 		t.Fatalf("failed writer: %v", err)
