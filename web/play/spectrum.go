@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"mulm/z80ref"
 	"mulm/z80ref/zx"
 )
 
@@ -14,12 +15,8 @@ const SpectrumPlatform = "zx48"
 
 // HasSpectrum reports whether the registry has SpectrumPlatform.
 func HasSpectrum() bool {
-	for _, p := range Platforms() {
-		if p.Name == SpectrumPlatform {
-			return true
-		}
-	}
-	return false
+	_, err := z80ref.ParsePlatform(SpectrumPlatform)
+	return err == nil
 }
 
 // Spectrum is a ZX Spectrum 48K (package z80ref/zx, the real ROM) running
