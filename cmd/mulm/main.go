@@ -87,6 +87,8 @@ var synopses = map[string]string{
 	"build":        "-model M [-o CHAT.COM] [-asm CHAT.ASM] [-lst CHAT.LST] [-map] [-engine E] [-platform P]",
 	"bench":        "-model M",
 	"eval":         "-model M -data D[,D2...] [-top N]",
+	"inspect":      "-model M -o DIR [-data D[,D2...]] [-query Q] [-n N] [-sensitivity]",
+	"probe":        "-model M -want REPLY [-dict FILE] [-beam N] [-len N]",
 	"data stats":   "-data D[,D2...] [-max-len N]",
 	"data balance": "-data D[,D2...] [-target N] [-o FILE] [-seed N]",
 	"train":        "-data D [-heldout H] -o M.mulm [flags]",
