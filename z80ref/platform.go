@@ -1,6 +1,7 @@
 package z80ref
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -240,8 +241,8 @@ type memReader interface {
 // cpmChat is CPM's chat: the whole .COM in a CP/M machine.
 func cpmChat(im *Image, tail string, input io.Reader) (ChatResult, error) {
 	var res ChatResult
-	out := &byteSink{}
-	m, err := cpm.New(im.COM, cpm.Options{Tail: tail, Stdin: input, Stdout: out, TextOutput: true,
+	var out bytes.Buffer
+	m, err := cpm.New(im.COM, cpm.Options{Tail: tail, Stdin: input, Stdout: &out, TextOutput: true,
 		MaxTStates: cpm.DefaultMaxTStates})
 	if err != nil {
 		return res, err
@@ -250,15 +251,11 @@ func cpmChat(im *Image, tail string, input io.Reader) (ChatResult, error) {
 	if errors.Is(err, cpm.ErrInputExhausted) {
 		err = nil
 	}
-	res.Output = string(out.b)
+	res.Output = out.String()
 	res.Responses = slices.Clone(m.Responses())
 	res.TStates = m.TStates()
 	return res, err
 }
-
-type byteSink struct{ b []byte }
-
-func (s *byteSink) Write(p []byte) (int, error) { s.b = append(s.b, p...); return len(p), nil }
 
 // orList joins names as "a, b or c".
 func orList(names []string) string {
