@@ -163,10 +163,6 @@ type platformSpec struct {
 	// code loaded at im.Org, ready for Call with the CPU as GENERATE
 	// expects it; what the program prints goes to out (nil: discarded).
 	newMachine func(im *Image, out io.Writer) (machine, error)
-	// printed reads the character GENERATE prints when it calls PUTCH (or
-	// fails on a call it does not expect), so that Engine.Trace can
-	// collect the reply.
-	printed func(m machine) (byte, error)
 	// chat runs the whole program: tail is the command line ("" for
 	// none), input the typed lines.
 	chat func(im *Image, tail string, input io.Reader) (ChatResult, error)
@@ -183,13 +179,6 @@ var platforms = []*platformSpec{
 		fileSize:       func(n int) int { return n },
 		newMachine: func(im *Image, out io.Writer) (machine, error) {
 			return cpm.New(im.COM, cpm.Options{Stdout: out})
-		},
-		// PUTCH is the BDOS entry (chat.asm): GENERATE calls BDOS 2.
-		printed: func(m machine) (byte, error) {
-			if c := m.CPU().BC.Lo; c != 2 {
-				return 0, fmt.Errorf("GENERATE called BDOS function %d", c)
-			}
-			return m.CPU().DE.Lo, nil
 		},
 		chat: cpmChat,
 	},
@@ -236,6 +225,17 @@ var _ machine = (*cpm.Machine)(nil)
 type memReader interface {
 	Read(addr uint16) byte
 	ReadWord(addr uint16) uint16
+}
+
+// putchChar reads the character GENERATE prints when it calls PUTCH, on
+// every platform with E = the character and C = 2 (see platformSpec.ui; on
+// CPM, PUTCH is the BDOS entry and this is BDOS 2), or fails on a call it
+// does not expect, so that Engine.Trace can collect the reply.
+func putchChar(m machine) (byte, error) {
+	if c := m.CPU().BC.Lo; c != 2 {
+		return 0, fmt.Errorf("GENERATE called PUTCH with C = %d, want 2", c)
+	}
+	return m.CPU().DE.Lo, nil
 }
 
 // cpmChat is CPM's chat: the whole .COM in a CP/M machine.

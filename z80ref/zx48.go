@@ -66,13 +66,7 @@ var zx48Spec = &platformSpec{
 	file:       zxTape,
 	fileSize:   func(n int) int { return n + zxTapeOverhead },
 	newMachine: zxNewMachine,
-	printed: func(m machine) (byte, error) {
-		if c := m.CPU().BC.Lo; c != 2 {
-			return 0, fmt.Errorf("GENERATE called PUTCH with C = %d, want 2", c)
-		}
-		return m.CPU().DE.Lo, nil
-	},
-	chat: zxChat,
+	chat:       zxChat,
 	available: func() error {
 		_, err := zxBooted()
 		return err
