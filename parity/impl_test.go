@@ -305,8 +305,8 @@ func vecDiff(want, got []int16) string {
 }
 
 // checkQuery runs q through implementation im and compares its trace with
-// the dense reference; it returns the reference trace.
-func checkQuery(t testing.TB, m *infer.Model, im impl, q string) infer.Trace {
+// the dense reference.
+func checkQuery(t testing.TB, m *infer.Model, im impl, q string) {
 	t.Helper()
 	ref := m.DenseTrace(q)
 	got, err := im.trace(q)
@@ -316,7 +316,17 @@ func checkQuery(t testing.TB, m *infer.Model, im impl, q string) infer.Trace {
 	if d := firstDiff(ref, got); d != "" {
 		t.Fatalf("%s, query %q: %s\n(-dense +%s):\n%s", im.name, q, d, im.name, cmp.Diff(ref, got))
 	}
-	return ref
+}
+
+// checkAll compares, in every implementation of m (forEachImpl), the trace
+// of each query with the dense reference.
+func checkAll(t *testing.T, m *infer.Model, what string, queries []string) {
+	t.Helper()
+	forEachImpl(t, m, what, func(t *testing.T, im impl) {
+		for _, q := range queries {
+			checkQuery(t, m, im, q)
+		}
+	})
 }
 
 // checkQueries is checkQuery for every implementation in is.

@@ -68,20 +68,20 @@ func TestEncoders(t *testing.T) {
 			t.Fatalf("the encoder model answers %q with %q, want %q", q, got, encoderReply)
 		}
 	}
-	forEachImpl(t, m, "the encoder model", func(t *testing.T, im impl) {
-		for _, q := range queries {
-			checkQuery(t, m, im, q)
-		}
-	})
+	checkAll(t, m, "the encoder model", queries)
 }
 
-// traceStats counts, in the reference trace tr of m (the trace every
-// implementation is compared with), the accumulators that wrap and the
-// negative accumulators whose floor shift drops set bits in a layer
+// traceStats counts, in the reference traces of m for queries (the traces
+// every implementation is compared with), the accumulators that wrap and
+// the negative accumulators whose floor shift drops set bits in a layer
 // whose output no ReLU clamps (the last layer).
-func traceStats(m *infer.Model, tr infer.Trace) (wrapped, floored int) {
+func traceStats(m *infer.Model, queries []string) (wrapped, floored int) {
 	layers := m.Layers()
-	for _, st := range tr.Steps {
+	var steps []infer.Step
+	for _, q := range queries {
+		steps = append(steps, m.DenseTrace(q).Steps...)
+	}
+	for _, st := range steps {
 		x := st.Input
 		for li := range layers {
 			l := &layers[li]
@@ -147,23 +147,14 @@ func TestRandomModels(t *testing.T) {
 		t.Run(fmt.Sprintf("%d", i), func(t *testing.T) {
 			// What the compared traces exercise: a case meant to wrap
 			// must wrap in them.
-			wrapped, floored := 0, 0
-			for _, q := range queries {
-				w, f := traceStats(m, m.DenseTrace(q))
-				wrapped += w
-				floored += f
-			}
+			wrapped, floored := traceStats(m, queries)
 			t.Logf("%s: %d accumulators wrapped, %d negative sums floored in the traces compared", what, wrapped, floored)
 			if c.wrap && wrapped == 0 {
 				t.Errorf("%s is meant to wrap, but no accumulator wrapped in the traces compared", what)
 			}
 			totalWrapped += wrapped
 			totalFloored += floored
-			forEachImpl(t, m, what, func(t *testing.T, im impl) {
-				for _, q := range queries {
-					checkQuery(t, m, im, q)
-				}
-			})
+			checkAll(t, m, what, queries)
 		})
 	}
 	if totalWrapped == 0 || totalFloored == 0 {
@@ -192,11 +183,7 @@ func TestLayerExtremes(t *testing.T) {
 		}
 		queries := []string{"hello", strings.Repeat("e", 255), "a b c d e f", ""}
 		t.Run(c.name, func(t *testing.T) {
-			wrapped, floored := 0, 0
-			for _, q := range queries {
-				w, f := traceStats(m, m.DenseTrace(q))
-				wrapped, floored = wrapped+w, floored+f
-			}
+			wrapped, floored := traceStats(m, queries)
 			t.Logf("%d accumulators wrapped, %d negative sums floored in the traces compared", wrapped, floored)
 			if c.wraps && wrapped == 0 {
 				t.Errorf("no accumulator wrapped in the traces compared")
@@ -204,11 +191,7 @@ func TestLayerExtremes(t *testing.T) {
 			if c.floors && floored == 0 {
 				t.Errorf("no negative sum was floored in the traces compared")
 			}
-			forEachImpl(t, m, c.name, func(t *testing.T, im impl) {
-				for _, q := range queries {
-					checkQuery(t, m, im, q)
-				}
-			})
+			checkAll(t, m, c.name, queries)
 		})
 	}
 }
@@ -238,11 +221,7 @@ func TestReferenceModels(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			m := refModel(t, c.name)
-			forEachImpl(t, m, "the original "+c.name, func(t *testing.T, im impl) {
-				for _, q := range c.queries {
-					checkQuery(t, m, im, q)
-				}
-			})
+			checkAll(t, m, "the original "+c.name, c.queries)
 		})
 	}
 }

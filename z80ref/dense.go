@@ -1,6 +1,7 @@
 package z80ref
 
 import (
+	"cmp"
 	_ "embed"
 	"fmt"
 	"slices"
@@ -146,15 +147,7 @@ func planDense(m *infer.Model, t target) densePlan {
 			opts = append(opts, option{s, true, float64(n[s]) * 3 / 2})
 		}
 	}
-	slices.SortStableFunc(opts, func(a, b option) int {
-		switch {
-		case a.value > b.value:
-			return -1
-		case a.value < b.value:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(opts, func(a, b option) int { return cmp.Compare(b.value, a.value) })
 	tab := denseTables(m)
 	for k := len(opts); ; k = max(k-16, 0) {
 		p.inline, p.stub = [256]bool{}, [256]bool{}

@@ -200,7 +200,7 @@ func (e *Engine) Trace(query string) (infer.Trace, Stats, error) {
 	})
 	m.SetHook(img.sym("STEPA"), func() { cur.Next = int(m.CPU().AF.Hi) })
 	m.SetHook(img.sym("PUTCH"), func() {
-		c, err := e.plat.printed(m)
+		c, err := putchChar(m)
 		if err != nil {
 			fail("%v", err)
 			return

@@ -1,6 +1,7 @@
 package z80ref
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -162,10 +163,6 @@ type platformSpec struct {
 	// code loaded at im.Org, ready for Call with the CPU as GENERATE
 	// expects it; what the program prints goes to out (nil: discarded).
 	newMachine func(im *Image, out io.Writer) (machine, error)
-	// printed reads the character GENERATE prints when it calls PUTCH (or
-	// fails on a call it does not expect), so that Engine.Trace can
-	// collect the reply.
-	printed func(m machine) (byte, error)
 	// chat runs the whole program: tail is the command line ("" for
 	// none), input the typed lines.
 	chat func(im *Image, tail string, input io.Reader) (ChatResult, error)
@@ -182,13 +179,6 @@ var platforms = []*platformSpec{
 		fileSize:       func(n int) int { return n },
 		newMachine: func(im *Image, out io.Writer) (machine, error) {
 			return cpm.New(im.COM, cpm.Options{Stdout: out})
-		},
-		// PUTCH is the BDOS entry (chat.asm): GENERATE calls BDOS 2.
-		printed: func(m machine) (byte, error) {
-			if c := m.CPU().BC.Lo; c != 2 {
-				return 0, fmt.Errorf("GENERATE called BDOS function %d", c)
-			}
-			return m.CPU().DE.Lo, nil
 		},
 		chat: cpmChat,
 	},
@@ -237,11 +227,22 @@ type memReader interface {
 	ReadWord(addr uint16) uint16
 }
 
+// putchChar reads the character GENERATE prints when it calls PUTCH, on
+// every platform with E = the character and C = 2 (see platformSpec.ui; on
+// CPM, PUTCH is the BDOS entry and this is BDOS 2), or fails on a call it
+// does not expect, so that Engine.Trace can collect the reply.
+func putchChar(m machine) (byte, error) {
+	if c := m.CPU().BC.Lo; c != 2 {
+		return 0, fmt.Errorf("GENERATE called PUTCH with C = %d, want 2", c)
+	}
+	return m.CPU().DE.Lo, nil
+}
+
 // cpmChat is CPM's chat: the whole .COM in a CP/M machine.
 func cpmChat(im *Image, tail string, input io.Reader) (ChatResult, error) {
 	var res ChatResult
-	out := &byteSink{}
-	m, err := cpm.New(im.COM, cpm.Options{Tail: tail, Stdin: input, Stdout: out, TextOutput: true,
+	var out bytes.Buffer
+	m, err := cpm.New(im.COM, cpm.Options{Tail: tail, Stdin: input, Stdout: &out, TextOutput: true,
 		MaxTStates: cpm.DefaultMaxTStates})
 	if err != nil {
 		return res, err
@@ -250,15 +251,11 @@ func cpmChat(im *Image, tail string, input io.Reader) (ChatResult, error) {
 	if errors.Is(err, cpm.ErrInputExhausted) {
 		err = nil
 	}
-	res.Output = string(out.b)
+	res.Output = out.String()
 	res.Responses = slices.Clone(m.Responses())
 	res.TStates = m.TStates()
 	return res, err
 }
-
-type byteSink struct{ b []byte }
-
-func (s *byteSink) Write(p []byte) (int, error) { s.b = append(s.b, p...); return len(p), nil }
 
 // orList joins names as "a, b or c".
 func orList(names []string) string {

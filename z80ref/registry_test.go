@@ -89,6 +89,15 @@ func TestFits(t *testing.T) {
 					if (fitErr == nil) != (err == nil) {
 						t.Fatalf("Fits: %v; Build: %v", fitErr, err)
 					}
+					// Build calls Fits' rule first, so the agreement alone
+					// cannot catch a wrong refusal: two outcomes are known.
+					if name == "small" && fitErr != nil {
+						t.Fatalf("every engine must hold the small model: %v", fitErr)
+					}
+					var mo *ModelError
+					if name == "uncountable" && k == Fast && !errors.As(fitErr, &mo) {
+						t.Fatalf("the fast engine must refuse 256 weights of one value from an input with a *ModelError: %v", fitErr)
+					}
 					if fitErr == nil {
 						if im.Platform != p || im.Kind != k {
 							t.Fatalf("built %v on %v", im.Kind, im.Platform)
@@ -96,7 +105,6 @@ func TestFits(t *testing.T) {
 						return
 					}
 					var me *MemoryError
-					var mo *ModelError
 					if !errors.Is(fitErr, ErrDoesNotFit) || !(errors.As(fitErr, &me) || errors.As(fitErr, &mo)) {
 						t.Fatalf("Fits: %v (%T), want a *MemoryError or *ModelError matching ErrDoesNotFit", fitErr, fitErr)
 					}

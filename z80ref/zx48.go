@@ -55,7 +55,7 @@ var zx48Spec = &platformSpec{
 	platform: ZX48, name: "zx48", title: "ZX Spectrum 48K .TAP", fileExt: ".TAP",
 	origin: ZXOrgMin, movable: true, memEnd: ZXEnd, clockHz: ZXClockHz,
 	// No limit of its own: the largest tape whose code fits the memory.
-	defaultMaxFile: ZXEnd - ZXOrgMin + zxTapeOverhead(),
+	defaultMaxFile: ZXEnd - ZXOrgMin + zxTapeOverhead,
 	memName:        fmt.Sprintf("the ZX Spectrum 48K's RAM (%04Xh above the BASIC loader to %04Xh below the UDGs)", ZXOrgMin, ZXEnd-1),
 	ui: func(org int) []asm.Source {
 		return []asm.Source{
@@ -64,15 +64,9 @@ var zx48Spec = &platformSpec{
 		}
 	},
 	file:       zxTape,
-	fileSize:   func(n int) int { return n + zxTapeOverhead() },
+	fileSize:   func(n int) int { return n + zxTapeOverhead },
 	newMachine: zxNewMachine,
-	printed: func(m machine) (byte, error) {
-		if c := m.CPU().BC.Lo; c != 2 {
-			return 0, fmt.Errorf("GENERATE called PUTCH with C = %d, want 2", c)
-		}
-		return m.CPU().DE.Lo, nil
-	},
-	chat: zxChat,
+	chat:       zxChat,
 	available: func() error {
 		_, err := zxBooted()
 		return err
@@ -87,14 +81,15 @@ func zxTape(im *Image) ([]byte, error) {
 
 // zxTapeOverhead is the size of the tape minus its code: the headers, the
 // loader and the block framing (the loader's numbers, origins of five
-// digits, have a fixed size).
-func zxTapeOverhead() int {
+// digits, have a fixed size). Computed once: fileSize is called for every
+// origin Build's fit tries.
+var zxTapeOverhead = func() int {
 	t, err := tap.Loader(zxTapeName, ZXOrgMin-1, ZXOrgMin, ZXOrgMin, []byte{0})
 	if err != nil {
 		panic(err) // fixed arguments that tap.Loader accepts
 	}
 	return len(t) - 1
-}
+}()
 
 // ErrNoROM is wrapped by the errors of the ZX48 machine when the ROM it
 // runs (zx.DefaultROMPath, Debian's opense-basic) cannot be read; tests
