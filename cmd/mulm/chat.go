@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"io"
-	"strings"
 
 	"mulm/internal/chatapp"
 )
@@ -25,15 +24,13 @@ func runChat(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return errors.New("-model is required")
 	}
-	if fs.NArg() > 0 {
-		if *query != "" {
-			return errors.New("give the query with -q or as words after the flags, not both")
-		}
-		*query = strings.Join(fs.Args(), " ")
+	q, err := chatapp.QueryArg(*query, fs.Args())
+	if err != nil {
+		return err
 	}
 	m, err := loadModelWarn(*model, stderr)
 	if err != nil {
 		return err
 	}
-	return chatapp.Chat(m, chatapp.Options{Z80: *z80, Query: *query}, stdin, stdout)
+	return chatapp.Chat(m, chatapp.Options{Z80: *z80, Query: q}, stdin, stdout)
 }

@@ -55,13 +55,12 @@ func Run(name string, model []byte, intro string, args []string, stdin io.Reader
 		fmt.Fprintf(stderr, "%s: -engine: %v\n", name, err)
 		return 2
 	}
-	if fs.NArg() > 0 {
-		if *query != "" {
-			fmt.Fprintf(stderr, "%s: give the query with -q or as words after the flags, not both\n", name)
-			return 2
-		}
-		*query = strings.Join(fs.Args(), " ")
+	q, err := QueryArg(*query, fs.Args())
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return 2
 	}
+	*query = q
 	if err := run(model, intro, *z80, kind, files, *query, stdin, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 1
@@ -94,6 +93,19 @@ func run(model []byte, intro string, z80 bool, kind z80ref.EngineKind, files map
 		return nil
 	}
 	return Chat(m, Options{Z80: z80, Engine: kind, Query: query, Intro: intro}, stdin, stdout)
+}
+
+// QueryArg returns the one typed line to answer: q (from -q), or the
+// words after the flags joined by spaces, as CHAT.COM takes its command
+// tail. Giving both is an error.
+func QueryArg(q string, args []string) (string, error) {
+	if len(args) == 0 {
+		return q, nil
+	}
+	if q != "" {
+		return "", errors.New("give the query with -q or as words after the flags, not both")
+	}
+	return strings.Join(args, " "), nil
 }
 
 // Options configure Chat.
