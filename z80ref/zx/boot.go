@@ -45,13 +45,7 @@ func (m *Machine) TypeLoad() error {
 // spaces of prompt ignored too).
 func (m *Machine) PromptShown(prompt string) bool {
 	lines := m.Screen().LinesNoFlash()
-	p := strings.TrimRight(prompt, " ")
-	for i := len(lines) - 1; i >= 0; i-- {
-		if lines[i] != "" {
-			return strings.HasSuffix(lines[i], p)
-		}
-	}
-	return p == ""
+	return strings.HasSuffix(lines[lastRow(lines)], strings.TrimRight(prompt, " "))
 }
 
 // WaitPrompt runs until typing has finished and PromptShown(prompt), with

@@ -161,10 +161,7 @@ func (m *Machine) Ask(line, prompt string, maxT uint64) (*Reply, error) {
 // found is false when no such echo is on the screen (from is then 0).
 func replyRows(s *Screen, prompt, line string) (rows []string, from, last int, found bool) {
 	rows = s.LinesNoFlash()
-	last = len(rows) - 1
-	for last > 0 && rows[last] == "" {
-		last--
-	}
+	last = lastRow(rows)
 	want := []rune(prompt + Edited(line))
 	var flat []rune
 	for _, row := range rows[:last] {
@@ -203,14 +200,21 @@ func (m *Machine) PrintPosition() (row, col int) {
 // and the print position is right after it.
 func (m *Machine) promptReady(s *Screen, prompt string) bool {
 	lines := s.LinesNoFlash()
-	last := len(lines) - 1
-	for last > 0 && lines[last] == "" {
-		last--
-	}
+	last := lastRow(lines)
 	p := strings.TrimRight(prompt, " ")
 	if !strings.HasSuffix(lines[last], p) {
 		return false
 	}
 	row, col := m.PrintPosition()
 	return row == last && col == len([]rune(lines[last]))+len(prompt)-len(p)
+}
+
+// lastRow returns the index of the last non-blank row (0 when all are
+// blank).
+func lastRow(rows []string) int {
+	last := len(rows) - 1
+	for last > 0 && rows[last] == "" {
+		last--
+	}
+	return last
 }
