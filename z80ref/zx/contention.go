@@ -189,7 +189,7 @@ func (m *Machine) accessesMain(l *accessList, pc uint16, op uint8, ir, hl uint16
 	mem := &m.mem
 	cpu := &m.cpu
 	sp := cpu.SP
-	nn := uint16(mem[pc+1]) | uint16(mem[pc+2])<<8
+	nn := m.ReadWord(pc + 1)
 	switch {
 	case op&0xC7 == 0x06 && op != 0x36, // LD r,n
 		op&0xC7 == 0xC6: // ALU n
@@ -286,7 +286,7 @@ func (m *Machine) accessesED(l *accessList, pc, ir uint16) {
 		case 2: // SBC/ADC HL,dd
 			l.rep(ir, 7)
 		case 3: // LD (nn),dd; LD dd,(nn)
-			nn := uint16(mem[pc+2]) | uint16(mem[pc+3])<<8
+			nn := m.ReadWord(pc + 2)
 			l.mem(pc+2, 3)
 			l.mem(pc+3, 3)
 			l.mem(nn, 3)
@@ -416,7 +416,7 @@ func (m *Machine) mayContend(pc uint16, op uint8) bool {
 		return contendedAddr(cpu.DE.U16())
 	}
 	if usesNN[op] {
-		nn := uint16(m.mem[pc+1]) | uint16(m.mem[pc+2])<<8
+		nn := m.ReadWord(pc + 1)
 		if contendedAddr(nn) || contendedAddr(nn+1) {
 			return true
 		}

@@ -95,7 +95,7 @@ func (m *Machine) loadTrap() error {
 func (m *Machine) ldRet() (uint16, bool) {
 	for a := LDBytes; a < LDBytes+16; a++ {
 		if m.mem[a] == 0x21 && m.mem[a+3] == 0xE5 {
-			return uint16(m.mem[a+1]) | uint16(m.mem[a+2])<<8, true
+			return m.ReadWord(uint16(a + 1)), true
 		}
 	}
 	return 0, false
