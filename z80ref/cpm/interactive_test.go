@@ -39,27 +39,25 @@ func TestInteractiveEditingKeys(t *testing.T) {
 		name, in string
 		line     string // first buffer
 		echo     string // echo of the first line
+		max      byte   // buffer size
 	}{
-		{"plain", "hello\r", "hello", "hello\r"},
-		{"LF ends", "hi\n", "hi", "hi\r"},
-		{"backspace", "helo\bp\r", "help", "helo\b \bp\r"},
-		{"backspace over a control char", "a\x01\bb\r", "ab", "a^A\b \b\b \bb\r"},
-		{"backspace over a tab", "a\t\bb\r", "ab", "a       \b \b\b \b\b \b\b \b\b \b\b \b\b \bb\r"},
-		{"backspace at the start", "\b\bok\r", "ok", "ok\r"},
-		{"rubout echoes the removed char", "abc\x7f\x7fx\r", "ax", "abccbx\r"},
-		{"^X erases the line", "abc\x18de\r", "de", "abc\b \b\b \b\b \bde\r"},
-		{"^U starts again", "abc\x15de\r", "de", "abc#\r\nde\r"},
-		{"^R retypes", "ab\x12c\r", "abc", "ab#\r\nabc\r"},
-		{"^E new screen line", "ab\x05c\r", "abc", "ab\r\nc\r"},
-		{"^P ignored", "a\x10b\r", "ab", "ab\r"},
-		{"bit 7 masked", "\xe1\r", "a", "a\r"},
-		{"full buffer ends the read", "abcdefgh", "abcd", "abcd\r"},
+		{"plain", "hello\r", "hello", "hello\r", 10},
+		{"LF ends", "hi\n", "hi", "hi\r", 10},
+		{"backspace", "helo\bp\r", "help", "helo\b \bp\r", 10},
+		{"backspace over a control char", "a\x01\bb\r", "ab", "a^A\b \b\b \bb\r", 10},
+		{"backspace over a tab", "a\t\bb\r", "ab", "a       \b \b\b \b\b \b\b \b\b \b\b \b\b \bb\r", 10},
+		{"backspace at the start", "\b\bok\r", "ok", "ok\r", 10},
+		{"rubout echoes the removed char", "abc\x7f\x7fx\r", "ax", "abccbx\r", 10},
+		{"^X erases the line", "abc\x18de\r", "de", "abc\b \b\b \b\b \bde\r", 10},
+		{"^U starts again", "abc\x15de\r", "de", "abc#\r\nde\r", 10},
+		{"^R retypes", "ab\x12c\r", "abc", "ab#\r\nabc\r", 10},
+		{"^E new screen line", "ab\x05c\r", "abc", "ab\r\nc\r", 10},
+		{"^P ignored", "a\x10b\r", "ab", "ab\r", 10},
+		{"bit 7 masked", "\xe1\r", "a", "a\r", 10},
+		{"full buffer ends the read", "abcdefgh", "abcd", "abcd\r", 4},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			m, out, err := runInteractive(t, c.in+"z\r", 10)
-			if c.name == "full buffer ends the read" {
-				m, out, err = runInteractive(t, c.in, 4)
-			}
+			m, out, err := runInteractive(t, c.in+"z\r", c.max)
 			if err != nil && err != ErrInputExhausted {
 				t.Fatal(err)
 			}
