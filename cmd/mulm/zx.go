@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"mulm/console"
 	"mulm/z80ref/zx"
 )
 
@@ -86,12 +87,25 @@ func runZX(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err := out.Flush(); err != nil {
 		return err
 	}
-	in := bufio.NewScanner(stdin)
+	// Lines of any length are read; one longer than the console takes
+	// (console.MaxLine, as CHAT.COM's) is refused with a clear error
+	// rather than typed for minutes.
+	in := bufio.NewReader(stdin)
 	var replyT, total uint64
 	n := 0
-	for in.Scan() {
+	for {
+		raw, rerr := in.ReadString('\n')
+		if rerr != nil && rerr != io.EOF {
+			return rerr
+		}
+		if raw == "" && rerr == io.EOF {
+			break
+		}
 		n++
-		line := strings.TrimSuffix(in.Text(), "\r")
+		line := strings.TrimSuffix(strings.TrimSuffix(raw, "\n"), "\r")
+		if len(line) > console.MaxLine {
+			return fmt.Errorf("line %d: %d bytes; the Spectrum console takes at most %d a line", n, len(line), console.MaxLine)
+		}
 		r, err := m.Ask(line, *prompt, *budget)
 		if err != nil {
 			fmt.Fprintf(stderr, "screen:\n%s\n", m.Screen())
@@ -119,9 +133,6 @@ func runZX(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "the program returned to BASIC: %s\n", r.Report)
 			break
 		}
-	}
-	if err := in.Err(); err != nil {
-		return err
 	}
 	if *stats {
 		total = m.TStates()

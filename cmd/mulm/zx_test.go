@@ -83,3 +83,14 @@ func TestZXErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestZXLongLine: a typed line longer than 64 KiB (bufio.Scanner's limit)
+// or than the console takes gets a short error naming the line, not
+// "token too long".
+func TestZXLongLine(t *testing.T) {
+	tape := echoTape(t)
+	_, errs, code := runIn(t, "hi\n"+strings.Repeat("a", 70000)+"\n", "zx", tape)
+	if code != 1 || !strings.Contains(errs, "line 2: 70000 bytes; the Spectrum console takes at most 254") || len(errs) > 300 {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+}
