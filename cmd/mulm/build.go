@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"mulm/internal/chatapp"
 	"mulm/z80ref"
 )
 
@@ -21,7 +22,7 @@ func runBuild(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	asmOut := fs.String("asm", "", "also write the full generated assembler source here (pasmo --bin assembles it to the same bytes)")
 	lst := fs.String("lst", "", "also write the assembler listing here")
 	showMap := fs.Bool("map", false, "print the memory map")
-	engine := fs.String("engine", "auto", "the Z80 engine: auto (the fastest that fits the platform and -max-size) or one of "+engineNames())
+	engine := fs.String("engine", "auto", "the Z80 engine: auto (the fastest that fits the platform and -max-size) or one of "+chatapp.EngineNames())
 	platform := fs.String("platform", z80ref.CPM.String(), "the machine to build for: "+platformNames())
 	maxSize := fs.Int("max-size", 0, "the program file's size limit in bytes for -engine auto (0: the platform's default, 40,960 for cpm; negative: none)")
 	if err := fs.Parse(args); err != nil {
@@ -76,15 +77,6 @@ func runBuild(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, im.Map)
 	}
 	return nil
-}
-
-// engineNames lists the Z80 engines for flag help, fastest first.
-func engineNames() string {
-	var names []string
-	for _, k := range z80ref.Engines() {
-		names = append(names, k.String())
-	}
-	return strings.Join(names, ", ")
 }
 
 // platformNames lists the platforms for flag help, the default first.

@@ -38,7 +38,7 @@ func Run(name string, model []byte, intro string, args []string, stdin io.Reader
 		files[p] = fs.String(flagName, "", fmt.Sprintf("write the %s program to this file (e.g. CHAT%s) and exit", p.Title(), ext))
 		fileFlags = append(fileFlags, fmt.Sprintf("[-%s FILE]", flagName))
 	}
-	engine := fs.String("engine", "auto", "the Z80 engine for -z80 and the program files: auto (the fastest that fits) or one of "+engineNames())
+	engine := fs.String("engine", "auto", "the Z80 engine for -z80 and the program files: auto (the fastest that fits) or one of "+EngineNames())
 	query := fs.String("q", "", "answer this one typed line and exit (or give it as words after the flags)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: %s [-z80] %s [-engine E] [-q QUERY | QUERY...]\n\n%s\n\nflags:\n", name, strings.Join(fileFlags, " "), intro)
@@ -193,7 +193,8 @@ func z80Reply(img *z80ref.Image, q string) (string, error) {
 }
 
 // engineNames lists the Z80 engines, fastest first.
-func engineNames() string {
+// EngineNames lists z80ref's engines for flag help, fastest first.
+func EngineNames() string {
 	var names []string
 	for _, k := range z80ref.Engines() {
 		names = append(names, k.String())
