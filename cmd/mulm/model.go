@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -13,7 +12,7 @@ import (
 )
 
 // loadModelWarn reads a model file, choosing the format by its first
-// bytes ("PK" is a zip archive, the .npz format; "MULM" the .mulm format)
+// bytes (npz.Sniff: "PK\x03\x04" is a zip archive, the .npz format; "MULM" the .mulm format)
 // and, when those say neither, by the extension. A warning goes to stderr
 // when the extension names the other format, and for every .npz member
 // that is ignored.
@@ -30,13 +29,13 @@ func loadModelWarn(path string, stderr io.Writer) (*infer.Model, error) {
 	}
 	ext := strings.ToLower(filepath.Ext(path))
 	isNPZ := ext == ".npz"
-	switch {
-	case n >= 2 && bytes.Equal(magic[:2], []byte("PK")):
+	switch npz.Sniff(magic[:n]) {
+	case npz.NPZ:
 		if !isNPZ {
 			fmt.Fprintf(stderr, "warning: %s is a zip archive: reading it as the original's .npz format\n", path)
 		}
 		isNPZ = true
-	case n == 4 && string(magic[:]) == "MULM":
+	case npz.MULM:
 		if ext != ".mulm" {
 			fmt.Fprintf(stderr, "warning: %s starts with MULM: reading it as a .mulm model\n", path)
 		}

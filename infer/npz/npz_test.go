@@ -244,3 +244,17 @@ func FuzzReadArchive(f *testing.F) {
 		}
 	})
 }
+
+func TestSniff(t *testing.T) {
+	for _, c := range []struct {
+		b    string
+		want Format
+	}{
+		{"MULM\x01", MULM}, {"PK\x03\x04rest", NPZ}, {"PK\x05\x06", Unknown},
+		{"MUL", Unknown}, {"", Unknown}, {"mulm", Unknown},
+	} {
+		if got := Sniff([]byte(c.b)); got != c.want {
+			t.Errorf("Sniff(%q) = %d, want %d", c.b, got, c.want)
+		}
+	}
+}

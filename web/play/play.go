@@ -52,9 +52,9 @@ func LoadModel(name string, data []byte) (*infer.Model, error) {
 	switch {
 	case len(data) > MaxModelFile:
 		err = ErrTooLarge
-	case bytes.HasPrefix(data, []byte("MULM")):
+	case npz.Sniff(data) == npz.MULM:
 		m, err = infer.Unmarshal(data)
-	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+	case npz.Sniff(data) == npz.NPZ:
 		m, err = npz.Read(bytes.NewReader(data), int64(len(data)))
 	default:
 		err = ErrUnknownFormat
