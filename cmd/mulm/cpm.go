@@ -19,10 +19,6 @@ func runCPM(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	stats := fs.Bool("stats", false, "print T-states and seconds at 4 MHz for every response (to stderr)")
 	raw := fs.Bool("raw", false, "write the program's output bytes unchanged (default: CR LF becomes LF)")
 	budget := fs.Uint64("max", cpm.DefaultMaxTStates, "stop the program after this many T-states")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: mulm cpm [-stats] [-raw] [-max T] FILE.COM [command tail ...]")
-		fs.PrintDefaults()
-	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -94,6 +94,8 @@ var synopses = map[string]string{
 	"train":        "-data D [-heldout H] -o M.mulm [flags]",
 	"serve":        "[-addr 127.0.0.1:8080] [-src DIR]",
 	"web":          "-o DIR [-src DIR]",
+	"cpm":          "[-stats] [-raw] [-max T] FILE.COM [command tail ...]",
+	"zx":           "[-rom FILE] [-prompt P] [-png FILE] [-stats] [-screen] [-max T] TAPE.TAP < lines",
 }
 
 // newFlags returns a FlagSet for a subcommand that reports to stderr; its

@@ -29,10 +29,6 @@ func runZX(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	screen := fs.Bool("screen", false, "print the whole screen after loading and after each reply")
 	budget := fs.Uint64("max", 600*zx.ClockHz, "T-state budget for loading and for each reply")
 	noCont := fs.Bool("nocontention", false, "do not count the 48K's memory contention")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: mulm zx [-rom FILE] [-prompt P] [-png FILE] [-stats] [-screen] [-max T] TAPE.TAP < lines")
-		fs.PrintDefaults()
-	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
