@@ -249,8 +249,22 @@ type state struct {
 	nz  [quant.MaxWidth]uint8 // indices of the non-zero entries of the current act
 	nnz int
 	ctx context
+	window
+}
+
+// window is a reply's context window, shared by the fast path and the SIMD
+// engine.
+type window struct {
 	win [trigram.ContextLen]byte // last generated characters, lower-cased
 	n   int                      // characters generated so far
+}
+
+// clear empties the window: all spaces, nothing generated.
+func (w *window) clear() {
+	for i := range w.win {
+		w.win[i] = ' '
+	}
+	w.n = 0
 }
 
 // begin starts a reply to query: computes the query's share of layer 1 and
@@ -266,10 +280,7 @@ func (m *Model) begin(s *state, query string) {
 	}
 	s.q1 = f.bias
 	f.addInputs(&s.q1, s.nz[:n], &s.act[0])
-	for i := range s.win {
-		s.win[i] = ' '
-	}
-	s.n = 0
+	s.clear()
 }
 
 // next runs the model once for the current context and returns the argmax
@@ -331,10 +342,10 @@ func (f *fastLayer) usedInput(q *[trigram.Buckets]int16, c *context, k int) []in
 }
 
 // push appends a generated character to the context window.
-func (s *state) push(c byte) {
-	copy(s.win[:], s.win[1:])
-	s.win[len(s.win)-1] = trigram.Lower(c)
-	s.n++
+func (w *window) push(c byte) {
+	copy(w.win[:], w.win[1:])
+	w.win[len(w.win)-1] = trigram.Lower(c)
+	w.n++
 }
 
 // AppendReply appends the reply to query to dst and returns the extended

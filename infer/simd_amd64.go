@@ -41,8 +41,7 @@ type simdState struct {
 	nz  [256]uint8
 	nnz int
 	ctx context
-	win [trigram.ContextLen]byte
-	n   int
+	window
 }
 
 func buildSIMD(m *Model) *simdNet {
@@ -246,10 +245,7 @@ func (m *Model) simdBegin(kn *kernel, s *simdState, query string) {
 	}
 	kn.add(l, &s.q1, l.bias, nil, s.nz[:n], &s.act[0])
 	archsimd.ClearAVXUpperBits()
-	for i := range s.win {
-		s.win[i] = ' '
-	}
-	s.n = 0
+	s.clear()
 }
 
 // simdNext runs the model once for the current context and returns the
@@ -286,12 +282,6 @@ func (m *Model) simdNext(kn *kernel, s *simdState, st *Step) int {
 	// The caller's code is SSE; leave the upper register halves clean.
 	archsimd.ClearAVXUpperBits()
 	return Argmax(s.act[cur][:l.out])
-}
-
-func (s *simdState) push(c byte) {
-	copy(s.win[:], s.win[1:])
-	s.win[len(s.win)-1] = trigram.Lower(c)
-	s.n++
 }
 
 func (m *Model) simdAppendReply(kn *kernel, dst []byte, query string) []byte {
