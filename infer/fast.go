@@ -240,6 +240,19 @@ func (f *fastLayer) finish(y *[quant.MaxWidth]int16, acc *accs, nz *[quant.MaxWi
 	return n
 }
 
+// listNonZero lists in nz the indices of the non-zero entries of x
+// (len(x) ≤ 256) and returns how many there are. It is branch-free: every
+// index is written but only counted when its value is not zero, which the
+// sign bit of v|−v says.
+func listNonZero(nz *[quant.MaxWidth]uint8, x []int16) int {
+	n := 0
+	for i, v := range x {
+		nz[uint8(n)] = uint8(i)
+		n += int(uint16(v|-v) >> 15)
+	}
+	return n
+}
+
 // state is the scratch of one reply in progress.
 type state struct {
 	q   [trigram.Buckets]int16 // the query buckets
@@ -272,12 +285,8 @@ func (w *window) clear() {
 func (m *Model) begin(s *state, query string) {
 	f := &m.fast[0]
 	trigram.EncodeQuery(&s.q, query)
-	n := 0
-	for i, v := range s.q {
-		s.act[0][i] = v
-		s.nz[uint8(n)] = uint8(i)
-		n += int(uint16(v|-v) >> 15)
-	}
+	copy(s.act[0][:], s.q[:])
+	n := listNonZero(&s.nz, s.q[:])
 	s.q1 = f.bias
 	f.addInputs(&s.q1, s.nz[:n], &s.act[0])
 	s.clear()

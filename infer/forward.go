@@ -30,12 +30,8 @@ func (m *Model) Forward(out []int16, x []int16) (next, overflows int) {
 // forward is Forward with the scratch s; with st not nil it records every
 // layer's outputs.
 func (m *Model) forward(s *state, out []int16, x []int16, st *Step) (next, overflows int) {
-	n := 0
-	for i, v := range x {
-		s.act[1][i] = v
-		s.nz[uint8(n)] = uint8(i)
-		n += int(uint16(v|-v) >> 15)
-	}
+	copy(s.act[1][:], x)
+	n := listNonZero(&s.nz, x)
 	cur := 1
 	for li := range m.fast {
 		f := &m.fast[li]

@@ -225,24 +225,15 @@ func finish256(l *simdLayer, y, acc *[256]int16, nz *[256]uint8) int {
 		}
 		a.Store((*[16]int16)(y[k : k+16]))
 	}
-	n := 0
-	for o, v := range y[:l.out] {
-		nz[uint8(n)] = uint8(o)
-		n += int(uint16(v|-v) >> 15)
-	}
-	return n
+	return listNonZero(nz, y[:l.out])
 }
 
 // simdBegin starts a reply: the query's share of layer 1, an empty window.
 func (m *Model) simdBegin(kn *kernel, s *simdState, query string) {
 	l := &m.simd.layers[0]
 	trigram.EncodeQuery(&s.q, query)
-	n := 0
-	for i, v := range s.q {
-		s.act[0][i] = v
-		s.nz[uint8(n)] = uint8(i)
-		n += int(uint16(v|-v) >> 15)
-	}
+	copy(s.act[0][:], s.q[:])
+	n := listNonZero(&s.nz, s.q[:])
 	kn.add(l, &s.q1, l.bias, nil, s.nz[:n], &s.act[0])
 	archsimd.ClearAVXUpperBits()
 	s.clear()
