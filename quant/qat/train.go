@@ -504,6 +504,14 @@ func (t *Trainer) update(lr, wsum float64, nextAlpha float32) bool {
 // in (in order, so that they do not depend on the worker count).
 const statChunks = 16
 
+// statCount is how many examples intStats scores.
+func (t *Trainer) statCount() int {
+	if t.statEx != nil {
+		return len(t.statEx)
+	}
+	return len(t.ex.ex)
+}
+
 // intStats scores every training example with the exact integer model
 // (infer's fast path, the engine the parity suite proves identical to the
 // Z80's): the weighted share of targets that are the argmax, and the share
@@ -511,10 +519,7 @@ const statChunks = 16
 func (t *Trainer) intStats(m *infer.Model) (acc, overflow float64) {
 	var rights, wsums [statChunks]float64
 	var overs [statChunks]int
-	n := len(t.ex.ex)
-	if t.statEx != nil {
-		n = len(t.statEx)
-	}
+	n := t.statCount()
 	t.each(statChunks, func(c int) {
 		var x [trigram.InputSize]int16
 		out := make([]int16, len(t.net.Charset))
@@ -573,11 +578,7 @@ func (t *Trainer) estimateEvalCost() time.Duration {
 	}
 	perQ := time.Since(start) / time.Duration(max(1, nq))
 	G := time.Duration(max(1, t.cfg.Workers))
-	nEx := len(t.ex.ex)
-	if t.statEx != nil {
-		nEx = len(t.statEx)
-	}
-	return (perEx*time.Duration(nEx) + perQ*time.Duration(len(qs))) / G
+	return (perEx*time.Duration(t.statCount()) + perQ*time.Duration(len(qs))) / G
 }
 
 // evaluate fills in the integer metrics and keeps the best model. It is
