@@ -20,8 +20,10 @@ import (
 const maxMember = 8 << 20
 
 // ErrFormat is wrapped by every error Read and ReadFile return for a file
-// that is not a valid .npz model (as infer.ErrFormat is for .mulm files);
-// I/O errors are returned as they are.
+// that is not a valid .npz model (as infer.ErrFormat is for .mulm files).
+// ReadFile returns the error of reading the file as it is (it reads the
+// whole file first, so everything after that is the archive's fault);
+// Read cannot tell a failing r from a damaged archive and wraps both.
 var ErrFormat = errors.New("malformed .npz model")
 
 // ReadFile imports the .npz model at path. Errors name the file.
