@@ -29,8 +29,8 @@ type Config struct {
 	TimeLimit time.Duration
 	// Deadline, when not zero, is when Run must have returned: it stops
 	// training early enough to finish the final evaluation by then (the
-	// evaluation's cost is measured), and with TimeLimit the schedules
-	// end at the deadline too.
+	// evaluation's cost is measured, and reserved with a margin), and with
+	// TimeLimit the schedules end at the deadline too.
 	Deadline time.Time
 
 	Batch       int     // examples per step; default 64
