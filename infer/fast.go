@@ -19,14 +19,15 @@ import (
 // to DenseLayer's.
 
 // accs are accumulators. They are 32 bits wide so that Go adds into memory
-// in one instruction; only their low 16 bits are ever used (finish
-// truncates), and since 2^16 divides 2^32 the result is exactly the
-// wrapping 16-bit sum of the contract.
+// in one instruction; only their low 16 bits are ever used (the finish
+// functions truncate), and since 2^16 divides 2^32 the result is exactly
+// the wrapping 16-bit sum of the contract.
 type accs [quant.MaxWidth]int32
 
-// inputLists are the outputs an input adds into with + and with −.
-// Both have a multiple of eight entries: they are padded with the
-// layer's junk accumulator, and corr·x corrects that accumulator.
+// inputLists are the outputs an input adds into with + and with −. Both
+// have a multiple of eight entries: they are padded with junk
+// accumulators, and in a layer of 256 outputs, which has none to spare,
+// corr·x sets its junk accumulator (output 255) right.
 type inputLists struct {
 	plus, minus []uint8
 	corr        int32
@@ -38,22 +39,28 @@ type fastLayer struct {
 	shift   uint8
 	relu    bool
 	bias    accs
-	// junk is the accumulator the lists are padded with: slot out, never
-	// read, when the layer has fewer than 256 outputs; else output 255,
-	// whose own weights are then left out of the lists and which
-	// inputLists.corr sets right.
-	junk uint8
-	// lists[i] holds the outputs input i adds into. All lists share one
-	// backing array.
-	lists []inputLists
+	// wide is set for a layer of 256 outputs: its lists are padded with
+	// output 255, whose own weights are then left out of the lists and
+	// which inputLists.corr sets right. Other layers pad their lists with
+	// the accumulators past out, never read, in turn: consecutive
+	// read-modify-writes of one accumulator would wait for each other.
+	wide bool
+	// lists[i] holds the outputs input i adds into; it is an array so
+	// that a uint8 input index needs no bounds check. All lists of a
+	// layer share one backing array.
+	lists [quant.MaxWidth]inputLists
 	// pad[k], for the first layer only (nil elsewhere), is the share of
 	// the context n-grams that lie wholly in the padding when k < 8
-	// characters have been generated: a step then walks only the n-grams
-	// that touch a generated character (at most 3k of the 21). padIn[k]
-	// are the context inputs (bucket counts) pad[k] was computed from.
+	// characters have been generated (pad[8] is zero): a step then walks
+	// only the n-grams that touch a generated character (at most 3k of
+	// the 21). padIn[k] are the context inputs (bucket counts) pad[k] was
+	// computed from.
 	pad   []accs
 	padIn [][trigram.Buckets]int16
 }
+
+// wideJunk is the junk accumulator of a layer of 256 outputs.
+const wideJunk = quant.MaxWidth - 1
 
 func buildFast(layers []quant.Layer) []fastLayer {
 	fl := make([]fastLayer, len(layers))
@@ -64,54 +71,52 @@ func buildFast(layers []quant.Layer) []fastLayer {
 		for o, b := range l.Bias {
 			f.bias[o] = int32(b)
 		}
-		// Every list is padded with the junk accumulator to a multiple of
-		// eight, so that addInputs has no remainder loop.
-		f.junk = uint8(min(l.Out, quant.MaxWidth-1))
-		listed := l.Out // outputs listed: all but the junk one
-		if l.Out == quant.MaxWidth {
+		f.wide = l.Out == quant.MaxWidth
+		listed := l.Out // outputs listed: all but a wide layer's junk one
+		if f.wide {
 			listed--
 		}
 		var idx []uint8
-		fill := func() int32 {
-			n := int32(0)
-			for len(idx)%8 != 0 {
-				idx = append(idx, f.junk)
-				n++
+		// add lists the outputs whose weight from input i satisfies want.
+		add := func(i int, want func(w int8) bool) {
+			for o := range listed {
+				if want(l.W[o*l.In+i]) {
+					idx = append(idx, uint8(o))
+				}
 			}
-			return n
+		}
+		// end pads a list to a multiple of eight entries and returns
+		// where it ends and how many entries it added.
+		spare, turn := quant.MaxWidth-l.Out, 0
+		end := func() (int, int32) {
+			n := int32(0)
+			for ; len(idx)%8 != 0; n++ {
+				if f.wide {
+					idx = append(idx, wideJunk)
+				} else {
+					idx = append(idx, uint8(l.Out+turn%spare))
+					turn++
+				}
+			}
+			return len(idx), n
 		}
 		off := make([]int, 2*l.In+1)
 		corr := make([]int32, l.In)
 		for i := range l.In {
-			off[2*i] = len(idx)
-			for o := range listed {
-				if l.W[o*l.In+i] == 1 {
-					idx = append(idx, uint8(o))
-				}
-			}
-			np := fill()
-			off[2*i+1] = len(idx)
+			add(i, func(w int8) bool { return w == 1 })
+			var np, nm int32
+			off[2*i+1], np = end()
 			// An output with weight −2 is listed twice, the second time
 			// after all the others: two read-modify-writes of one
 			// accumulator back to back would wait for each other.
-			for o := range listed {
-				if l.W[o*l.In+i] < 0 {
-					idx = append(idx, uint8(o))
-				}
-			}
-			for o := range listed {
-				if l.W[o*l.In+i] < -1 {
-					idx = append(idx, uint8(o))
-				}
-			}
-			nm := fill()
-			if listed < l.Out { // the junk accumulator is output 255: its weight, minus the padding's share
-				corr[i] = int32(l.W[int(f.junk)*l.In+i]) - np + nm
+			add(i, func(w int8) bool { return w < 0 })
+			add(i, func(w int8) bool { return w < -1 })
+			off[2*i+2], nm = end()
+			if f.wide { // the junk accumulator's weight, minus the padding's share
+				corr[i] = int32(l.W[wideJunk*l.In+i]) - np + nm
 			}
 		}
-		off[2*l.In] = len(idx)
-		f.lists = make([]inputLists, l.In)
-		for i := range f.lists {
+		for i := range l.In {
 			a, b, c := off[2*i], off[2*i+1], off[2*i+2]
 			f.lists[i] = inputLists{idx[a:b:b], idx[b:c:c], corr[i]}
 		}
@@ -120,7 +125,7 @@ func buildFast(layers []quant.Layer) []fastLayer {
 		var w [trigram.ContextLen]byte
 		trigram.FillWindow(&w, nil)
 		var c context
-		fl[0].pad = make([]accs, trigram.ContextLen)
+		fl[0].pad = make([]accs, trigram.ContextLen+1)
 		fl[0].padIn = make([][trigram.Buckets]int16, trigram.ContextLen)
 		for k := range trigram.ContextLen {
 			// The padding n-grams are those that do not touch the last k
@@ -174,70 +179,93 @@ func (c *context) reset() {
 
 // addInputs adds inputs ids, with values x[id], into acc: for each, x into
 // the outputs of its + list and −x into those of its − list, eight at a
-// time, and corr·x into the junk accumulator.
+// time, and, in a layer of 256 outputs, corr·x into the junk accumulator.
+// The lists are walked from their end, the form in which Go proves every
+// index in range.
 func (f *fastLayer) addInputs(acc *accs, ids []uint8, x *[quant.MaxWidth]int16) {
-	junk := f.junk
+	_, _, all := acc[0], x[0], &f.lists // nil checks once, not once per input
 	for _, i := range ids {
 		v := int32(x[i])
-		lists := &f.lists[i]
-		acc[junk] += lists.corr * v
-		part := lists.plus
-		for range 2 {
-			for len(part) >= 8 {
-				acc[part[0]] += v
-				acc[part[1]] += v
-				acc[part[2]] += v
-				acc[part[3]] += v
-				acc[part[4]] += v
-				acc[part[5]] += v
-				acc[part[6]] += v
-				acc[part[7]] += v
-				part = part[8:]
-			}
-			part, v = lists.minus, -v
+		plus, minus := all[i].plus, all[i].minus
+		for j := len(plus) - 8; j >= 0; j -= 8 {
+			b := plus[j:]
+			acc[b[0]] += v
+			acc[b[1]] += v
+			acc[b[2]] += v
+			acc[b[3]] += v
+			acc[b[4]] += v
+			acc[b[5]] += v
+			acc[b[6]] += v
+			acc[b[7]] += v
+		}
+		for j := len(minus) - 8; j >= 0; j -= 8 {
+			b := minus[j:]
+			acc[b[0]] -= v
+			acc[b[1]] -= v
+			acc[b[2]] -= v
+			acc[b[3]] -= v
+			acc[b[4]] -= v
+			acc[b[5]] -= v
+			acc[b[6]] -= v
+			acc[b[7]] -= v
+		}
+	}
+	if f.wide {
+		for _, i := range ids {
+			acc[wideJunk] += all[i].corr * int32(x[i])
 		}
 	}
 }
 
-// finish shifts (and rectifies) the accumulators into y and, for a hidden
-// layer, lists the indices of the non-zero outputs in nz, returning how
-// many there are (the output layer's values feed no layer: it returns 0
-// and leaves nz alone). It is branch-free: every index is written to nz
-// but only counted when its value is not zero; after ReLU a value v is
-// not negative, so the sign bit of −v says whether it is zero.
-func (f *fastLayer) finish(y *[quant.MaxWidth]int16, acc *accs, nz *[quant.MaxWidth]uint8) int {
-	a := acc[:f.out]
-	ys := y[:len(a)]
-	s := f.shift & 15 // shifts are 0..15 (validated); the mask spares Go's shift-overflow code
-	if !f.relu {
-		if f.shift == quant.DefaultShift { // the common case, with a constant shift
-			for o, w := range a {
-				ys[o] = int16(w) >> quant.DefaultShift
-			}
-		} else {
-			for o, w := range a {
-				ys[o] = int16(w) >> s
-			}
-		}
-		return 0
-	}
+// finish completes a hidden layer: y[o] = int16(acc[o] + base[o]) >>
+// shift, where acc holds the shares walked and base the rest (the bias;
+// for the first layer, whose acc starts from the bias and query share, the
+// padding share). It lists in nz the indices of the positive outputs and
+// returns how many there are. The ReLU is implied rather than applied: y
+// keeps the negative values, which the next layer never reads since it
+// walks only the inputs nz lists (a trace records max(y, 0)). It is
+// branch-free: every index is written to nz but only counted when its
+// value is positive, which the sign bit of −y says.
+func (f *fastLayer) finish(y *[quant.MaxWidth]int16, acc, base *accs, nz *[quant.MaxWidth]uint8) int {
+	_, _ = y[0], nz[0] // nil checks once, not once per output
+	b := base[:f.out]
+	a := acc[:len(b)]
 	n := 0
-	if f.shift == quant.DefaultShift {
+	if f.shift == quant.DefaultShift { // the common case, with a constant shift
 		for o, w := range a {
-			v := max(int16(w)>>quant.DefaultShift, 0)
-			ys[o] = v
+			v := int32(int16(w+b[o])) >> quant.DefaultShift
+			y[o] = int16(v)
 			nz[uint8(n)] = uint8(o)
-			n += int(uint32(-int32(v)) >> 31)
+			n += int(uint32(-v) >> 31)
 		}
 		return n
 	}
+	s := f.shift & 15 // shifts are 0..15 (validated); the mask spares Go's shift-overflow code
 	for o, w := range a {
-		v := max(int16(w)>>s, 0)
-		ys[o] = v
+		v := int32(int16(w+b[o])) >> s
+		y[o] = int16(v)
 		nz[uint8(n)] = uint8(o)
-		n += int(uint32(-int32(v)) >> 31)
+		n += int(uint32(-v) >> 31)
 	}
 	return n
+}
+
+// logits completes the output layer as finish does a hidden one, without
+// the ReLU, and returns the argmax, the lowest index winning a tie (as
+// Argmax).
+func (f *fastLayer) logits(y *[quant.MaxWidth]int16, acc, base *accs) int {
+	b := base[:f.out]
+	a := acc[:len(b)]
+	s := f.shift & 15
+	best, top := 0, int16(-1<<15)
+	for o, w := range a {
+		v := int16(w+b[o]) >> s
+		y[o] = v
+		if v > top {
+			best, top = o, v
+		}
+	}
+	return best
 }
 
 // listNonZero lists in nz the indices of the non-zero entries of x
@@ -256,7 +284,7 @@ func listNonZero(nz *[quant.MaxWidth]uint8, x []int16) int {
 // state is the scratch of one reply in progress.
 type state struct {
 	q   [trigram.Buckets]int16 // the query buckets
-	q1  accs                   // layer 1 accumulators: bias + query part
+	q1  accs                   // layer 1 accumulators: bias + query share
 	acc accs
 	act [2][quant.MaxWidth]int16
 	nz  [quant.MaxWidth]uint8 // indices of the non-zero entries of the current act
@@ -299,38 +327,46 @@ func (m *Model) begin(s *state, query string) {
 func (m *Model) next(s *state, st *Step) int {
 	f := &m.fast[0]
 	k := min(s.n, trigram.ContextLen)
-	if k < trigram.ContextLen {
-		pad := &f.pad[k]
-		for o, q := range s.q1[:f.out] {
-			s.acc[o] = q + pad[o]
-		}
-	} else {
-		s.acc = s.q1
-	}
-	// The n-grams that touch a generated character: those ending at
-	// position 8−k or later.
+	// The first layer walks the n-grams that touch a generated character,
+	// those ending at position 8−k or later, from the query share; the
+	// padding share is added as it finishes.
+	copy(s.acc[:f.out], s.q1[:f.out])
 	s.ctx.reset()
 	forNGrams(&s.win, trigram.ContextLen-k, func(_, _ int, input uint8) { s.ctx.count(input) })
 	f.addInputs(&s.acc, s.ctx.ids[:s.ctx.n], &s.ctx.x)
 	if st != nil {
 		st.Input = f.usedInput(&s.q, &s.ctx, k)
 	}
-	s.nnz = f.finish(&s.act[0], &s.acc, &s.nz)
+	base := &f.pad[k]
 	cur := 0
-	for li := 1; ; li++ {
+	for li := 0; ; li++ {
+		if !f.relu {
+			next := f.logits(&s.act[cur], &s.acc, base)
+			if st != nil {
+				st.Layers = append(st.Layers, append([]int16(nil), s.act[cur][:f.out]...))
+			}
+			return next
+		}
+		s.nnz = f.finish(&s.act[cur], &s.acc, base, &s.nz)
 		if st != nil {
-			st.Layers = append(st.Layers, append([]int16(nil), s.act[cur][:f.out]...))
+			st.Layers = append(st.Layers, relu(s.act[cur][:f.out]))
 		}
-		if li == len(m.fast) {
-			break
-		}
-		f = &m.fast[li]
-		s.acc = f.bias
+		f = &m.fast[li+1]
+		clear(s.acc[:f.out])
 		f.addInputs(&s.acc, s.nz[:s.nnz], &s.act[cur])
-		s.nnz = f.finish(&s.act[1-cur], &s.acc, &s.nz)
+		base = &f.bias
 		cur = 1 - cur
 	}
-	return Argmax(s.act[cur][:f.out])
+}
+
+// relu returns a copy of a hidden layer's outputs as finish leaves them,
+// with the ReLU applied.
+func relu(y []int16) []int16 {
+	r := make([]int16, len(y))
+	for i, v := range y {
+		r[i] = max(v, 0)
+	}
+	return r
 }
 
 // usedInput is the input vector a step used, for its trace: the query

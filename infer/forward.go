@@ -35,18 +35,26 @@ func (m *Model) forward(s *state, out []int16, x []int16, st *Step) (next, overf
 	cur := 1
 	for li := range m.fast {
 		f := &m.fast[li]
-		s.acc = f.bias
+		clear(s.acc[:f.out])
 		f.addInputs(&s.acc, s.nz[:n], &s.act[cur])
-		overflows += outside16(s.acc[:f.out])
-		n = f.finish(&s.act[1-cur], &s.acc, &s.nz)
+		overflows += outside16(s.acc[:f.out], &f.bias)
 		cur = 1 - cur
+		if !f.relu {
+			next = f.logits(&s.act[cur], &s.acc, &f.bias)
+			copy(out, s.act[cur][:f.out])
+		} else {
+			n = f.finish(&s.act[cur], &s.acc, &f.bias, &s.nz)
+		}
 		if st != nil {
-			st.Layers = append(st.Layers, append([]int16(nil), s.act[cur][:f.out]...))
+			y := s.act[cur][:f.out]
+			if f.relu {
+				st.Layers = append(st.Layers, relu(y))
+			} else {
+				st.Layers = append(st.Layers, append([]int16(nil), y...))
+			}
 		}
 	}
-	f := &m.fast[len(m.fast)-1]
-	copy(out, s.act[cur][:f.out])
-	return Argmax(s.act[cur][:f.out]), overflows
+	return next, overflows
 }
 
 // forwardTrace generates a reply by encoding every step's whole input
@@ -63,13 +71,14 @@ func (m *Model) forwardTrace(query string) Trace {
 	}, nil)
 }
 
-// outside16 counts the accumulators outside the int16 range. The fast
-// path's 32-bit accumulators hold the exact sums (no layer can reach 2^31:
-// at most 32767 + 256·32768·2), so this is the number of wrap-arounds the
-// contract performs.
-func outside16(a []int32) int {
+// outside16 counts the accumulators outside the int16 range: the sums of
+// the shares walked (a) and the bias. The fast path's 32-bit accumulators
+// hold the exact sums (no layer can reach 2^31: at most 32767 + 256·32768·2),
+// so this is the number of wrap-arounds the contract performs.
+func outside16(a []int32, bias *accs) int {
 	n := 0
-	for _, v := range a {
+	for o, v := range a {
+		v += bias[o]
 		if v != int32(int16(v)) {
 			n++
 		}

@@ -60,7 +60,7 @@ func buildSIMD(m *Model) *simdNet {
 		if li == 0 {
 			// The fast path's padding shares are exact sums; their low 16
 			// bits are the wrapping sums.
-			for _, p := range m.fast[0].pad {
+			for _, p := range m.fast[0].pad[:trigram.ContextLen] {
 				v := make([]int16, s.stride)
 				for o := range l.Out {
 					v[o] = int16(p[o])
