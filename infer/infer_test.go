@@ -93,7 +93,7 @@ func TestImplementations(t *testing.T) {
 
 func testImplementation(t *testing.T, impl infer.Implementation) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	shapes := [][]int{{}, {1}, {3, 5}, {256}, {256, 192, 128}, {17, 255, 2}}
+	shapes := [][]int{{}, {1}, {3, 5}, {256}, {256, 192, 128}, {17, 255, 2}, {5, 256}} // {5, 256}: a 256-wide layer past the first
 	densities := []float64{0.27, 0.05, 0.9, 1}
 	n, models := 0, 0
 	for _, hidden := range shapes {
