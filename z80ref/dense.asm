@@ -40,6 +40,8 @@
 ; handlers.  Uses the normal stack.  About 0.3 M T-states (mulm bench).
 ; ---------------------------------------------------------------------------
 INIT:   call MKBIM
+        ld hl,0FFFFh            ; the x WALK reads after a list's end mark
+        ld (ACTTOP),hl
         ld ix,LAYERS
         ld a,(NLAYERS)
 pt_ly:  push af
@@ -75,6 +77,12 @@ pt_i:   call PTPUT              ; column 2j at HL
         ld de,DTBL
         ld bc,256
         ldir
+        ld a,(HSENT)            ; WALK writes a column's end into the
+        ld l,a                  ; sentinel handler's ld hl,nn
+        ld h,DTBL/256
+        ld h,(hl)
+        inc hl
+        ld (dw_ce+1),hl
         ld c,0                  ; C = t, the stored byte value
 hg_s:   ld h,DTBL/256
         ld l,c
@@ -314,10 +322,11 @@ HST:    dw HS_M1, HS_P1, HS_M1
 {{end}}{{template "stub" (op "HS_M1" "" "dec (hl)")}}{{template "stub" (op "HS_P1" "" "inc (hl)")}}HSTLEN  equ HS_P1 - HS_M1
 
 ; HT_END starts the handler of the sentinel byte HSENT, which ends every
-; column: past the column's last byte (SP = COLEND) the column is done,
-; else it is a weight byte like any other: 47 T (50 T at the end, to IX:
-; dw_nx, or dw_2 for the second walk of a column).
-HT_END: ld hl,(COLEND)          ; 16
+; column: past the column's last byte (SP = the address WALK wrote into
+; its ld hl,nn) the column is done, else it is a weight byte like any
+; other: 36 T (44 T at the end, to IX: dw_nx, or dw_2 for the second walk
+; of a column).
+HT_END: ld hl,0                 ; 10  (WALK: the column's end)
         or a                    ; 4
         sbc hl,sp               ; 15
         jr nz,hte_x             ; 12/7
@@ -340,11 +349,17 @@ HTNLEN  equ $ - NEXT
 ; WALK - add every input of an activation list into the accumulators:
 ;      ACC[o] += w[o][i] * x for every entry (column of i, x) and every o.
 ;      in: HL = the list; CURD = the layer (its STRIDE).
-; Per input with x in 1..127: about 245 T to fetch the entry, start the
-; column (195 T up to its first NEXT) and leave it at its sentinel
-; (HT_END, 50 T); per byte the handler (per non-zero weight 25 T, 65 T
-; with a carry, 53 T for a handler's last; 4 T per output) and its copy
-; of NEXT (28 T).
+; The list ends with a 0000h column; the word above it (ACTTOP) is FFFFh
+; (INIT's), which the walk reads as that entry's x, so that only the rare
+; path of an x outside 0..255 looks for the end.  An x of 0 (no list has
+; one) would be walked as the 8-bit x it is.
+; Per input with x in 1..127: 175 T to fetch the entry and start the column
+; (up to and with its first NEXT), and leaving it at its sentinel (HT_END,
+; 44 T); per byte the handler (per non-zero weight 25 T, 65 T with a carry,
+; 53 T for a handler's last; 4 T per output) and its copy of NEXT (28 T).
+; Two words of code are set per layer (self-modifying): the column pair's
+; length at dw_ws+1, and, per column, its end in the sentinel handler's
+; ld hl,nn (whose address INIT writes at dw_ce+1).
 ; ---------------------------------------------------------------------------
 WALK:   ld (ACTSP),hl
 WALKA:  ld a,i                  ; WALKA: the list at ACTSP
@@ -357,52 +372,54 @@ WALKA:  ld a,i                  ; WALKA: the list at ACTSP
         add a,a
         ld l,a
         ld h,0
-        ld (WSTR),hl            ; 2*(STRIDE + 1): a column pair
+        ld (dw_ws+1),hl         ; 2*(STRIDE + 1): a column pair
         ld ix,dw_nx             ; where a column's end goes (HT_END)
 dw_nx:  ld sp,(ACTSP)           ; 20
         pop hl                  ; 10  HL = column of input i (0 = end)
-        pop bc                  ; 10  BC = x
+        pop bc                  ; 10  BC = x (FFFFh after the end)
         ld (ACTSP),sp           ; 20
-        ld a,h                  ; 4
-        or a                    ; 4
-        jp z,SPBACK             ; 10
         ld a,b                  ; 4
         or a                    ; 4
-        jr nz,DW16              ; 7   x not in 0..255
+        jr nz,dw_w              ; 7   x not in 0..255, or the end
         ld a,c                  ; 4
-        dec a                   ; 4
-        cp 127                  ; 7
-        jr c,dw_8               ; 12  x in 1..127
-        cp 253
-        jr nc,DW16              ;     x = 0 or 255
-        sub 126                 ;     x in 128..254: walk the column with
-        ld (WX2),a              ;     127, then with x - 127 (1..127)
-        ld (WCOL),hl
-        ld ix,dw_2
-        ld c,127
-dw_8:   ld a,c                  ; 4
-        add a,a                 ; 4
+        add a,a                 ; 4   2x; a carry: x in 128..255
+        jr c,dw_h               ; 7
         ld b,a                  ; 4   B = 2x
-        ld sp,hl                ; 6   SP walks the column
-        ld de,(WSTR)            ; 20  DE = 2*(STRIDE + 1)
+dw_8:   ld sp,hl                ; 6   SP walks the column
+dw_ws:  ld de,0                 ; 10  DE = 2*(STRIDE + 1) (set above)
         add hl,de               ; 11
-        ld (COLEND),hl          ; 16  SP after popping the sentinel
+dw_ce:  ld (0),hl                ; 16  SP after popping the sentinel, into
+                                ;     HT_END's ld hl,nn (INIT sets the address)
         ld de,ACCLO             ; 10  E = output 0
         pop hl                  ; 10  NEXT, inline: the first byte
         ld h,DTBL/256           ; 7
         ld h,(hl)               ; 7
         jp (hl)                 ; 4
+dw_w:   ld a,h
+        or a
+        jp z,SPBACK             ; the end
+        jr DW16
+dw_h:   ld a,c                  ; x in 128..254: walk the column with
+        sub 127                 ; 127, then with x - 127 (1..127)
+        jp m,DW16               ; x = 255
+        ld (WX2),a
+        ld (WCOL),hl
+        ld ix,dw_2
+        ld bc,254*256+127
+        jr dw_8
 dw_2:   ld ix,dw_nx             ; the second walk of a column, x - 127
         ld hl,(WCOL)
         ld a,(WX2)
         ld c,a
+        add a,a
+        ld b,a
         jr dw_8
 
 ; DW16 - the column at HL times any x (BC), with 16-bit additions: per code
 ; 00 nothing, 01 ACC -= x, 10 ACC += x, 11 ACC -= x twice.
 DW16:   push hl
         pop ix                  ; IX = the column
-        ld a,(WSTR)
+        ld a,(dw_ws+1)          ; 2*(STRIDE + 1)
         rrca
         dec a
         ld (WCNT),a             ; bytes left: STRIDE

@@ -196,8 +196,6 @@ func denseBufList(layers []quant.Layer, p *densePlan) []buf {
 		{name: "DTBL", size: 256, page: true, comment: "handler page of every byte value (a copy of HPT)"},
 		{name: "HREG", size: p.size, page: true, comment: "the 256 handlers INIT writes (handler t at offset t of page HPT[t])"},
 	}, []buf{
-		{name: "WSTR", size: 2, comment: "WALK: 2*(STRIDE + 1), the bytes of a column pair"},
-		{name: "COLEND", size: 2, comment: "WALK: the address past the column's sentinel"},
 		{name: "WCNT", size: 1, comment: "DW16: bytes left"},
 		{name: "WX2", size: 1, comment: "WALK: x - 127, a second walk's value"},
 		{name: "WCOL", size: 2, comment: "WALK: the column of a second walk"},
