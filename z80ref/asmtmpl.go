@@ -48,4 +48,10 @@ func expandAsm(name string, src []byte, data any) []byte {
 type listsOptions struct {
 	// Dedupe: CTXACT lists a context bucket hit by several n-grams once.
 	Dedupe bool
+	// L1Pre: STEP's layer 1 may run pre-shifted (L1PRE in the model's
+	// data; see L1LIST), and L1GEN runs it on any input for the stage API.
+	L1Pre bool
+	// ChainFinal: the last layer's FINISH shifts through a chain of
+	// unrolled shifts and writes LOGITS with PUSH.
+	ChainFinal bool
 }

@@ -42,6 +42,19 @@
 INIT:   call MKBIM
         ld hl,0FFFFh            ; the x WALK reads after a list's end mark
         ld (ACTTOP),hl
+        ld a,(L1BIT)            ; layer 1's pre-shift m (see L1LIST): the
+        ld (f1_b+1),a           ; sign bit and the mask FINISH1 tests,
+        ld a,(L1MSK)
+        ld (f1_m+1),a
+        ld a,(L1PRE)            ; and CTXACT's x: 2^(5-m) per n-gram, the
+        or a                    ; first m of its five add hl,hl made nops
+        jr z,in_np
+        ld b,a
+        ld hl,ca_sh
+in_nl:  ld (hl),0
+        inc hl
+        djnz in_nl
+in_np:
         ld ix,LAYERS
         ld a,(NLAYERS)
 pt_ly:  push af

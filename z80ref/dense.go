@@ -22,7 +22,7 @@ var (
 	// denseAsm and denseListsAsm are dense.asm and lists.asm with their
 	// templates expanded for the dense engine.
 	denseAsm      = expandAsm("dense.asm", denseAsmTmpl, nil)
-	denseListsAsm = expandAsm("lists.asm", listsAsmTmpl, listsOptions{Dedupe: true})
+	denseListsAsm = expandAsm("lists.asm", listsAsmTmpl, listsOptions{Dedupe: true, L1Pre: true, ChainFinal: true})
 )
 
 // Handler sizes of dense.asm: HTLEN bytes per non-zero weight and HSTLEN
@@ -219,6 +219,12 @@ func denseSources(m *infer.Model, t target) ([]asm.Source, error) {
 	listData(&b, m, "dense")
 	p := planDense(m, t)
 	sent, code, page, st := p.sent, p.code, p.page, p.stored()
+	pre := denseL1Pre(layers)
+	b.WriteString("\n; Layer 1's pre-shift m (see L1LIST in lists.asm), and the bit test and mask\n")
+	b.WriteString("; INIT writes into FINISH1: bit 7-m,(hl); and 2^(8-m)-1.\n")
+	fmt.Fprintf(&b, "L1PRE:   db %d\n", pre)
+	fmt.Fprintf(&b, "L1BIT:   db %s\n", hexByte(byte(0x46+8*(7-pre))))
+	fmt.Fprintf(&b, "L1MSK:   db %s\n", hexByte(byte(1<<(8-pre)-1)))
 	b.WriteString("\n; HPT[t]: the page of the handler of stored byte t (at offset t; see dense.asm).\n")
 	b.WriteString("HPT:\n")
 	for t := 0; t < 256; t += 8 {
@@ -294,12 +300,21 @@ BUFS    equ (ENDIMG + 255) / 256 * 256
 // denseTables returns the table and weight sizes denseSources generates.
 func denseTables(m *infer.Model) layout {
 	lay := listTables(m)
-	lay.tables += 2*256 + 1 + 2*32 // HPT, HCODE, HSENT, HINL, HSTB
+	lay.tables += 2*256 + 1 + 2*32 + 3 // HPT, HCODE, HSENT, HINL, HSTB, L1PRE, L1BIT, L1MSK
 	for _, l := range m.Layers() {
 		// the sentinels, and a pad column when l.In is odd
 		lay.weights += densePairs(l.In)*2*(quant.RowBytes(l.Out)+1) - l.In*quant.RowBytes(l.Out)
 	}
 	return lay
+}
+
+// denseL1Pre is layer 1's pre-shift (L1PRE, see L1LIST in lists.asm): its
+// shift when that is 1..5 and the layer is hidden, else 0.
+func denseL1Pre(layers []quant.Layer) int {
+	if s := int(layers[0].Shift); len(layers) > 1 && s >= 1 && s <= 5 {
+		return s
+	}
+	return 0
 }
 
 // densePairs is the number of column pairs of a layer with n inputs: the

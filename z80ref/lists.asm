@@ -262,11 +262,13 @@ ca_l:   ld a,(de)               ; 7
         ld (hl),0               ; 10  CNT is all zero again at the end
         ld h,0
         ld l,a
+{{if .L1Pre}}ca_sh:  {{else}}        {{end}}add hl,hl
         add hl,hl
         add hl,hl
         add hl,hl
-        add hl,hl
-        add hl,hl               ; 55  HL = 32 * count
+        add hl,hl               ; 55  HL = 32 * count{{if .L1Pre}}
+                                ;     (INIT turns the first L1PRE into nops:
+                                ;     2^(5 - L1PRE) * count, see L1LIST){{end}}
         push hl                 ; 11  x
         dec de
         ld a,(de)
@@ -371,7 +373,44 @@ fh_z:   dec l                   ; 4
         ld (ACTLIST),hl
         jp SPBACK
 
-FINL:   ld hl,ACCLO
+{{if .ChainFinal}}FINL:   ld a,c                  ; the last layer: IX = fl_t - 4*shift, the
+        add a,a                 ; entry into the chain of 15 arithmetic
+        add a,a                 ; shifts below (4 bytes each)
+        ld e,a
+        ld d,0
+        ld hl,fl_t
+        or a
+        sbc hl,de
+        push hl
+        pop ix
+        ld l,b                  ; HL = LOGITS + 2*nout: PUSH writes the
+        ld h,0                  ; words downward, o = nout-1 first
+        dec l
+        inc hl                  ; (nout 0 = 256)
+        add hl,hl
+        ld de,LOGITS
+        add hl,de
+        ld a,i
+        push af
+        di
+        ld (SAVSP),sp
+        ld sp,hl
+        ld h,ACCLO/256
+        ld l,b
+        dec l                   ; L = nout-1
+fl_l:   ld e,(hl)               ; 7
+        inc h                   ; 4
+        ld d,(hl)               ; 7   DE = ACC[o]
+        dec h                   ; 4
+        jp (ix)                 ; 8   the last SHIFT pairs below
+                                ; 15 times sra d / rr e: DE >>= 1 (floor)
+{{range times 15}}        sra d
+        rr e
+{{end}}fl_t:   push de                 ; 11  LOGITS[o]
+        dec l                   ; 4
+        djnz fl_l               ; 13  58 T + 16 T per bit an output
+        jp SPBACK
+{{else}}FINL:   ld hl,ACCLO
         ld de,LOGITS
 fl_l:   push bc
         ld a,c                  ; shift
@@ -395,7 +434,7 @@ fl_w:   ex de,hl
         pop bc
         djnz fl_l
         ret
-
+{{end}}
 ; ---------------------------------------------------------------------------
 ; LDACC - accumulators = the image at HL (B = nout, 0 = 256: nout low bytes
 ; then nout high bytes).
@@ -456,7 +495,28 @@ BEGIN:  ld hl,LAYERS
         call LDBIAS             ; ACC = layer 1's biases
         call QACT
         call WALKA
-        ld a,(LAYERS+FDNOUT)    ; Q1 = ACC: low bytes, then high bytes
+{{if .L1Pre}}        ld a,(L1PRE)            ; the dense engine: ACC >>= L1PRE
+        or a                    ; (arithmetic) before it is kept in Q1
+        jr z,beg_c              ; (see L1LIST)
+        ld e,a
+        ld a,(LAYERS+FDNOUT)
+        ld b,a                  ; B = outputs (0 = 256)
+        ld hl,ACCLO
+beg_s:  ld c,(hl)
+        inc h
+        ld a,(hl)               ; A:C = ACC[o]
+        ld d,e
+beg_h:  sra a
+        rr c
+        dec d
+        jr nz,beg_h
+        ld (hl),a
+        dec h
+        ld (hl),c
+        inc l
+        djnz beg_s
+beg_c:
+{{end}}        ld a,(LAYERS+FDNOUT)    ; Q1 = ACC: low bytes, then high bytes
         push af
         ld hl,ACCLO
         ld de,Q1
@@ -474,7 +534,15 @@ beg_w:  ld (hl),' '
 ; ---------------------------------------------------------------------------
 ; L1LIST - layer 1 of a step: ACC = Q1 (BEGIN's bias + query share), plus
 ; the activation list at ACTSP (CTXACT's: inputs 128..255), then FINISH.
-; STEP calls it; so does the stage API, with a list of its own.
+; STEP calls it; so does the stage API, with a list of its own{{if .L1Pre}}
+; (the fast engine's; the dense engine's calls L1GEN).
+;
+; The dense engine, when layer 1 is hidden and its shift m = L1PRE is 1..5
+; (else L1PRE = 0 and all is as above): BEGIN keeps Q1 >> m, CTXACT's x is
+; 2^(5-m) per n-gram instead of 32, so ACC = v with (the true sum) >> m
+; = v sign-extended from bit 15-m, exactly, wrapping included (the true
+; sum is 2^m v plus Q1's low m bits, mod 65536): the walk carries into the
+; high bytes 2^m times less often and FINISH1 needs no shift{{end}}.
 ; ---------------------------------------------------------------------------
 L1LIST: ld hl,LAYERS
         ld (CURD),hl
@@ -483,8 +551,69 @@ L1LIST: ld hl,LAYERS
         ld b,a
         call LDACC
         call WALKA
+{{if .L1Pre}}        ld a,(L1PRE)
+        or a
+        jp nz,FINISH1
+{{end}}        jp FINISH
+{{if .L1Pre}}
+; L1GEN - layer 1 on any input (the stage API's, mulm/z80ref): ACC = the
+; biases, plus the list at ACTSP (inputs 128..255, any x) and the query's
+; (QACT, XV), then FINISH.  Nothing is pre-shifted.
+L1GEN:  ld hl,LAYERS
+        ld (CURD),hl
+        ld ix,LAYERS
+        call LDBIAS
+        call WALKA
+        call QACT
+        call WALKA
         jp FINISH
 
+; FINISH1 - FINISH for STEP's layer 1 when L1PRE = m > 0 (see L1LIST): y =
+; ACC sign-extended from bit 15-m (negative: no entry), the list as FINISH
+; builds it.  INIT sets the bit and the mask below.  Per output: 36 T when
+; negative; 85 T more for an entry.
+FINISH1: ld a,(LAYERS+FDNOUT)
+        ld b,a                  ; B = outputs (0 = 256)
+        ld a,(LAYERS+FLDSZ+FDPT)
+        ld c,a                  ; C = layer 2's PTL page
+        ld h,ACCHI/256
+        ld l,b
+        dec l                   ; L = nout-1
+        ld a,i
+        push af
+        di
+        ld (SAVSP),sp
+        ld sp,ACTTOP
+        ld de,0
+        push de                 ; end mark
+        jr f1_b
+f1_p:   ld a,(hl)               ; 7
+f1_m:   and 0FFh                ; 7   (INIT: the 7-m bits below the sign)
+        ld d,a                  ; 4
+        dec h                   ; 4
+        ld e,(hl)               ; 7
+        inc h                   ; 4   DE = y >= 0
+        or e                    ; 4
+        jr z,f1_z               ; 12/7 0: no entry
+        push de                 ; 11  x
+        ld h,c                  ; 4
+        ld e,(hl)               ; 7
+        inc h                   ; 4
+        ld d,(hl)               ; 7
+        push de                 ; 11  column of input o of layer 2
+        ld h,ACCHI/256          ; 7
+f1_z:   dec l                   ; 4
+        dec b                   ; 4
+        jr z,f1_x               ; 7
+f1_b:   bit 7,(hl)              ; 12  (INIT: bit 7-m) the sign of y
+        jr z,f1_p               ; 7/12
+        dec l                   ; 4
+        djnz f1_b               ; 13
+f1_x:   ld hl,0
+        add hl,sp
+        ld (ACTLIST),hl
+        jp SPBACK
+{{end}}
 ; ---------------------------------------------------------------------------
 ; STEP - one character: encode the context, run every layer, argmax.
 ; in:  Q1 (BEGIN) and WIN

@@ -249,7 +249,11 @@ func fastLayer(m machine, im *Image, li int, x []int16) ([]int16, uint64, error)
 			return nil, total, err
 		}
 		m.WriteWord(im.sym("ACTSP"), fastWriteList(m, im, 0, x, trigram.Buckets, trigram.InputSize))
-		if err := call("L1LIST"); err != nil {
+		l1 := "L1LIST"
+		if _, ok := im.Symbol("L1GEN"); ok {
+			l1 = "L1GEN" // the dense engine's layer 1 on any input
+		}
+		if err := call(l1); err != nil {
 			return nil, total, err
 		}
 	}
