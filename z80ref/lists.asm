@@ -535,7 +535,7 @@ beg_w:  ld (hl),' '
 ; L1LIST - layer 1 of a step: ACC = Q1 (BEGIN's bias + query share), plus
 ; the activation list at ACTSP (CTXACT's: inputs 128..255), then FINISH.
 ; STEP calls it; so does the stage API, with a list of its own{{if .L1Pre}}
-; (the fast engine's; the dense engine's calls L1GEN).
+; (the fast engine's; the dense engine's calls L1GQ and L1GC).
 ;
 ; The dense engine, when layer 1 is hidden and its shift m = L1PRE is 1..5
 ; (else L1PRE = 0 and all is as above): BEGIN keeps Q1 >> m, CTXACT's x is
@@ -556,16 +556,17 @@ L1LIST: ld hl,LAYERS
         jp nz,FINISH1
 {{end}}        jp FINISH
 {{if .L1Pre}}
-; L1GEN - layer 1 on any input (the stage API's, mulm/z80ref): ACC = the
-; biases, plus the list at ACTSP (inputs 128..255, any x) and the query's
-; (QACT, XV), then FINISH.  Nothing is pre-shifted.
-L1GEN:  ld hl,LAYERS
+; L1GQ, L1GC - layer 1 on any input (the stage API's, mulm/z80ref): L1GQ
+; sets ACC = the biases plus the query's share (QACT, XV), as BEGIN does but
+; not pre-shifted; then L1GC adds the list at ACTSP (inputs 128..255, any
+; x) and calls FINISH.
+L1GQ:   ld hl,LAYERS
         ld (CURD),hl
         ld ix,LAYERS
         call LDBIAS
-        call WALKA
         call QACT
-        call WALKA
+        jp WALKA
+L1GC:   call WALKA
         jp FINISH
 
 ; FINISH1 - FINISH for STEP's layer 1 when L1PRE = m > 0 (see L1LIST): y =
