@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"mulm/infer"
 )
 
 // TestDenseSizes checks the handler sizes the planner assumes against the
@@ -63,4 +65,52 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// TestDensePreShift checks STEP's pre-shifted layer 1 (L1PRE; L1LIST and
+// FINISH1 in lists.asm) at every shift, with layer-1 biases over the whole
+// 16-bit range, so that the sums wrap and the outputs reach the top bits
+// FINISH1 keeps, against the Go reference; shifts 0 and 6 take the plain
+// path.
+func TestDensePreShift(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, shift := range []uint8{0, 1, 2, 5, 6} {
+		m := randomModel(t, r, []int{32}, 8, 12, 0.7)
+		layers := m.Layers()
+		l1 := layers[0]
+		l1.Shift = shift
+		l1.Bias = make([]int16, l1.Out)
+		for o := range l1.Bias {
+			l1.Bias[o] = int16(r.Uint32())
+		}
+		layers[0] = l1
+		m, err := infer.New(m.Charset(), layers, m.MaxLen())
+		if err != nil {
+			t.Fatal(err)
+		}
+		pre := denseL1Pre(m.Layers())
+		if want := map[uint8]int{0: 0, 1: 1, 2: 2, 5: 5, 6: 0}[shift]; pre != want {
+			t.Fatalf("shift %d: L1PRE %d, want %d", shift, pre, want)
+		}
+		name := fmt.Sprintf("dense, layer-1 shift %d", shift)
+		checkRepliesKind(t, name, m, replyQueries, Dense)
+		if pre == 0 {
+			continue
+		}
+		// The outputs must reach the top bit FINISH1 keeps (bit 14-m of
+		// y, 16-m bits with the sign), or the test would not see its mask.
+		big := 0
+		for _, q := range replyQueries {
+			for _, st := range m.DenseTrace(q).Steps {
+				for _, y := range st.Layers[0] {
+					if int(y) >= 1<<(14-pre) {
+						big++
+					}
+				}
+			}
+		}
+		if big == 0 {
+			t.Fatalf("%s: no layer-1 output reaches bit %d", name, 14-pre)
+		}
+	}
 }
