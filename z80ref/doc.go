@@ -174,11 +174,14 @@
 // POP fetches a byte and steps SP to the column's next: no DEC SP), and
 // copies the dispatch into as many handlers, most
 // frequent bytes first, as the memory holds. A bucket hit by several
-// context n-grams is walked once. It refuses no model for its weights;
+// context n-grams is walked once, and STEP's layer 1 runs pre-shifted
+// (BEGIN keeps Q1 >> the layer's shift, CTXACT scales the context's x to
+// match; exact, see L1LIST in lists.asm), so that its walk carries into
+// the high bytes less often. It refuses no model for its weights;
 // memory bounds its widths (parity's mustHold: every 256→256→192→128→n
 // model with n ≤ 64). On the reference tinychat model (27 % non-zero) a
-// step costs about 0.60 million T-states (median over 20 queries), the .COM
-// is 39,919 bytes and INIT takes 0.97 million T-states.
+// step costs about 0.58 million T-states (median over 20 queries), the .COM
+// is 40,177 bytes and INIT takes 0.84 million T-states.
 //
 // # Entry points
 //
@@ -238,9 +241,10 @@
 // EncodeContext (PUSHW for the last 8 characters of the reply so far,
 // then ENCCTX) and Layer (one layer on any int16 input vector; the
 // engines call the entry points STEP calls: LAYER for a layer after the
-// first; for layer 1 the compact engine BEGIN and L1CTX, the list engines
+// first; for layer 1 the compact engine BEGIN and L1CTX, the fast engine
 // BEGIN and L1LIST on an activation list written as their own routines
-// write them). Package mulm/parity compares them with mulm/trigram
+// write them, the dense engine, whose STEP pre-shifts layer 1, L1GQ and
+// L1GC: the same without the pre-shift). Package mulm/parity compares them with mulm/trigram
 // and infer.DenseLayer.
 //
 // # Adding an engine or a platform
