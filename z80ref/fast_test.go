@@ -379,34 +379,43 @@ func TestFastENCCTX(t *testing.T) {
 	}
 }
 
-// TestFastARGMAX checks ARGMAX on LOGITS: ties go to the lowest index.
+// TestFastARGMAX checks ARGMAX on LOGITS, the fast engine's (ARGMW) and
+// the dense engine's own: ties go to the lowest index.
 func TestFastARGMAX(t *testing.T) {
 	r := rand.New(rand.NewPCG(39, 40))
 	for _, n := range []int{2, 3, 40, 255} {
-		g := fastRig(t, randomModel(t, r, []int{3}, n, 5, 0.3))
-		out := g.im.sym("LOGITS")
-		for k := range 80 {
-			v := make([]int16, n)
-			for i := range v {
-				switch {
-				case k == 0:
-				case k == 1:
-					v[i] = -32768
-				case k == 2:
-					v[i] = 32767
-				case r.IntN(3) == 0:
-					v[i] = int16(r.Uint32())
-				case r.IntN(2) == 0:
-					v[i] = []int16{-32768, 32767, -1, 0, 1}[r.IntN(5)]
-				default:
-					v[i] = int16(r.IntN(5) - 2)
-				}
+		m := randomModel(t, r, []int{3}, n, 5, 0.3)
+		for _, k := range []EngineKind{Fast, Dense} {
+			testListARGMAX(t, r, newRig(t, mustBuildKind(t, m, k)), n)
+		}
+	}
+}
+
+func testListARGMAX(t *testing.T, r *rand.Rand, g *rig, n int) {
+	t.Helper()
+	g.call("INIT")
+	out := g.im.sym("LOGITS")
+	for k := range 80 {
+		v := make([]int16, n)
+		for i := range v {
+			switch {
+			case k == 0:
+			case k == 1:
+				v[i] = -32768
+			case k == 2:
+				v[i] = 32767
+			case r.IntN(3) == 0:
+				v[i] = int16(r.Uint32())
+			case r.IntN(2) == 0:
+				v[i] = []int16{-32768, 32767, -1, 0, 1}[r.IntN(5)]
+			default:
+				v[i] = int16(r.IntN(5) - 2)
 			}
-			g.setWords(out, v)
-			g.call("ARGMAX")
-			if got, want := int(g.m.CPU().AF.Hi), infer.Argmax(v); got != want {
-				t.Fatalf("n=%d argmax of %v = %d, want %d", n, v, got, want)
-			}
+		}
+		g.setWords(out, v)
+		g.call("ARGMAX")
+		if got, want := int(g.m.CPU().AF.Hi), infer.Argmax(v); got != want {
+			t.Fatalf("%s, n=%d: argmax of %v = %d, want %d", g.im.Kind, n, v, got, want)
 		}
 	}
 }

@@ -650,6 +650,41 @@ STEPA:                          ; hook: A = argmax
 ; words); the lowest index wins a tie.  Values are compared as unsigned
 ; after flipping the sign bit, which orders them as signed.
 ; ---------------------------------------------------------------------------
-ARGMAX: ld hl,LOGITS
+{{if .ChainFinal}}; (Here its own loop, which looks at a low byte only when the high bytes
+; are equal: 59 T a word that is not a new best.)
+ARGMAX: ld hl,LOGITS+1          ; the high byte of LOGITS[0]
+        ld a,(LASTD+FDNOUT)
+        ld b,a                  ; B = outputs (0 = 256)
+        ld c,0                  ; C = index
+        ld de,0                 ; D:E = best, D sign-flipped (-32768)
+        xor a
+        ld (AMAX),a
+ad_l:   ld a,(hl)               ; 7   high byte, sign-flipped
+        xor 80h                 ; 7
+        cp d                    ; 4
+        jr c,ad_n               ; 12/7 smaller
+        jr nz,ad_b              ; 7   larger: a new best
+        dec hl                  ;     equal: the low bytes decide
+        ld a,(hl)
+        inc hl
+        cp e
+        jr c,ad_n               ;     smaller
+        jr z,ad_n               ;     equal: the lower index stays
+        ld e,a
+        jr ad_i
+ad_b:   ld d,a
+        dec hl
+        ld e,(hl)
+        inc hl
+ad_i:   ld a,c
+        ld (AMAX),a
+ad_n:   inc hl                  ; 6
+        inc hl                  ; 6
+        inc c                   ; 4
+        djnz ad_l               ; 13
+        ld a,(AMAX)
+        ret
+{{else}}ARGMAX: ld hl,LOGITS
         ld a,(LASTD+FDNOUT)
         jp ARGMW                ; common.asm
+{{end}}
