@@ -82,26 +82,48 @@ func (p *densePlan) handlerLen(s int) int {
 // HPT[t]; the builder stores, for a byte of codes s, the value t that packs
 // the handlers best, so the weights in the .COM are the packed codes mapped
 // through that permutation, and HCODE[t] = s gives them back. pack sweeps
-// the region, longest handlers first, putting the next handler at the next
-// address whose offset no handler has yet.
+// the region, putting a handler at the next address whose offset no
+// handler has yet, in two ways, and keeps the tighter: longest handlers
+// first, or at each address the longest handler left whose end falls on a
+// free offset too (so that the next one needs no gap).
 func (p *densePlan) pack() {
 	order := make([]int, 256)
 	for i := range order {
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return p.handlerLen(b) - p.handlerLen(a) })
-	var used [256]bool
-	a := 0
-	for _, s := range order {
-		for used[a%256] {
-			a++
+	var best densePlan
+	for look := range 2 {
+		q := *p
+		var used [256]bool
+		left := slices.Clone(order)
+		a := 0
+		for len(left) > 0 {
+			for used[a%256] {
+				a++
+			}
+			used[a%256] = true
+			k := 0
+			if look == 1 {
+				for j, s := range left {
+					if !used[(a+p.handlerLen(s))%256] {
+						k = j
+						break
+					}
+				}
+			}
+			s := left[k]
+			left = slices.Delete(left, k, k+1)
+			t := a % 256
+			q.code[t], q.page[t] = byte(s), a/256
+			a += p.handlerLen(s)
 		}
-		t := a % 256
-		used[t] = true
-		p.code[t], p.page[t] = byte(s), a/256
-		a += p.handlerLen(s)
+		q.size = a
+		if look == 0 || q.size < best.size {
+			best = q
+		}
 	}
-	p.size = a
+	*p = best
 }
 
 // stored returns the stored value of every byte of codes.
@@ -114,7 +136,7 @@ func (p *densePlan) stored() [256]byte {
 }
 
 // planDense plans m's handlers for target t: the most frequent bytes'
-// handlers get a copy of NEXT, in steps of 16, as long as the program
+// handlers get a copy of NEXT or carry stubs, one option at a time, as long as the program
 // still ends below t.memEnd (all of them when t.code is 0, while the
 // engine's shape is measured).
 func planDense(m *infer.Model, t target) densePlan {
@@ -149,7 +171,7 @@ func planDense(m *infer.Model, t target) densePlan {
 	}
 	slices.SortStableFunc(opts, func(a, b option) int { return cmp.Compare(b.value, a.value) })
 	tab := denseTables(m)
-	for k := len(opts); ; k = max(k-16, 0) {
+	for k := len(opts); ; k = max(k-1, 0) {
 		p.inline, p.stub = [256]bool{}, [256]bool{}
 		for _, o := range opts[:k] {
 			if o.stub {
