@@ -572,7 +572,7 @@ L1GC:   call WALKA
 ; FINISH1 - FINISH for STEP's layer 1 when L1PRE = m > 0 (see L1LIST): y =
 ; ACC sign-extended from bit 15-m (negative: no entry), the list as FINISH
 ; builds it.  INIT sets the bit and the mask below.  Per output: 36 T when
-; negative; 85 T more for an entry.
+; negative; 134 T with an entry (98 T more).
 FINISH1: ld a,(LAYERS+FDNOUT)
         ld b,a                  ; B = outputs (0 = 256)
         ld a,(LAYERS+FLDSZ+FDPT)
