@@ -136,7 +136,7 @@ func (p *densePlan) stored() [256]byte {
 }
 
 // planDense plans m's handlers for target t: the most frequent bytes'
-// handlers get a copy of NEXT or carry stubs, one option at a time, as long as the program
+// handlers get a copy of NEXT or carry stubs, as many as fit while the program
 // still ends below t.memEnd (all of them when t.code is 0, while the
 // engine's shape is measured).
 func planDense(m *infer.Model, t target) densePlan {
@@ -171,7 +171,7 @@ func planDense(m *infer.Model, t target) densePlan {
 	}
 	slices.SortStableFunc(opts, func(a, b option) int { return cmp.Compare(b.value, a.value) })
 	tab := denseTables(m)
-	for k := len(opts); ; k = max(k-1, 0) {
+	fits := func(k int) bool {
 		p.inline, p.stub = [256]bool{}, [256]bool{}
 		for _, o := range opts[:k] {
 			if o.stub {
@@ -184,10 +184,24 @@ func planDense(m *infer.Model, t target) densePlan {
 		at := t.origin + t.code + tab.tables + tab.weights
 		at = (at + 255) &^ 255
 		end := at + bufsSize(denseBufList(layers, &p)) + t.stack
-		if t.code == 0 || end <= t.memEnd || k == 0 {
-			return p
+		return t.code == 0 || end <= t.memEnd
+	}
+	// Down in steps of 16 to the first plan that fits, then up one option
+	// at a time to the most that fit (the packing is not monotonic: a few
+	// more options may pack tighter).
+	k := len(opts)
+	for k > 0 && !fits(k) {
+		k = max(k-16, 0)
+	}
+	if k > 0 || fits(0) {
+		for j := min(k+15, len(opts)); j > k; j-- {
+			if fits(j) {
+				return p
+			}
 		}
 	}
+	fits(k)
+	return p
 }
 
 // lastCode is the position (0..3, the first output in bits 7-6) of the
