@@ -91,7 +91,11 @@ func (p *densePlan) pack() {
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return p.handlerLen(b) - p.handlerLen(a) })
+	var size [256]int
+	for s := range size {
+		size[s] = p.handlerLen(s)
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return size[b] - size[a] })
 	var best densePlan
 	for look := range 2 {
 		q := *p
@@ -106,7 +110,7 @@ func (p *densePlan) pack() {
 			k := 0
 			if look == 1 {
 				for j, s := range left {
-					if !used[(a+p.handlerLen(s))%256] {
+					if !used[(a+size[s])%256] {
 						k = j
 						break
 					}
@@ -116,7 +120,7 @@ func (p *densePlan) pack() {
 			left = slices.Delete(left, k, k+1)
 			t := a % 256
 			q.code[t], q.page[t] = byte(s), a/256
-			a += p.handlerLen(s)
+			a += size[s]
 		}
 		q.size = a
 		if look == 0 || q.size < best.size {
@@ -193,11 +197,23 @@ func planDense(m *infer.Model, t target) densePlan {
 	for k > 0 && !fits(k) {
 		k = max(k-16, 0)
 	}
-	if k > 0 || fits(0) {
-		for j := min(k+15, len(opts)); j > k; j-- {
-			if fits(j) {
-				return p
-			}
+	lo, hi := k+1, min(k+15, len(opts))
+	if k == 0 && !fits(0) {
+		// No multiple of 16 fits: look at every k, unless not even the
+		// handlers without options, packed without a gap, would fit.
+		var z densePlan
+		for s := range 256 {
+			z.size += z.handlerLen(s)
+		}
+		at := (t.origin + t.code + tab.tables + tab.weights + 255) &^ 255
+		if at+bufsSize(denseBufList(layers, &z))+t.stack > t.memEnd {
+			return p
+		}
+		hi = len(opts)
+	}
+	for j := hi; j >= lo; j-- {
+		if fits(j) {
+			return p
 		}
 	}
 	fits(k)

@@ -181,7 +181,7 @@
 // memory bounds its widths (parity's mustHold: every 256→256→192→128→n
 // model with n ≤ 64). On the reference tinychat model (27 % non-zero) a
 // step costs about 0.58 million T-states (median over 20 queries), the .COM
-// is 40,220 bytes and INIT takes 1.05 million T-states.
+// is 40,220 bytes and INIT takes 1.02 million T-states.
 //
 // # Entry points
 //
