@@ -132,6 +132,8 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs.Float64Var(&cfg.Temperature, "temp", cfg.Temperature, "softmax `temperature` over the integer logits")
 	fs.Float64Var(&cfg.LabelSmoothing, "smooth", 0, "label `smoothing`")
 	fs.Float64Var(&cfg.InputDrop, "drop", 0, "drop each query trigram bucket with this `probability` while training")
+	fs.Float64Var(&cfg.Noise, "noise", 0, "perturb each training query with this `probability` per epoch (a typo, a space lost or added, a word left out, two words swapped)")
+	fs.Float64Var(&cfg.NoiseStop, "noise-stop", cfg.NoiseStop, "`fraction` of the run after which -noise stops (the rest trains the clean queries)")
 	fs.Float64Var(&cfg.EasyKeep, "easy-keep", 0, "sample by difficulty: train examples already learnt (cross-entropy < 0.05) with this `probability` per epoch (0: all)")
 	fs.Float64Var(&cfg.ClassBalance, "balance", 0, "class weighting `exponent`: pairs weigh (largest class/class size)^k")
 	fs.Float64Var(&cfg.QuantStart, "quant-start", cfg.QuantStart, "quantization `share` at the start")

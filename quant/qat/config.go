@@ -62,6 +62,15 @@ type Config struct {
 	// InputDrop drops each query trigram bucket of a training example
 	// with this probability (a regularizer for unseen phrasings).
 	InputDrop float64
+	// Noise, when not 0, perturbs each training pair's query with this
+	// probability per epoch (a new draw from the seed every epoch): a
+	// letter dropped, doubled, swapped or replaced, two words run
+	// together, a space put inside a word, a word left out, or two
+	// neighbouring words swapped. The examples keep their targets. Noise
+	// stops at NoiseStop of the run (default 0.8, when quantization is
+	// full by default), so that the last part of the run fits the clean
+	// phrasings.
+	Noise, NoiseStop float64
 	// ClassBalance weighs each pair by (largest class / its class)^k.
 	ClassBalance float64
 	// EasyKeep, when not 0, samples by difficulty: an epoch trains every
@@ -132,6 +141,7 @@ func (c *Config) defaults() {
 	def(&c.QuantStart, 0.3)
 	def(&c.QuantRamp, 0.8)
 	def(&c.InitSigma, 0.5)
+	def(&c.NoiseStop, 0.8)
 	if c.Shards == 0 {
 		c.Shards = 2
 	}
@@ -193,6 +203,8 @@ func (c *Config) Validate() error {
 		{"QuantRamp", "-quant-ramp", c.QuantRamp, 0, 1, false},
 		{"InitSigma", "-init", c.InitSigma, 0, math.Inf(1), false},
 		{"InputDrop", "-drop", c.InputDrop, 0, 1, true},
+		{"Noise", "-noise", c.Noise, 0, 1, false},
+		{"NoiseStop", "-noise-stop", c.NoiseStop, 0, 1, false},
 		{"ClassBalance", "-balance", c.ClassBalance, 0, math.Inf(1), false},
 		{"EasyKeep", "-easy-keep", c.EasyKeep, 0, 1, false},
 	}

@@ -58,6 +58,8 @@ func TestValidate(t *testing.T) {
 		{func(c *Config) { c.LR = -1 }, "LR (-lr) is -1, want a finite number ≥ 0"},
 		{func(c *Config) { c.LR = math.Inf(1) }, "LR (-lr) is +Inf"},
 		{func(c *Config) { c.InputDrop = 2 }, "InputDrop (-drop) is 2, want a number in [0, 1)"},
+		{func(c *Config) { c.Noise = 1.5 }, "Noise (-noise) is 1.5, want a finite number in [0, 1]"},
+		{func(c *Config) { c.NoiseStop = -0.1 }, "NoiseStop (-noise-stop) is -0.1"},
 		{func(c *Config) { c.Batch = -3 }, "Batch (-batch) is -3, want 1..1048576"},
 		{func(c *Config) { c.Epochs = -1 }, "Epochs (-epochs) is -1"},
 		{func(c *Config) { c.Hidden = make([]int, 16) }, "Hidden (-hidden) has 16 layers, want at most 15"},

@@ -53,11 +53,17 @@ func (s *examples) encode(x *[trigram.InputSize]int16, e *example) {
 		}
 		return
 	}
+	s.encodeAs(x, e, s.pairs[e.pair].Query)
+}
+
+// encodeAs writes into x the input of example e (whose pair is not −1)
+// with its pair's query replaced by q.
+func (s *examples) encodeAs(x *[trigram.InputSize]int16, e *example, q string) {
 	p := &s.pairs[e.pair]
 	var recent [trigram.ContextLen]byte
 	k := int(e.k)
 	n := copy(recent[:], p.Response[max(0, k-trigram.ContextLen):k])
-	trigram.Encode(x, p.Query, recent[:n])
+	trigram.Encode(x, q, recent[:n])
 }
 
 // input returns example e's sparse input (indices increasing), valid until
@@ -67,6 +73,17 @@ func (s *examples) input(b *inputBuf, e *example) ([]int32, []float32) {
 		return s.idx[e.in : e.in+int32(e.nin)], s.val[e.in : e.in+int32(e.nin)]
 	}
 	s.encode(&b.x, e)
+	return b.sparse()
+}
+
+// inputAs is input with the query of e's pair (not −1) replaced by q.
+func (s *examples) inputAs(b *inputBuf, e *example, q string) ([]int32, []float32) {
+	s.encodeAs(&b.x, e, q)
+	return b.sparse()
+}
+
+// sparse returns the non-zero entries of b.x, in b.idx and b.val.
+func (b *inputBuf) sparse() ([]int32, []float32) {
 	b.idx, b.val = b.idx[:0], b.val[:0]
 	for i, v := range b.x {
 		if v != 0 {

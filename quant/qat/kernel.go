@@ -16,6 +16,8 @@ type hyper struct {
 	floorBlnd float32 // how much of the floor of the shift is applied (0..1)
 	drop      float32 // probability of dropping each query bucket (training only)
 	dropSeed  uint64  // with the example index, seeds the dropout mask
+	noise     float32 // probability of perturbing an example's query (training only)
+	noiseSeed uint64  // with the example's pair, seeds the perturbation (one per epoch)
 }
 
 // worker holds one goroutine's scratch space and gradient accumulators.
@@ -28,6 +30,7 @@ type worker struct {
 	dy     [][]float32 // gradient w.r.t. act[l]
 	prob   []float32
 	buf    inputBuf // the current example's decoded input
+	query  []byte   // scratch for a perturbed query
 	inIdx  []int32  // owned buffers for layer-1 inputs after dropout
 	inVal  []float32
 	curIdx []int32 // the current example's layer-1 inputs
@@ -207,12 +210,21 @@ func (w *worker) step(ex *examples, e *example, h *hyper) {
 	}
 }
 
-// inputs returns the example's sparse layer-1 inputs, with query buckets
-// dropped at random when h.drop > 0 (the mask depends only on dropSeed and
-// the example, never on the worker). The result stays valid until the next
-// call.
+// inputs returns the example's sparse layer-1 inputs, with its query
+// perturbed when h.noise > 0 (with that probability, drawn from noiseSeed
+// and the example's pair, so that every step of a pair sees the same
+// perturbed query in an epoch) and query buckets dropped at random when
+// h.drop > 0 (the mask depends only on dropSeed and the example, never on
+// the worker). The result stays valid until the next call.
 func (w *worker) inputs(ex *examples, e *example, h *hyper) ([]int32, []float32) {
-	idx, val := ex.input(&w.buf, e)
+	var idx []int32
+	var val []float32
+	if z := noiseWord(h, e); z != 0 {
+		w.query = perturb(w.query, ex.pairs[e.pair].Query, z)
+		idx, val = ex.inputAs(&w.buf, e, string(w.query))
+	} else {
+		idx, val = ex.input(&w.buf, e)
+	}
 	if h.drop > 0 {
 		x := h.dropSeed ^ uint64(e.in)*0x9e3779b97f4a7c15
 		w.inIdx, w.inVal = w.inIdx[:0], w.inVal[:0]
@@ -232,6 +244,19 @@ func (w *worker) inputs(ex *examples, e *example, h *hyper) ([]int32, []float32)
 	}
 	w.curIdx, w.curVal = idx, val
 	return idx, val
+}
+
+// noiseWord returns the seed word of the perturbation of example e's
+// query in this epoch, or 0 when it is left alone.
+func noiseWord(h *hyper, e *example) uint64 {
+	if h.noise <= 0 || e.pair < 0 {
+		return 0
+	}
+	s := h.noiseSeed ^ uint64(e.pair)*0xd1b54a32d192ed03
+	if below := splitmix(&s); below>>32 >= uint64(float64(h.noise)*(1<<32)) {
+		return 0
+	}
+	return splitmix(&s) | 1
 }
 
 func abs32(x float32) float32 {

@@ -318,6 +318,10 @@ func (t *Trainer) Run(ctx context.Context) (Metrics, error) {
 			h := &hyper{invT: float32(1 / t.cfg.Temperature), smooth: float32(t.cfg.LabelSmoothing),
 				penalty: float32(t.cfg.OverflowPenalty), floorBlnd: float32(a),
 				drop: float32(t.cfg.InputDrop), dropSeed: t.cfg.Seed*0x2545f4914f6cdd1d ^ uint64(t.steps)<<20}
+			if t.cfg.Noise > 0 && p < t.cfg.NoiseStop {
+				h.noise = float32(t.cfg.Noise)
+				h.noiseSeed = t.cfg.Seed*0x9fb21c651e98df25 ^ uint64(t.epoch+1)*0xc2b2ae3d27d4eb4f
+			}
 			t.batch(batch, h)
 			bw := 0.0
 			for _, w := range t.shards {
