@@ -134,6 +134,7 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs.Float64Var(&cfg.InputDrop, "drop", 0, "drop each query trigram bucket with this `probability` while training")
 	fs.Float64Var(&cfg.Noise, "noise", 0, "perturb each training query with this `probability` per epoch (a typo, a space lost or added, a word left out, two words swapped)")
 	fs.Float64Var(&cfg.NoiseStop, "noise-stop", cfg.NoiseStop, "`fraction` of the run after which -noise stops (the rest trains the clean queries)")
+	fs.Float64Var(&cfg.MinExact, "min-exact", 0, "with -heldout, choose the best model among the epochs whose training exact-match is at least this `fraction` (0..1)")
 	fs.Float64Var(&cfg.EasyKeep, "easy-keep", 0, "sample by difficulty: train examples already learnt (cross-entropy < 0.05) with this `probability` per epoch (0: all)")
 	fs.Float64Var(&cfg.ClassBalance, "balance", 0, "class weighting `exponent`: pairs weigh (largest class/class size)^k")
 	fs.Float64Var(&cfg.QuantStart, "quant-start", cfg.QuantStart, "quantization `share` at the start")

@@ -87,6 +87,12 @@ type Config struct {
 	// are short (Config.EasyKeep) next to an evaluation.
 	EvalEvery int
 
+	// MinExact, when not 0, restricts the choice of the best model on a
+	// held-out set to epochs whose training exact-match is at least
+	// MinExact (0..1): any such epoch beats every other one, and among
+	// them (or, until one reaches it, among all) the usual rule holds.
+	MinExact float64
+
 	Log      io.Writer     // per-epoch log; nil: none
 	Progress time.Duration // progress line interval inside an epoch; default 5s
 }
@@ -207,6 +213,7 @@ func (c *Config) Validate() error {
 		{"NoiseStop", "-noise-stop", c.NoiseStop, 0, 1, false},
 		{"ClassBalance", "-balance", c.ClassBalance, 0, math.Inf(1), false},
 		{"EasyKeep", "-easy-keep", c.EasyKeep, 0, 1, false},
+		{"MinExact", "-min-exact", c.MinExact, 0, 1, false},
 	}
 	for _, x := range floats {
 		ok := !math.IsNaN(x.v) && !math.IsInf(x.v, 0) && x.v >= x.lo && (x.v < x.hi || !x.openHi && x.v == x.hi)

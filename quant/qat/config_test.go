@@ -60,6 +60,7 @@ func TestValidate(t *testing.T) {
 		{func(c *Config) { c.InputDrop = 2 }, "InputDrop (-drop) is 2, want a number in [0, 1)"},
 		{func(c *Config) { c.Noise = 1.5 }, "Noise (-noise) is 1.5, want a finite number in [0, 1]"},
 		{func(c *Config) { c.NoiseStop = -0.1 }, "NoiseStop (-noise-stop) is -0.1"},
+		{func(c *Config) { c.MinExact = 2 }, "MinExact (-min-exact) is 2"},
 		{func(c *Config) { c.Batch = -3 }, "Batch (-batch) is -3, want 1..1048576"},
 		{func(c *Config) { c.Epochs = -1 }, "Epochs (-epochs) is -1"},
 		{func(c *Config) { c.Hidden = make([]int, 16) }, "Hidden (-hidden) has 16 layers, want at most 15"},

@@ -250,3 +250,31 @@ func TestNoiseRun(t *testing.T) {
 		t.Fatal("noise did not stop at NoiseStop")
 	}
 }
+
+// TestMinExact: with MinExact an epoch whose training exact-match reaches
+// it beats any that does not, whatever their held-out scores; among equals
+// the held-out score, then the training exact-match decide.
+func TestMinExact(t *testing.T) {
+	tr := &Trainer{cfg: Config{MinExact: 0.99}}
+	m := func(exact, val float64) Metrics { return Metrics{Exact: exact, ValExact: val} }
+	for _, c := range []struct {
+		a, b Metrics
+		want bool
+	}{
+		{m(0.995, 0.30), m(0.98, 0.40), true},  // reaches MinExact: wins on lower held-out
+		{m(0.98, 0.40), m(0.995, 0.30), false}, // and the other way round
+		{m(0.995, 0.40), m(0.999, 0.30), true}, // both reach it: held-out decides
+		{m(0.97, 0.40), m(0.98, 0.30), true},   // neither does: held-out decides
+		{m(0.999, 0.30), m(0.995, 0.30), true}, // tie: training exact-match decides
+		{m(0.995, 0.30), m(0.999, 0.30), false},
+	} {
+		if got := tr.better(c.a, c.b); got != c.want {
+			t.Errorf("better(%+v, %+v) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+	// Without MinExact the held-out score alone decides.
+	tr.cfg.MinExact = 0
+	if !tr.better(m(0.5, 0.41), m(1, 0.40)) {
+		t.Error("MinExact 0 does not choose by held-out exact-match")
+	}
+}

@@ -592,6 +592,17 @@ func (t *Trainer) estimateEvalCost() time.Duration {
 	return (perEx*time.Duration(t.statCount()) + perQ*time.Duration(len(qs))) / G
 }
 
+// better says whether an epoch measured m beats the best so far, b: one
+// whose training exact-match reaches Config.MinExact beats one whose does
+// not; otherwise the higher Score wins, then the higher training
+// exact-match.
+func (t *Trainer) better(m, b Metrics) bool {
+	if ok, bok := m.Exact >= t.cfg.MinExact, b.Exact >= t.cfg.MinExact; ok != bok {
+		return ok
+	}
+	return m.Score() > b.Score() || m.Score() == b.Score() && m.Exact > b.Exact
+}
+
 // evaluate fills in the integer metrics and keeps the best model. It is
 // not cancelled with the run: a stopped run still evaluates what it
 // trained, so that there is a best model to save.
@@ -613,8 +624,7 @@ func (t *Trainer) evaluate(m *Metrics) {
 	}
 	t.evalCost = time.Since(start)
 	t.mu.Lock()
-	better := !t.hasBest || m.Score() > t.bestM.Score() ||
-		m.Score() == t.bestM.Score() && m.Exact > t.bestM.Exact
+	better := !t.hasBest || t.better(*m, t.bestM)
 	if better {
 		t.best, t.bestM, t.hasBest = t.net.Clone(), *m, true
 	}
