@@ -85,13 +85,26 @@
 // when it is next sampled. The run stays one model per seed (the losses
 // come from the fixed shards).
 //
+// # Query noise
+//
+// With Config.Noise (mulm train -noise P) each training pair's query is
+// replaced, with probability P in each epoch, by a perturbed copy: a
+// letter dropped, doubled, swapped with the next or replaced, two words
+// run together, a space put inside a word, a word left out, or two
+// neighbouring words swapped. The draw depends on the seed, the epoch and
+// the pair only (every step of a pair sees the same copy in an epoch; the
+// run stays one model per seed), and the examples keep their targets.
+// Noise stops at Config.NoiseStop of the run (default 0.8), so that the
+// last epochs fit the clean phrasings.
+//
 // # Model selection
 //
 // After an epoch (see Config.EvalEvery for which) the current weights are exported
 // and measured with package eval (every distinct query answered with infer's
 // Reply); the sequence exact-match (generated reply equals the expected one)
 // on the held-out pairs, or the training pairs when there are none, chooses
-// the best model. Per-character accuracy of the exact integer model and the
+// the best model; with Config.MinExact (mulm train -min-exact) only among
+// the epochs whose training exact-match reaches it, once one does. Per-character accuracy of the exact integer model and the
 // overflow share come from infer's Model.Forward over the examples. On large
 // data the training exact-match uses a fixed sample of MaxEvalQueries
 // queries and the integer statistics MaxStatExamples examples.
