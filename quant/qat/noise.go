@@ -37,7 +37,8 @@ func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 
 // perturb appends to dst[:0] the query q with one perturbation drawn from
 // the seed word z, and returns it. It returns q's bytes unchanged only when
-// q has no letter and no space to work on.
+// q has no letter and the kind drawn cannot apply to it, or when the two
+// neighbouring words drawn to be swapped are the same word.
 func perturb(dst []byte, q string, z uint64) []byte {
 	s := z
 	kind := below(&s, noiseKinds)

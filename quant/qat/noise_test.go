@@ -278,3 +278,37 @@ func TestMinExact(t *testing.T) {
 		t.Error("MinExact 0 does not choose by held-out exact-match")
 	}
 }
+
+// repeatsWord says whether q has the same word twice in a row (swapping
+// them changes nothing).
+func repeatsWord(q string) bool {
+	w := strings.Fields(q)
+	for i := 0; i+1 < len(w); i++ {
+		if w[i] == w[i+1] {
+			return true
+		}
+	}
+	return false
+}
+
+// FuzzPerturb: any query and seed word give a changed query when it has a
+// letter (unless the words swapped are the same), the same one for the
+// same seed, at most one byte longer, and never a panic.
+func FuzzPerturb(f *testing.F) {
+	for _, q := range []string{"how are you doing", "a a", "hello", "123", "", " x  y ", "?!"} {
+		f.Add(q, uint64(1))
+	}
+	f.Fuzz(func(t *testing.T, q string, z uint64) {
+		got := string(perturb(nil, q, z))
+		if again := string(perturb([]byte("junk"), q, z)); again != got {
+			t.Fatalf("%q, %d: %q then %q", q, z, got, again)
+		}
+		if strings.IndexFunc(q, func(r rune) bool { return r < 128 && isLetter(byte(r)) }) >= 0 && got == q &&
+			!repeatsWord(q) {
+			t.Fatalf("%q, %d: unchanged", q, z)
+		}
+		if len(got) > len(q)+1 {
+			t.Fatalf("%q, %d: %q grew by more than one byte", q, z, got)
+		}
+	})
+}
