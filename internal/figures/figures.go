@@ -258,8 +258,8 @@ func figures() []Figure {
 				return map[string]string{"shipped": pct(r.ExactMatch(), 1), "ceiling": pct(r.Ceiling, 1)}, nil
 			},
 			Manual: map[string]string{
-				"mulm":    fmt.Sprintf(trainCmdOrig, origTinychatData, "-time 2m", origTinychatData),
-				"minutes": fmt.Sprintf(trainCmdOrig, origTinychatData, "-time 2m", origTinychatData),
+				"mulm":    fmt.Sprintf(trainCmdOrig, origTinychatData, "-time 2m -easy-keep 0.3", origTinychatData),
+				"minutes": fmt.Sprintf(trainCmdOrig, origTinychatData, "-time 2m -easy-keep 0.3", origTinychatData),
 			},
 		},
 		{
