@@ -279,7 +279,7 @@ func figures() []Figure {
 			},
 		},
 		ourTraining("tinychat", "2.2"),
-		ourTraining("guess", "3.2"),
+		ourTraining("guess", "2.6"),
 		// README.md: host figures.
 		{
 			Doc:     "README.md",
@@ -456,7 +456,7 @@ func figures() []Figure {
 		},
 	}
 	fs = append(fs, trainMD("tinychat", "0.015")...)
-	fs = append(fs, trainMD("guess", "0.01")...)
+	fs = append(fs, trainMD("guess", "two phases, 0.015")...)
 	fs = append(fs, inspectFigures()...)
 	return fs
 }
@@ -487,8 +487,8 @@ func ourTraining(name, minutes string) Figure {
 }
 
 // trainMD are the figures of examples/NAME/TRAIN.md that the shipped
-// model gives: its share of non-zero weights (in the row of its -wd, wd)
-// and its exact-match table.
+// model gives: its share of non-zero weights (in the table row whose first
+// cell is "**wd (shipped)**") and its exact-match table.
 func trainMD(name, wd string) []Figure {
 	doc := "examples/" + name + "/TRAIN.md"
 	model := modelFiles[name]
