@@ -52,8 +52,8 @@ func ExampleEngine_Bench() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Printf("%s engine, %s: %d replies, %d characters, at worst %.1f s per character at 4 MHz\n",
+	fmt.Printf("%s engine, %s: %d replies, %d characters, at worst %.2f s per character at 4 MHz\n",
 		r.Kind, r.Platform.Title(), len(r.Stats), r.Chars, float64(r.Worst())/4e6)
 	// Output:
-	// fast engine, CP/M 2.2 .COM: 2 replies, 5 characters, at worst 0.1 s per character at 4 MHz
+	// fast engine, CP/M 2.2 .COM: 2 replies, 5 characters, at worst 0.04 s per character at 4 MHz
 }
