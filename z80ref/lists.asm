@@ -310,7 +310,18 @@ SPBACK: ld sp,(SAVSP)
         ei
         ret
 
-; ---------------------------------------------------------------------------
+{{/* listhead: the start of a list FINISH builds: L = the last output, the
+interrupt state saved, SP on ACTTOP and the end mark pushed (FINISH and FINISH1). */}}{{define "listhead"}}        ld h,ACCHI/256
+        ld l,b
+        dec l                   ; L = nout-1
+        ld a,i
+        push af
+        di
+        ld (SAVSP),sp
+        ld sp,ACTTOP
+        ld de,0
+        push de                 ; end mark
+{{end}}; ---------------------------------------------------------------------------
 ; FINISH - the outputs of the layer whose descriptor is in CURD, from the
 ; accumulators.  y[o] = ACC[o] >> shift (arithmetic, rounds toward minus
 ; infinity).  Hidden layer: ReLU, and the activation list of the next layer
@@ -335,17 +346,7 @@ FINISH: ld ix,(CURD)
         ld c,(ix+FLDSZ+FDPT)    ; C = the next layer's PTL page
         push hl
         pop ix                  ; (not IY: the Spectrum's ROM owns it)
-        ld h,ACCHI/256
-        ld l,b
-        dec l                   ; L = nout-1
-        ld a,i
-        push af
-        di
-        ld (SAVSP),sp
-        ld sp,ACTTOP
-        ld de,0
-        push de                 ; end mark
-fh_l:   ld a,(hl)               ; 7   high byte
+{{template "listhead"}}fh_l:   ld a,(hl)               ; 7   high byte
         or a                    ; 4
         jp m,fh_z               ; 10  negative: ReLU gives 0, no entry
         ld d,a                  ; 4
@@ -577,17 +578,7 @@ FINISH1: ld a,(LAYERS+FDNOUT)
         ld b,a                  ; B = outputs (0 = 256)
         ld a,(LAYERS+FLDSZ+FDPT)
         ld c,a                  ; C = layer 2's PTL page
-        ld h,ACCHI/256
-        ld l,b
-        dec l                   ; L = nout-1
-        ld a,i
-        push af
-        di
-        ld (SAVSP),sp
-        ld sp,ACTTOP
-        ld de,0
-        push de                 ; end mark
-        jr f1_b
+{{template "listhead"}}        jr f1_b
 f1_p:   ld a,(hl)               ; 7
 f1_m:   and 0FFh                ; 7   (INIT: the 7-m bits below the sign)
         ld d,a                  ; 4
