@@ -2,9 +2,8 @@ package zx
 
 import (
 	"errors"
-	"fmt"
-	"os"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -81,22 +80,12 @@ func TestScrollPrompt(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 1; i <= 14; i++ {
-		_, err := m.Ask("line "+itoa(i), "> ", 30*ClockHz)
+		_, err := m.Ask("line "+strconv.Itoa(i), "> ", 30*ClockHz)
 		if errors.Is(err, ErrScrollPrompt) {
 			if i != 11 {
 				t.Errorf("scroll prompt at line %d, Fuse at 11", i)
 			}
-			want, err := os.ReadFile("testdata/scroll-fuse.txt")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := ""
-			for _, row := range m.Screen().Cells {
-				got += string(row[:]) + "\n"
-			}
-			if got != string(want) {
-				t.Errorf("screen:\n%s\nFuse:\n%s", got, want)
-			}
+			checkFuseScreen(t, m, "testdata/scroll-fuse.txt")
 			return
 		}
 		if err != nil {
@@ -105,8 +94,6 @@ func TestScrollPrompt(t *testing.T) {
 	}
 	t.Fatalf("no scroll prompt after 14 lines:\n%s", m.Screen())
 }
-
-func itoa(i int) string { return fmt.Sprint(i) }
 
 // FuzzReplyRows decodes arbitrary screen text with arbitrary prompts and
 // lines: no panic, rows in range.

@@ -10,6 +10,23 @@ import (
 	"mulm/internal/zxtest"
 )
 
+// checkFuseScreen compares m's 24 screen rows, untrimmed, with the
+// screen Fuse showed (file, one row a line, as decoded from its picture).
+func checkFuseScreen(t *testing.T, m *Machine, file string) {
+	t.Helper()
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got strings.Builder
+	for _, row := range m.Screen().Cells {
+		got.WriteString(string(row[:]) + "\n")
+	}
+	if got.String() != string(want) {
+		t.Errorf("screen:\n%s\nFuse (%s):\n%s", got.String(), file, want)
+	}
+}
+
 // openSE returns the OpenSE BASIC ROM or skips the test.
 func openSE(t testing.TB) []byte {
 	t.Helper()
@@ -79,17 +96,7 @@ func TestEchoSession(t *testing.T) {
 			t.Fatalf("line %d %q: %v\n%s", i+1, line, err, m.Screen())
 		}
 	}
-	want, err := os.ReadFile("testdata/echo-fuse.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := ""
-	for _, row := range m.Screen().Cells {
-		got += string(row[:]) + "\n"
-	}
-	if got != string(want) {
-		t.Errorf("screen:\n%s\nFuse:\n%s", got, want)
-	}
+	checkFuseScreen(t, m, "testdata/echo-fuse.txt")
 	f, err := os.Open("testdata/echo-fuse.png")
 	if err != nil {
 		t.Fatal(err)
