@@ -160,6 +160,9 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
+	if !(*valFrac >= 0 && *valFrac < 1) { // NaN too
+		return fmt.Errorf("-val-frac is %v, want a fraction in [0, 1)", *valFrac)
+	}
 	if *ckpt != "" && filepath.Clean(*ckpt) == filepath.Clean(*out) {
 		return fmt.Errorf("-checkpoint and -o are the same file %s", *out)
 	}

@@ -211,6 +211,8 @@ func TestTrainChecksFirst(t *testing.T) {
 		{[]string{"-epochs", "-1"}, "Epochs (-epochs) is -1"},
 		{[]string{"-hidden", many}, "Hidden (-hidden) has 17 layers, want at most 15"},
 		{[]string{"-time", "-5s"}, "TimeLimit (-time) is -5s"},
+		{[]string{"-val-frac", "1"}, "-val-frac is 1, want a fraction in [0, 1)"},
+		{[]string{"-val-frac", "NaN"}, "-val-frac is NaN"},
 	} {
 		args := append([]string{"train", "-data", noData, "-o", filepath.Join(dir, "m.mulm")}, c.args...)
 		_, errs, code := runMulm(t, args...)
