@@ -60,8 +60,7 @@ func Run(name string, model []byte, intro string, args []string, stdin io.Reader
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 2
 	}
-	*query = q
-	if err := run(model, intro, *z80, kind, files, *query, stdin, stdout, stderr); err != nil {
+	if err := run(model, intro, *z80, kind, files, q, stdin, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 1
 	}
@@ -192,7 +191,6 @@ func z80Reply(img *z80ref.Image, q string) (string, error) {
 	return fmt.Sprintf("%s   [%.2f s at 4 MHz, %d T-states]", out, float64(r.TStates)/ClockHz, r.TStates), nil
 }
 
-// engineNames lists the Z80 engines, fastest first.
 // EngineNames lists z80ref's engines for flag help, fastest first.
 func EngineNames() string {
 	var names []string
