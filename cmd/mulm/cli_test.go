@@ -256,3 +256,16 @@ func TestWebAndServe(t *testing.T) {
 		}
 	}
 }
+
+// TestWebChecksOutFirst: a -o that cannot be a directory is refused before
+// the WebAssembly module is built (the empty -src would fail that build).
+func TestWebChecksOutFirst(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errs, code := runIn(t, "", "web", "-o", filepath.Join(file, "site"), "-src", t.TempDir())
+	if code != 1 || !strings.Contains(errs, "-o: ") || strings.Contains(errs, "no mulm module found") {
+		t.Errorf("exit %d, %q; want the -o error", code, errs)
+	}
+}

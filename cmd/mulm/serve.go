@@ -64,6 +64,10 @@ func runWeb(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return errors.New("-o is required")
 	}
+	// Before the build (which takes a while): a bad -o fails at once.
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return fmt.Errorf("-o: %w", err)
+	}
 	mod, err := web.BuildModule(context.Background(), web.BuildOptions{Dir: *src, Log: stdout})
 	if err != nil {
 		return err
