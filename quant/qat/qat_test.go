@@ -402,6 +402,23 @@ func trainParams(t *testing.T, cfg Config, stopAfter int) (*Trainer, []float32) 
 	return tr, slices.Clone(tr.net.p)
 }
 
+// seededVariant trains cfg, base's configuration with one seeded feature
+// (name) turned on, and fails unless that run differs from base and is the
+// same with one worker as with cfg.Workers (≠ 1). It returns its parameters.
+func seededVariant(t *testing.T, cfg Config, base []float32, name string) []float32 {
+	t.Helper()
+	_, a := trainParams(t, cfg, 0)
+	if slices.Equal(a, base) {
+		t.Fatalf("%s has no effect", name)
+	}
+	cfg.Workers = 1
+	_, b := trainParams(t, cfg, 0)
+	if !slices.Equal(a, b) {
+		t.Fatalf("%s run depends on the workers or is not reproducible", name)
+	}
+	return a
+}
+
 func TestDeterministic(t *testing.T) {
 	cfg := tinyConfig()
 	cfg.Epochs = 8
@@ -417,14 +434,7 @@ func TestDeterministic(t *testing.T) {
 	}
 	// Input dropout is part of the seeded state too, and changes the run.
 	cfg.InputDrop = 0.3
-	_, d1 := trainParams(t, cfg, 0)
-	if slices.Equal(d1, c) {
-		t.Fatal("dropout has no effect")
-	}
-	_, d2 := trainParams(t, cfg, 0)
-	if !slices.Equal(d1, d2) {
-		t.Fatal("dropout run not reproducible")
-	}
+	seededVariant(t, cfg, c, "dropout")
 }
 
 func TestCheckpointResume(t *testing.T) {
@@ -489,15 +499,7 @@ func TestEasyKeep(t *testing.T) {
 	cfg.Epochs = 30 // long enough for examples to become easy
 	_, plain := trainParams(t, cfg, 0)
 	cfg.EasyKeep = 0.25
-	_, a := trainParams(t, cfg, 0)
-	if slices.Equal(a, plain) {
-		t.Fatal("EasyKeep has no effect")
-	}
-	cfg.Workers = 1
-	_, b := trainParams(t, cfg, 0)
-	if !slices.Equal(a, b) {
-		t.Fatal("EasyKeep run not reproducible (1 worker vs 2)")
-	}
+	seededVariant(t, cfg, plain, "EasyKeep")
 
 	cfg = tinyConfig()
 	cfg.EasyKeep = 0.25
