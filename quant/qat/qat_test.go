@@ -491,6 +491,30 @@ func TestCheckpointResume(t *testing.T) {
 	}
 }
 
+// TestEasyKeepResume: the examples' recorded losses are part of the
+// checkpoint, so a resumed EasyKeep run is the uninterrupted one.
+func TestEasyKeepResume(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.Epochs, cfg.EasyKeep = 30, 0.25
+	_, full := trainParams(t, cfg, 0)
+	half, _ := trainParams(t, cfg, 15)
+	if !slices.ContainsFunc(half.exLoss, func(l float32) bool { return l < EasyLoss }) {
+		t.Fatal("no easy example after 15 epochs: the test checks nothing")
+	}
+	path := t.TempDir() + "/run.ckpt"
+	if err := half.SaveCheckpoint(path); err != nil {
+		t.Fatal(err)
+	}
+	tr, err := ResumeFile(path, cfg, tinyPairs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.Run(context.Background())
+	if !slices.Equal(tr.net.p, full) {
+		t.Fatal("resumed EasyKeep run differs from the uninterrupted one")
+	}
+}
+
 // TestEasyKeep checks sampling by difficulty: seeded (one model per seed,
 // whatever the workers), a real change of the run, epochs that keep every
 // hard example and drop easy ones, and training that still converges.
