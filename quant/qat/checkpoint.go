@@ -24,8 +24,8 @@ const (
 )
 
 // checkpoint is the float state of a run: the master weights, the Adam
-// moments, the schedule's position, the shuffling generator, and the best
-// model so far.
+// moments, the schedule's position, the shuffling generator, the best
+// model so far and, with Config.EasyKeep, the examples' recorded losses.
 type checkpoint struct {
 	Version      int
 	Sizes        []int
@@ -39,6 +39,7 @@ type checkpoint struct {
 	RNG          []byte // rand.PCG state
 	Best         []float32
 	BestMetrics  Metrics
+	ExLoss       []float32 // Config.EasyKeep's per-example losses; nil: none yet
 }
 
 // WriteCheckpoint writes the trainer's state.
@@ -50,7 +51,7 @@ func (t *Trainer) WriteCheckpoint(w io.Writer) error {
 	t.mu.Lock()
 	c := checkpoint{Version: checkpointVersion, Sizes: t.net.Sizes, Charset: t.net.Charset, MaxLen: t.net.MaxLen,
 		Params: t.net.p, AdamM: t.adamM, AdamV: t.adamV, Steps: t.steps, Epoch: t.epoch,
-		Elapsed: t.elapsed(), RNG: rng}
+		Elapsed: t.elapsed(), RNG: rng, ExLoss: t.exLoss}
 	if t.hasBest {
 		c.Best, c.BestMetrics = t.best.p, t.bestM
 	}
@@ -148,6 +149,9 @@ func Resume(r io.Reader, cfg Config, train, val []dataset.Pair) (*Trainer, error
 	t.steps, t.epoch, t.prior = c.Steps, c.Epoch, c.Elapsed
 	if err := t.src.UnmarshalBinary(c.RNG); err != nil {
 		return nil, err
+	}
+	if len(c.ExLoss) == len(t.ex.ex) { // else other data: every example starts hard
+		t.exLoss = c.ExLoss
 	}
 	if c.Best != nil {
 		b := &Net{Sizes: c.Sizes, Charset: c.Charset, MaxLen: c.MaxLen, p: c.Best}

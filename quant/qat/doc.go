@@ -115,7 +115,8 @@
 // (version 1): layer sizes, charset, generation limit, the flat parameter
 // vector (all weights, each layer transposed In×Out, then all biases), the
 // Adam moments, the step and epoch counters, elapsed time, the shuffling
-// generator's state and the best model so far with its metrics. Resume
+// generator's state, the best model so far with its metrics and, with
+// Config.EasyKeep, every example's recorded loss. Resume
 // continues such a run exactly; given a .mulm file it fine-tunes that
 // model, starting from its integer weights.
 //

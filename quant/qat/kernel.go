@@ -230,11 +230,7 @@ func (w *worker) inputs(ex *examples, e *example, h *hyper) ([]int32, []float32)
 		w.inIdx, w.inVal = w.inIdx[:0], w.inVal[:0]
 		thr := uint64(float64(h.drop) * (1 << 32))
 		for k, i := range idx {
-			x += 0x9e3779b97f4a7c15
-			z := (x ^ x>>30) * 0xbf58476d1ce4e5b9
-			z = (z ^ z>>27) * 0x94d049bb133111eb
-			z ^= z >> 31
-			if i < 128 && z>>32 < thr {
+			if z := splitmix(&x); i < 128 && z>>32 < thr {
 				continue
 			}
 			w.inIdx = append(w.inIdx, i)
@@ -253,7 +249,7 @@ func noiseWord(h *hyper, e *example) uint64 {
 		return 0
 	}
 	s := h.noiseSeed ^ uint64(e.pair)*0xd1b54a32d192ed03
-	if below := splitmix(&s); below>>32 >= uint64(float64(h.noise)*(1<<32)) {
+	if splitmix(&s)>>32 >= uint64(float64(h.noise)*(1<<32)) {
 		return 0
 	}
 	return splitmix(&s) | 1

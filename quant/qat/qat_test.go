@@ -402,6 +402,23 @@ func trainParams(t *testing.T, cfg Config, stopAfter int) (*Trainer, []float32) 
 	return tr, slices.Clone(tr.net.p)
 }
 
+// seededVariant trains cfg, base's configuration with one seeded feature
+// (name) turned on, and fails unless that run differs from base and is the
+// same with one worker as with cfg.Workers (≠ 1). It returns its parameters.
+func seededVariant(t *testing.T, cfg Config, base []float32, name string) []float32 {
+	t.Helper()
+	_, a := trainParams(t, cfg, 0)
+	if slices.Equal(a, base) {
+		t.Fatalf("%s has no effect", name)
+	}
+	cfg.Workers = 1
+	_, b := trainParams(t, cfg, 0)
+	if !slices.Equal(a, b) {
+		t.Fatalf("%s run depends on the workers or is not reproducible", name)
+	}
+	return a
+}
+
 func TestDeterministic(t *testing.T) {
 	cfg := tinyConfig()
 	cfg.Epochs = 8
@@ -417,14 +434,7 @@ func TestDeterministic(t *testing.T) {
 	}
 	// Input dropout is part of the seeded state too, and changes the run.
 	cfg.InputDrop = 0.3
-	_, d1 := trainParams(t, cfg, 0)
-	if slices.Equal(d1, c) {
-		t.Fatal("dropout has no effect")
-	}
-	_, d2 := trainParams(t, cfg, 0)
-	if !slices.Equal(d1, d2) {
-		t.Fatal("dropout run not reproducible")
-	}
+	seededVariant(t, cfg, c, "dropout")
 }
 
 func TestCheckpointResume(t *testing.T) {
@@ -481,6 +491,30 @@ func TestCheckpointResume(t *testing.T) {
 	}
 }
 
+// TestEasyKeepResume: the examples' recorded losses are part of the
+// checkpoint, so a resumed EasyKeep run is the uninterrupted one.
+func TestEasyKeepResume(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.Epochs, cfg.EasyKeep = 30, 0.25
+	_, full := trainParams(t, cfg, 0)
+	half, _ := trainParams(t, cfg, 15)
+	if !slices.ContainsFunc(half.exLoss, func(l float32) bool { return l < EasyLoss }) {
+		t.Fatal("no easy example after 15 epochs: the test checks nothing")
+	}
+	path := t.TempDir() + "/run.ckpt"
+	if err := half.SaveCheckpoint(path); err != nil {
+		t.Fatal(err)
+	}
+	tr, err := ResumeFile(path, cfg, tinyPairs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.Run(context.Background())
+	if !slices.Equal(tr.net.p, full) {
+		t.Fatal("resumed EasyKeep run differs from the uninterrupted one")
+	}
+}
+
 // TestEasyKeep checks sampling by difficulty: seeded (one model per seed,
 // whatever the workers), a real change of the run, epochs that keep every
 // hard example and drop easy ones, and training that still converges.
@@ -489,15 +523,7 @@ func TestEasyKeep(t *testing.T) {
 	cfg.Epochs = 30 // long enough for examples to become easy
 	_, plain := trainParams(t, cfg, 0)
 	cfg.EasyKeep = 0.25
-	_, a := trainParams(t, cfg, 0)
-	if slices.Equal(a, plain) {
-		t.Fatal("EasyKeep has no effect")
-	}
-	cfg.Workers = 1
-	_, b := trainParams(t, cfg, 0)
-	if !slices.Equal(a, b) {
-		t.Fatal("EasyKeep run not reproducible (1 worker vs 2)")
-	}
+	seededVariant(t, cfg, plain, "EasyKeep")
 
 	cfg = tinyConfig()
 	cfg.EasyKeep = 0.25

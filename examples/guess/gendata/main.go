@@ -17,11 +17,11 @@
 // also uses held-out distractors and names, so its phrasings are never
 // emitted into the training set. With -extend, after the held-out set is
 // drawn, the training set is extended (phrase.Extension, from streams of
-// their own, so the held-out set stays the same): further frames (moreFrames), noisy copies of half
-// the lines (a typo, a word dropped, two words swapped, a space lost or
-// added, a salad word put in) and more nonsense over a larger salad. No
-// training phrasing uses a word only the held-out set uses (heldOnlyWords
-// in the tests).
+// their own, so the held-out set stays the same): further frames
+// (moreFrames), one noisy copy per line (a typo, a word dropped, two words
+// swapped, a space lost or added, a salad word put in) and more nonsense
+// over a larger salad. No training phrasing uses a word only the held-out
+// set uses (heldOnlyWords in the tests).
 //
 // Usage:
 //
