@@ -72,10 +72,11 @@ func TestArgmaxLowestIndexWinsTies(t *testing.T) {
 	}
 }
 
-// TestImplementations proves every Go implementation identical to the
-// dense reference on random models: every shape with and without wrapping
-// accumulators and random shifts (their cross product, so that each
-// combination meets each shape), at several weight densities.
+// TestImplementations proves every Go implementation (its Trace and, when
+// it has one, its AppendReply) identical to the dense reference on random
+// models: every shape with and without wrapping accumulators and random
+// shifts (their cross product, so that each combination meets each shape),
+// at several weight densities.
 func TestImplementations(t *testing.T) {
 	impls := infer.Implementations()
 	if len(impls) < 2 || impls[0].Name != "dense" {
@@ -113,6 +114,11 @@ func testImplementation(t *testing.T, impl infer.Implementation) {
 						dense, got := m.DenseTrace(q), impl.Trace(m, q)
 						if diff := cmp.Diff(dense, got); diff != "" {
 							t.Fatalf("%+v, query %q: %s trace differs (-dense +%s):\n%s", o, q, impl.Name, impl.Name, diff)
+						}
+						if impl.AppendReply != nil {
+							if r := string(impl.AppendReply(m, nil, q)); r != dense.Reply {
+								t.Fatalf("%+v, query %q: %s AppendReply = %q, dense %q", o, q, impl.Name, r, dense.Reply)
+							}
 						}
 						n += len(dense.Steps)
 					}
