@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"cmp"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -131,6 +132,7 @@ func SearchWrap(m *infer.Model, opt SearchOptions) WrapSearch {
 		q     string
 		score float64
 	}
+	bestFirst := func(a, b cand) int { return cmp.Compare(b.score, a.score) } // scores are never NaN
 	// One pool of climbers per layer, each scored by that layer's worst
 	// accumulator, so that a layer that wraps early does not hide the
 	// others.
@@ -171,15 +173,7 @@ func SearchWrap(m *infer.Model, opt SearchOptions) WrapSearch {
 		}
 	}
 	for li := range pools {
-		slices.SortStableFunc(pools[li], func(a, b cand) int {
-			switch {
-			case a.score > b.score:
-				return -1
-			case a.score < b.score:
-				return 1
-			}
-			return 0
-		})
+		slices.SortStableFunc(pools[li], bestFirst)
 		pools[li] = pools[li][:min(len(pools[li]), 6)]
 	}
 	// Pairs of the best single characters: alternating, and one run after
@@ -201,15 +195,7 @@ func SearchWrap(m *infer.Model, opt SearchOptions) WrapSearch {
 		for li, w := range try(q) {
 			if i := slices.IndexFunc(pools[li], func(c cand) bool { return c.score < excess(w.Acc) }); i >= 0 {
 				pools[li][len(pools[li])-1] = cand{q, excess(w.Acc)}
-				slices.SortStableFunc(pools[li], func(a, b cand) int {
-					switch {
-					case a.score > b.score:
-						return -1
-					case a.score < b.score:
-						return 1
-					}
-					return 0
-				})
+				slices.SortStableFunc(pools[li], bestFirst)
 			}
 		}
 	}
