@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"mulm/infer"
+	"mulm/internal/atomicfile"
 	"mulm/quant"
 	"mulm/trigram"
 	"mulm/z80ref"
@@ -262,13 +263,17 @@ func SidecarPath(model string) string { return model + ".cert.json" }
 // malformed certificate.
 var ErrCertificate = errors.New("malformed certificate")
 
-// WriteFile stores c as JSON at path.
+// WriteFile stores c as JSON at path, all at once or not at all
+// (atomicfile.Write): a failed write never leaves a truncated certificate.
 func (c *Certificate) WriteFile(path string) error {
 	b, err := json.MarshalIndent(c, "", "  ")
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, append(b, '\n'), 0o644)
+	return atomicfile.Write(path, func(w io.Writer) error {
+		_, err := w.Write(append(b, '\n'))
+		return err
+	})
 }
 
 // ParseCertificate decodes a certificate and checks that it is complete and
