@@ -11,7 +11,6 @@ import (
 	"sync"
 
 	"mulm/infer"
-	"mulm/quant"
 	"mulm/trigram"
 )
 
@@ -64,14 +63,14 @@ type ProbeResult struct {
 }
 
 type prober struct {
-	layers []quant.Layer
+	m      *infer.Model
 	target []int                    // charset index per step, EOS last
 	ctx    [][trigram.Buckets]int16 // context buckets per step
 }
 
 func newProber(m *infer.Model, want string) (*prober, error) {
 	cs := m.Charset()
-	p := &prober{layers: m.Layers()}
+	p := &prober{m: m}
 	if len(want) > m.MaxLen() {
 		return nil, fmt.Errorf("inspect: the wanted reply is %d characters, the model's limit %d", len(want), m.MaxLen())
 	}
@@ -99,17 +98,12 @@ func newProber(m *infer.Model, want string) (*prober, error) {
 // margin is the teacher-forced margin of query buckets q.
 func (p *prober) margin(q *[trigram.Buckets]int16) int {
 	worst := math.MaxInt
-	x := make([]int16, trigram.InputSize)
-	copy(x, q[:])
+	var x [trigram.InputSize]int16
+	copy(x[:], q[:])
+	in := make([]int16, len(p.m.Charset())) // the logits
 	for s, t := range p.target {
 		copy(x[trigram.Buckets:], p.ctx[s][:])
-		in := x
-		for li := range p.layers {
-			l := &p.layers[li]
-			y := make([]int16, l.Out)
-			infer.DenseLayer(y, l, in, li < len(p.layers)-1)
-			in = y
-		}
+		p.m.Forward(in, x[:])
 		best := math.MinInt
 		for j, v := range in {
 			switch {
