@@ -160,6 +160,26 @@ func TestSearchFindsRepeatedLetterWrap(t *testing.T) {
 	}
 }
 
+// TestSearchShortSeed: a seed shorter than half a query that ranks among
+// the best (here shorter queries score higher: every query bucket pulls a
+// high bias down) is combined with the others without slicing past its
+// end.
+func TestSearchShortSeed(t *testing.T) {
+	w1 := make([]int8, 256)
+	for i := range 128 {
+		w1[i] = -1
+	}
+	l1 := quant.Layer{In: 256, Out: 1, Shift: 0, W: w1, Bias: []int16{30000}}
+	l2 := quant.Layer{In: 1, Out: 2, Shift: 2, W: []int8{1, -1}, Bias: []int16{0, 0}}
+	m, err := infer.New([]byte("A\x00"), []quant.Layer{l1, l2}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := SearchWrap(m, SearchOptions{Evals: 300, Seeds: []string{"ab"}}); res.Evals != 300 {
+		t.Errorf("%d queries evaluated, want the budget of 300", res.Evals)
+	}
+}
+
 func hashBucket(tri string) int {
 	h := 0
 	for i := range len(tri) {

@@ -177,13 +177,13 @@ func SearchWrap(m *infer.Model, opt SearchOptions) WrapSearch {
 		pools[li] = pools[li][:min(len(pools[li]), 6)]
 	}
 	// Pairs of the best single characters: alternating, and one run after
-	// the other.
+	// the other (filled first: a seed may be shorter than half a query).
 	var pairs []string
 	for li := range pools {
 		for _, a := range pools[li][:min(len(pools[li]), 3)] {
 			for _, b := range pools[li][:min(len(pools[li]), 3)] {
 				if a.q != b.q && len(a.q) > 0 && len(b.q) > 0 {
-					pairs = append(pairs, fill(a.q[:1]+b.q[:1]), a.q[:opt.MaxLen/2]+b.q[:opt.MaxLen-opt.MaxLen/2])
+					pairs = append(pairs, fill(a.q[:1]+b.q[:1]), fill(a.q)[:opt.MaxLen/2]+fill(b.q)[:opt.MaxLen-opt.MaxLen/2])
 				}
 			}
 		}
