@@ -54,11 +54,11 @@ func inspectFigures() []Figure {
 				return map[string]string{"n": strconv.Itoa(n), "max": group(int(most))}, nil
 			},
 		},
-		manual("README.md", "| 2 | safe ≤ {a} bytes; `&`×{b} wraps | safe ≤ {c} bytes; unknown above (worst found −{d}) | "+
+		manual("README.md", "| 2 | proved safe | safe ≤ {c} bytes; unknown above (worst found −{d}) | "+
 			"safe ≤ {e} bytes; {f} bytes of `f` (one `{`) wrap | safe ≤ {g} bytes; `/`×{h} wraps |", certifyCmd),
 		manual("README.md", "| 3 | safe ≤ {a} bytes; unknown above (worst found {b}) | safe ≤ {c} bytes; unknown above (worst found −{d}) | "+
 			"safe ≤ {e} bytes; `z`×{f} wraps | safe ≤ {g} bytes; `d`×{h} wraps |", certifyCmd),
-		manual("README.md", "| 4 | not proved; {a} bytes of `&` (one `t`) wrap | safe ≤ {b} bytes; unknown above (worst found −{c}) | "+
+		manual("README.md", "| 4 | not proved; `~`×{a} wraps (its first {f} bytes too) | safe ≤ {b} bytes; unknown above (worst found −{c}) | "+
 			"not proved; `z`×{d} wraps | not proved; `\\`×{e} wraps |", certifyCmd),
 		manual("README.md", "tinychat already with {n} bytes", certifyCmd),
 		manual("README.md", "`mulm info -certify` took {a}, {b}, {c} and {d} min", certifyCmd),
