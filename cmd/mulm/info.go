@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"mulm/internal/atomicfile"
 
 	"mulm/infer"
 	"mulm/inspect"
@@ -29,6 +30,12 @@ func runInfo(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	}
 	if *evals < 0 {
 		return fmt.Errorf("-evals %d, want at least 0", *evals)
+	}
+	if *certify {
+		// The certificate takes minutes; its sidecar must be writable first.
+		if err := atomicfile.CheckWritable(inspect.SidecarPath(*model)); err != nil {
+			return fmt.Errorf("-certify: %w", err)
+		}
 	}
 	m, err := loadModelWarn(*model, stderr)
 	if err != nil {

@@ -99,4 +99,18 @@ func TestProbeAndCertify(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "stored in "+path+".cert.json") {
 		t.Errorf("info does not read the stored certificate:\n%s", out)
 	}
+
+	// A sidecar that cannot be written is refused before the minutes of
+	// work: here it is a directory.
+	blocked := filepath.Join(t.TempDir(), "m.mulm")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(blocked, data, 0o644)
+	os.Mkdir(blocked+".cert.json", 0o755)
+	out, errs, code = runIn(t, "", "info", "-model", blocked, "-certify")
+	if code != 1 || !strings.Contains(errs, "-certify: ") || strings.Contains(out, "shape:") {
+		t.Errorf("info -certify with an unwritable sidecar: exit %d, %q, output %q", code, errs, out)
+	}
 }
