@@ -17,6 +17,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"mulm/bench"
+	"mulm/eval"
 	"mulm/infer"
 	"mulm/inspect"
 	"mulm/quant/qat/dataset"
@@ -59,7 +60,8 @@ func runInspect(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		queries = distinctQueries(pairs, *maxQ)
+		queries = eval.Queries(pairs)
+		queries = queries[:min(*maxQ, len(queries))]
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
@@ -100,18 +102,6 @@ func runInspect(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "wrote %s (%d pictures)\n", filepath.Join(*out, "index.html"), len(pg.Pictures))
 	return nil
-}
-
-func distinctQueries(pairs []dataset.Pair, n int) []string {
-	seen := map[string]bool{}
-	var qs []string
-	for _, p := range pairs {
-		if !seen[p.Query] && len(qs) < n {
-			seen[p.Query] = true
-			qs = append(qs, p.Query)
-		}
-	}
-	return qs
 }
 
 type picture struct{ File, Title string }
