@@ -53,15 +53,16 @@ type SearchOptions struct {
 	// Seed seeds the random mutations.
 	Seed uint64
 	// Alphabet is the bytes queries are made of (default printable ASCII;
-	// upper-case letters are left out, the encoder folds them). AllBytes
-	// is every byte but the space and the upper-case letters.
+	// upper-case letters are left out, the encoder folds them). AllBytes()
+	// gives every byte but the space and the upper-case letters.
 	Alphabet []byte
 }
 
-// AllBytes is every byte value the query encoder tells apart, but the
+// AllBytes returns every byte value the query encoder tells apart, but the
 // space (which is trimmed at the ends): for a search over every query the
-// Go engine accepts, not only those one can type.
-var AllBytes = func() []byte {
+// Go engine accepts, not only those one can type. Each call returns a new
+// slice.
+func AllBytes() []byte {
 	var b []byte
 	for c := 0; c < 256; c++ {
 		if c != ' ' && (c < 'A' || c > 'Z') {
@@ -69,7 +70,7 @@ var AllBytes = func() []byte {
 		}
 	}
 	return b
-}()
+}
 
 // printable is the default alphabet of the search: printable ASCII without
 // the space and the upper case letters (the encoder folds them to lower
