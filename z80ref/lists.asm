@@ -490,12 +490,15 @@ LAYER:  ld (CURD),hl
 ; BEGIN - once per reply, after ENCQ: Q1 = layer-1 biases + the query
 ; share (inputs 0..127 times XV[0..127]); WIN = 8 spaces.
 ; ---------------------------------------------------------------------------
-BEGIN:  ld hl,LAYERS
+{{/* l1query: ACC = layer 1's biases plus the query share (QACT's list of
+XV[0..127], walked); CURD = layer 1 (BEGIN and L1GQ). Ends before the
+final walk, which each caller calls or jumps to. */}}{{define "l1query"}}        ld hl,LAYERS
         ld (CURD),hl            ; the layer WALK walks (the dense engine
         ld ix,LAYERS            ; reads its STRIDE)
         call LDBIAS             ; ACC = layer 1's biases
         call QACT
-        call WALKA
+{{end}}BEGIN:
+{{template "l1query"}}        call WALKA
 {{if .L1Pre}}        ld a,(L1PRE)            ; the dense engine: ACC >>= L1PRE
         or a                    ; (arithmetic) before it is kept in Q1
         jr z,beg_c              ; (see L1LIST)
@@ -561,12 +564,8 @@ L1LIST: ld hl,LAYERS
 ; sets ACC = the biases plus the query's share (QACT, XV), as BEGIN does but
 ; not pre-shifted; then L1GC adds the list at ACTSP (inputs 128..255, any
 ; x) and calls FINISH.
-L1GQ:   ld hl,LAYERS
-        ld (CURD),hl
-        ld ix,LAYERS
-        call LDBIAS
-        call QACT
-        jp WALKA
+L1GQ:
+{{template "l1query"}}        jp WALKA
 L1GC:   call WALKA
         jp FINISH
 
