@@ -538,8 +538,8 @@ beg_w:  ld (hl),' '
 ; ---------------------------------------------------------------------------
 ; L1LIST - layer 1 of a step: ACC = Q1 (BEGIN's bias + query share), plus
 ; the activation list at ACTSP (CTXACT's: inputs 128..255), then FINISH.
-; STEP calls it; so does the stage API, with a list of its own{{if .L1Pre}}
-; (the fast engine's; the dense engine's calls L1GQ and L1GC).
+; STEP calls it; the stage API calls L1GQ and L1GC, which without the
+; pre-shift are BEGIN and L1LIST{{if .L1Pre}}.
 ;
 ; The dense engine, when layer 1 is hidden and its shift m = L1PRE is 1..5
 ; (else L1PRE = 0 and all is as above): BEGIN keeps Q1 >> m, CTXACT's x is
@@ -604,6 +604,11 @@ f1_x:   ld hl,0
         add hl,sp
         ld (ACTLIST),hl
         jp SPBACK
+{{else}}
+; L1GQ, L1GC - layer 1 on any input (the stage API's, mulm/z80ref): with
+; no pre-shift, what a reply runs.
+L1GQ    equ BEGIN
+L1GC    equ L1LIST
 {{end}}
 ; ---------------------------------------------------------------------------
 ; STEP - one character: encode the context, run every layer, argmax.
