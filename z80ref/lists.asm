@@ -321,6 +321,15 @@ interrupt state saved, SP on ACTTOP and the end mark pushed (FINISH and FINISH1)
         ld sp,ACTTOP
         ld de,0
         push de                 ; end mark
+{{end}}{{/* chainat: HL = the label given - 4*C, the entry into the chain of 15
+shifts (4 bytes each) that ends there for a shift of C (FINISH and FINL). */}}{{define "chainat"}}        ld a,c                  ; HL = {{.}} - 4*shift: the entry into the
+        add a,a                 ; chain of 15 shifts below (4 bytes each)
+        add a,a
+        ld e,a
+        ld d,0
+        ld hl,{{.}}
+        or a
+        sbc hl,de
 {{end}}; ---------------------------------------------------------------------------
 ; FINISH - the outputs of the layer whose descriptor is in CURD, from the
 ; accumulators.  y[o] = ACC[o] >> shift (arithmetic, rounds toward minus
@@ -335,15 +344,7 @@ FINISH: ld ix,(CURD)
         ld b,(ix+FDNOUT)        ; B = outputs (0 = 256)
         bit 7,(ix+FDFL)
         jp z,FINL
-        ld a,c                  ; IX = fh_t - 4*shift: the entry into the
-        add a,a                 ; chain of 15 shifts below (4 bytes each)
-        add a,a
-        ld e,a
-        ld d,0
-        ld hl,fh_t
-        or a
-        sbc hl,de
-        ld c,(ix+FLDSZ+FDPT)    ; C = the next layer's PTL page
+{{template "chainat" "fh_t"}}        ld c,(ix+FLDSZ+FDPT)    ; C = the next layer's PTL page
         push hl
         pop ix                  ; (not IY: the Spectrum's ROM owns it)
 {{template "listhead"}}fh_l:   ld a,(hl)               ; 7   high byte
@@ -374,15 +375,8 @@ fh_z:   dec l                   ; 4
         ld (ACTLIST),hl
         jp SPBACK
 
-{{if .ChainFinal}}FINL:   ld a,c                  ; the last layer: IX = fl_t - 4*shift, the
-        add a,a                 ; entry into the chain of 15 arithmetic
-        add a,a                 ; shifts below (4 bytes each)
-        ld e,a
-        ld d,0
-        ld hl,fl_t
-        or a
-        sbc hl,de
-        push hl
+{{if .ChainFinal}}FINL:                           ; the last layer, through a chain of
+{{template "chainat" "fl_t"}}        push hl                 ; arithmetic shifts: IX = HL
         pop ix
         ld l,b                  ; HL = LOGITS + 2*nout: PUSH writes the
         ld h,0                  ; words downward, o = nout-1 first
