@@ -175,6 +175,12 @@ func planDense(m *infer.Model, t target) densePlan {
 	}
 	slices.SortStableFunc(opts, func(a, b option) int { return cmp.Compare(b.value, a.value) })
 	tab := denseTables(m)
+	// end is where the program with plan q ends: the handlers' page-aligned
+	// buffers after the code, tables and weights, then the stack.
+	end := func(q *densePlan) int {
+		at := (t.origin + t.code + tab.tables + tab.weights + 255) &^ 255
+		return at + bufsSize(denseBufList(layers, q)) + t.stack
+	}
 	fits := func(k int) bool {
 		p.inline, p.stub = [256]bool{}, [256]bool{}
 		for _, o := range opts[:k] {
@@ -185,10 +191,7 @@ func planDense(m *infer.Model, t target) densePlan {
 			}
 		}
 		p.pack()
-		at := t.origin + t.code + tab.tables + tab.weights
-		at = (at + 255) &^ 255
-		end := at + bufsSize(denseBufList(layers, &p)) + t.stack
-		return t.code == 0 || end <= t.memEnd
+		return t.code == 0 || end(&p) <= t.memEnd
 	}
 	// Down in steps of 16 to the first plan that fits, then up one option
 	// at a time to the most that fit (the packing is not monotonic: a few
@@ -205,8 +208,7 @@ func planDense(m *infer.Model, t target) densePlan {
 		for s := range 256 {
 			z.size += z.handlerLen(s)
 		}
-		at := (t.origin + t.code + tab.tables + tab.weights + 255) &^ 255
-		if at+bufsSize(denseBufList(layers, &z))+t.stack > t.memEnd {
+		if end(&z) > t.memEnd {
 			return p
 		}
 		hi = len(opts)

@@ -3,6 +3,7 @@ package z80ref
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"mulm/infer"
@@ -45,7 +46,22 @@ func TestDenseTight(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := planDense(m, target{origin: TPAStart, memEnd: TPAEnd, code: int(im.Symbols["DATA"]) - TPAStart, stack: 128})
+		// The plan the build made: its target as buildKind derives it.
+		ps := CPM.spec()
+		sh, err := engineShape(Dense, ps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := planDense(m, newTarget(ps, sh.code, sh.stack, 0))
+		for _, bm := range []struct {
+			name string
+			set  *[256]bool
+		}{{"HINL", &p.inline}, {"HSTB", &p.stub}} {
+			at := int(im.Symbols[bm.name]) - im.Org
+			if got, want := im.COM[at:at+32], handlerBits(&p.code, bm.set); !slices.Equal(got, want) {
+				t.Fatalf("%d outputs: %s in the image % x, the plan here % x", n, bm.name, got, want)
+			}
+		}
 		var kinds [2][2]int // [inline][stub] counts over the byte values with weights
 		for s := 1; s < 256; s++ {
 			kinds[b2i(p.inline[s])][b2i(p.stub[s])]++

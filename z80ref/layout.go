@@ -26,14 +26,27 @@ type descLayout struct {
 	fields []descField
 }
 
+// size is the field's size in bytes.
+func (f descField) size() int {
+	if f.word {
+		return 2
+	}
+	return 1
+}
+
+// op is the directive that stores the field: db or dw.
+func (f descField) op() string {
+	if f.word {
+		return "dw"
+	}
+	return "db"
+}
+
 // bytes is the size of a descriptor.
 func (d *descLayout) bytes() int {
 	n := 0
 	for _, f := range d.fields {
-		n++
-		if f.word {
-			n++
-		}
+		n += f.size()
 	}
 	return n
 }
@@ -47,15 +60,8 @@ func (d *descLayout) writeEqus(b *strings.Builder) {
 		if d.base != "" {
 			v = d.base + " + " + v
 		}
-		kind := "db"
-		if f.word {
-			kind = "dw"
-		}
-		fmt.Fprintf(b, "%-7s equ %-19s ; %s %s\n", f.name, v, kind, f.doc)
-		off++
-		if f.word {
-			off++
-		}
+		fmt.Fprintf(b, "%-7s equ %-19s ; %s %s\n", f.name, v, f.op(), f.doc)
+		off += f.size()
 	}
 }
 
@@ -71,14 +77,10 @@ func (d *descLayout) writeDesc(b *strings.Builder, label string, vals []string, 
 		for j < len(vals) && d.fields[j].word == d.fields[i].word {
 			j++
 		}
-		op := "db"
-		if d.fields[i].word {
-			op = "dw"
-		}
 		if i > 0 {
 			b.WriteString("       ")
 		}
-		fmt.Fprintf(b, " %s %s", op, strings.Join(vals[i:j], ", "))
+		fmt.Fprintf(b, " %s %s", d.fields[i].op(), strings.Join(vals[i:j], ", "))
 		if j == len(vals) && comment != "" {
 			fmt.Fprintf(b, " ; %s", comment)
 		}

@@ -321,6 +321,15 @@ interrupt state saved, SP on ACTTOP and the end mark pushed (FINISH and FINISH1)
         ld sp,ACTTOP
         ld de,0
         push de                 ; end mark
+{{end}}{{/* chainat: HL = the label given - 4*C, the entry into the chain of 15
+shifts (4 bytes each) that ends there for a shift of C (FINISH and FINL). */}}{{define "chainat"}}        ld a,c                  ; HL = {{.}} - 4*shift: the entry into the
+        add a,a                 ; chain of 15 shifts below (4 bytes each)
+        add a,a
+        ld e,a
+        ld d,0
+        ld hl,{{.}}
+        or a
+        sbc hl,de
 {{end}}; ---------------------------------------------------------------------------
 ; FINISH - the outputs of the layer whose descriptor is in CURD, from the
 ; accumulators.  y[o] = ACC[o] >> shift (arithmetic, rounds toward minus
@@ -335,15 +344,7 @@ FINISH: ld ix,(CURD)
         ld b,(ix+FDNOUT)        ; B = outputs (0 = 256)
         bit 7,(ix+FDFL)
         jp z,FINL
-        ld a,c                  ; IX = fh_t - 4*shift: the entry into the
-        add a,a                 ; chain of 15 shifts below (4 bytes each)
-        add a,a
-        ld e,a
-        ld d,0
-        ld hl,fh_t
-        or a
-        sbc hl,de
-        ld c,(ix+FLDSZ+FDPT)    ; C = the next layer's PTL page
+{{template "chainat" "fh_t"}}        ld c,(ix+FLDSZ+FDPT)    ; C = the next layer's PTL page
         push hl
         pop ix                  ; (not IY: the Spectrum's ROM owns it)
 {{template "listhead"}}fh_l:   ld a,(hl)               ; 7   high byte
@@ -374,15 +375,8 @@ fh_z:   dec l                   ; 4
         ld (ACTLIST),hl
         jp SPBACK
 
-{{if .ChainFinal}}FINL:   ld a,c                  ; the last layer: IX = fl_t - 4*shift, the
-        add a,a                 ; entry into the chain of 15 arithmetic
-        add a,a                 ; shifts below (4 bytes each)
-        ld e,a
-        ld d,0
-        ld hl,fl_t
-        or a
-        sbc hl,de
-        push hl
+{{if .ChainFinal}}FINL:                           ; the last layer, through a chain of
+{{template "chainat" "fl_t"}}        push hl                 ; arithmetic shifts: IX = HL
         pop ix
         ld l,b                  ; HL = LOGITS + 2*nout: PUSH writes the
         ld h,0                  ; words downward, o = nout-1 first
@@ -490,12 +484,15 @@ LAYER:  ld (CURD),hl
 ; BEGIN - once per reply, after ENCQ: Q1 = layer-1 biases + the query
 ; share (inputs 0..127 times XV[0..127]); WIN = 8 spaces.
 ; ---------------------------------------------------------------------------
-BEGIN:  ld hl,LAYERS
+{{/* l1query: ACC = layer 1's biases plus the query share (QACT's list of
+XV[0..127], walked); CURD = layer 1 (BEGIN and L1GQ). Ends before the
+final walk, which each caller calls or jumps to. */}}{{define "l1query"}}        ld hl,LAYERS
         ld (CURD),hl            ; the layer WALK walks (the dense engine
         ld ix,LAYERS            ; reads its STRIDE)
         call LDBIAS             ; ACC = layer 1's biases
         call QACT
-        call WALKA
+{{end}}BEGIN:
+{{template "l1query"}}        call WALKA
 {{if .L1Pre}}        ld a,(L1PRE)            ; the dense engine: ACC >>= L1PRE
         or a                    ; (arithmetic) before it is kept in Q1
         jr z,beg_c              ; (see L1LIST)
@@ -535,8 +532,8 @@ beg_w:  ld (hl),' '
 ; ---------------------------------------------------------------------------
 ; L1LIST - layer 1 of a step: ACC = Q1 (BEGIN's bias + query share), plus
 ; the activation list at ACTSP (CTXACT's: inputs 128..255), then FINISH.
-; STEP calls it; so does the stage API, with a list of its own{{if .L1Pre}}
-; (the fast engine's; the dense engine's calls L1GQ and L1GC).
+; STEP calls it; the stage API calls L1GQ and L1GC, which without the
+; pre-shift are BEGIN and L1LIST{{if .L1Pre}}.
 ;
 ; The dense engine, when layer 1 is hidden and its shift m = L1PRE is 1..5
 ; (else L1PRE = 0 and all is as above): BEGIN keeps Q1 >> m, CTXACT's x is
@@ -561,12 +558,8 @@ L1LIST: ld hl,LAYERS
 ; sets ACC = the biases plus the query's share (QACT, XV), as BEGIN does but
 ; not pre-shifted; then L1GC adds the list at ACTSP (inputs 128..255, any
 ; x) and calls FINISH.
-L1GQ:   ld hl,LAYERS
-        ld (CURD),hl
-        ld ix,LAYERS
-        call LDBIAS
-        call QACT
-        jp WALKA
+L1GQ:
+{{template "l1query"}}        jp WALKA
 L1GC:   call WALKA
         jp FINISH
 
@@ -605,6 +598,11 @@ f1_x:   ld hl,0
         add hl,sp
         ld (ACTLIST),hl
         jp SPBACK
+{{else}}
+; L1GQ, L1GC - layer 1 on any input (the stage API's, mulm/z80ref): with
+; no pre-shift, what a reply runs.
+L1GQ    equ BEGIN
+L1GC    equ L1LIST
 {{end}}
 ; ---------------------------------------------------------------------------
 ; STEP - one character: encode the context, run every layer, argmax.

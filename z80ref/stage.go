@@ -124,12 +124,11 @@ func (e *Engine) EncodeContext(recent []byte) ([]int16, uint64, error) {
 // non-zero query inputs, WALK, copied to Q1); then the list of the
 // non-zero x[128..255] is written (where CTXACT writes the context list,
 // with any values instead of multiples of 32), ACTSP points at it and
-// L1LIST is called,
-// as STEP calls it after CTXACT (ACC = Q1, WALK, FINISH). The dense engine,
-// whose STEP runs layer 1 pre-shifted (see L1LIST in lists.asm), calls
-// L1GQ instead of BEGIN (the same without Q1) and L1GC instead of L1LIST
-// (WALK, FINISH). The T-states
-// are the sum of the entry points'. A hidden layer's outputs are read back
+// L1LIST is called, as STEP calls it after CTXACT (ACC = Q1, WALK,
+// FINISH). Both calls go through the entry points L1GQ and L1GC, which
+// are BEGIN and L1LIST except in the dense engine, whose STEP runs layer 1
+// pre-shifted (see L1LIST in lists.asm): there L1GQ is BEGIN without Q1
+// and L1GC is WALK, FINISH. The T-states are the sum of the entry points'. A hidden layer's outputs are read back
 // from the activation list FINISH builds for the next layer (an output
 // missing from it is 0), the last layer's from LOGITS.
 func (e *Engine) Layer(li int, x []int16) ([]int16, uint64, error) {
@@ -244,21 +243,18 @@ func fastLayer(m machine, im *Image, li int, x []int16) ([]int16, uint64, error)
 			return nil, total, err
 		}
 	} else {
-		// The dense engine pre-shifts STEP's layer 1 (see L1LIST in
-		// lists.asm): on any input it runs through L1GQ and L1GC instead.
-		begin, l1 := "BEGIN", "L1LIST"
-		if _, ok := im.Symbol("L1GC"); ok {
-			begin, l1 = "L1GQ", "L1GC"
-		}
+		// L1GQ and L1GC run layer 1 on any input: BEGIN and L1LIST,
+		// unless the engine pre-shifts STEP's layer 1 (the dense engine;
+		// see L1LIST in lists.asm).
 		xv := im.sym("XV")
 		for i := range trigram.Buckets {
 			m.WriteWord(xv+uint16(2*i), uint16(x[i]))
 		}
-		if err := call(begin); err != nil {
+		if err := call("L1GQ"); err != nil {
 			return nil, total, err
 		}
 		m.WriteWord(im.sym("ACTSP"), fastWriteList(m, im, 0, x, trigram.Buckets, trigram.InputSize))
-		if err := call(l1); err != nil {
+		if err := call("L1GC"); err != nil {
 			return nil, total, err
 		}
 	}
