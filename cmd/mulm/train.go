@@ -163,6 +163,11 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if !(*valFrac >= 0 && *valFrac < 1) { // NaN too
 		return fmt.Errorf("-val-frac is %v, want a fraction in [0, 1)", *valFrac)
 	}
+	if cfg.MinExact > 0 && len(heldout) == 0 && *valFrac == 0 {
+		// Without a held-out set the best epoch is the one with the best
+		// training exact-match anyway: the flag would change nothing.
+		return errors.New("-min-exact needs -heldout or -val-frac (without a held-out set the best training exact-match is chosen anyway)")
+	}
 	if *ckpt != "" && filepath.Clean(*ckpt) == filepath.Clean(*out) {
 		return fmt.Errorf("-checkpoint and -o are the same file %s", *out)
 	}

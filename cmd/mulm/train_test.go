@@ -213,6 +213,9 @@ func TestTrainChecksFirst(t *testing.T) {
 		{[]string{"-time", "-5s"}, "TimeLimit (-time) is -5s"},
 		{[]string{"-val-frac", "1"}, "-val-frac is 1, want a fraction in [0, 1)"},
 		{[]string{"-val-frac", "NaN"}, "-val-frac is NaN"},
+		{[]string{"-min-exact", "0.9"}, "-min-exact needs -heldout or -val-frac"},
+		// With a held-out set it is accepted: the run gets as far as the data.
+		{[]string{"-min-exact", "0.9", "-val-frac", "0.1"}, "missing.txt"},
 	} {
 		args := append([]string{"train", "-data", noData, "-o", filepath.Join(dir, "m.mulm")}, c.args...)
 		_, errs, code := runMulm(t, args...)
