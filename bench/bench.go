@@ -92,21 +92,38 @@ func measure(qs []string, d time.Duration, reply func(q string) (steps, chars in
 	return r
 }
 
-// Original is a published figure of the original Z80-μLM project, quoted
-// beside ours: not measured here.
+// Original is a published figure of the original Z80-μLM project or of
+// a fork of it, quoted beside ours: not measured here.
 type Original struct {
-	// Build names the original's build, Model the model the figure was
-	// taken on.
+	// Build names the build, Model the model the figure was taken on.
 	Build, Model string
-	// FileBytes is its .COM size, TPerChar its T-states per character.
+	// Platform is where it ran: "cpm" (at ClockHz) or "zx48" (the
+	// Spectrum, at 3.5 MHz).
+	Platform string
+	// FileBytes is its program file's size (0: not published).
 	FileBytes int
-	TPerChar  uint64
+	// TPerChar is its T-states per character (0: not published, only
+	// SPerChar).
+	TPerChar uint64
+	// SPerChar is its published seconds per character when no T-states
+	// were (else 0: TPerChar / ClockHz).
+	SPerChar float64
 }
 
-// Originals returns the original project's published Z80 figures.
+// Seconds returns the seconds per character of o.
+func (o Original) Seconds() float64 {
+	if o.TPerChar == 0 {
+		return o.SPerChar
+	}
+	return float64(o.TPerChar) / ClockHz
+}
+
+// Originals returns the original project's published Z80 figures, then a
+// fork's ZX Spectrum figure (quoted by issue 9: 11.76 s per character).
 func Originals() []Original {
 	return []Original{
-		{Build: "original packed build", Model: "the original tinychat", FileBytes: 39_992, TPerChar: 27_600_000},
-		{Build: "original index-list build", Model: "the original tinychat", FileBytes: 45_056, TPerChar: 2_100_000},
+		{Build: "original packed build", Model: "the original tinychat", Platform: "cpm", FileBytes: 39_992, TPerChar: 27_600_000},
+		{Build: "original index-list build", Model: "the original tinychat", Platform: "cpm", FileBytes: 45_056, TPerChar: 2_100_000},
+		{Build: "a fork's Spectrum build", Model: "the original tinychat", Platform: "zx48", SPerChar: 11.76},
 	}
 }

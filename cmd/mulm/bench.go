@@ -72,10 +72,19 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 			float64(r.Worst())/clock, clock/1e6, r.Chars)
 	}
 	for _, o := range bench.Originals() {
-		fmt.Fprintf(tw, "cpm\t%s (published, on %s)\t%s\t-\t-\t%s\t-\t%.3f\t-\t4\t-\t\n", o.Build, o.Model,
-			group(o.FileBytes), group(int(o.TPerChar)), float64(o.TPerChar)/bench.ClockHz)
+		bytes, t, mhz := "-", "-", "3.5"
+		if o.FileBytes > 0 {
+			bytes = group(o.FileBytes)
+		}
+		if o.TPerChar > 0 {
+			t = group(int(o.TPerChar))
+		}
+		if o.Platform == "cpm" {
+			mhz = fmt.Sprint(bench.ClockHz / 1e6)
+		}
+		fmt.Fprintf(tw, "%s\t%s (published, on %s)\t%s\t-\t-\t%s\t-\t%.3f\t-\t%s\t-\t\n", o.Platform, o.Build, o.Model,
+			bytes, t, o.Seconds(), mhz)
 	}
-	fmt.Fprintln(tw, "zx48\ta fork's Spectrum build (published, on the original tinychat)\t-\t-\t-\t-\t-\t11.760\t-\t3.5\t-\t")
 	if err := tw.Flush(); err != nil {
 		return err
 	}

@@ -192,6 +192,14 @@ func figures() []Figure {
 		// README.md: the Z80 table.
 		originalRow(bench.Originals()[0]),
 		originalRow(bench.Originals()[1]),
+		{
+			Doc:     "README.md",
+			Pattern: "a fork's Spectrum build needs {s} s per character",
+			Command: "published by the fork, quoted by issue 9; bench.Originals",
+			Compute: func(*env) (map[string]string, error) {
+				return map[string]string{"s": strconv.FormatFloat(bench.Originals()[2].Seconds(), 'f', -1, 64)}, nil
+			},
+		},
 		z80Row("original tinychat (`.npz`)", "orig-tinychat", z80ref.Compact, false),
 		z80Row("original tinychat (`.npz`)", "orig-tinychat", z80ref.Fast, true),
 		z80Row("original tinychat (`.npz`)", "orig-tinychat", z80ref.Dense, false),
