@@ -266,14 +266,20 @@ func testMemoryMap(t *testing.T, im *Image) {
 		want += 256 + 256 + 192 + 128 // a sentinel after every column
 	case Fast:
 		// Stored blocks (3 counts and an output per non-zero weight) for
-		// the inputs whose bitmap bit is clear, STRIDE bytes for the others.
+		// the inputs whose bitmap bit is clear, packed columns (as XPLk
+		// lists them) for the others.
 		want = 0
 		sy := im.Symbols
+		cols := fastPackedColumns(t, im)
 		for k, l := range im.model.Layers() {
 			bm := sy[fmt.Sprintf("XBM%d", k+1)]
 			for i := range l.In {
 				if im.COM[int(bm)+i/8-TPAStart]>>(i%8)&1 == 1 {
-					want += quant.RowBytes(l.Out)
+					col, ok := cols[k][i]
+					if !ok {
+						t.Fatalf("layer %d input %d: its bitmap bit is set, XPL%d does not list it", k+1, i, k+1)
+					}
+					want += len(col)
 					continue
 				}
 				want += 3

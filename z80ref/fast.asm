@@ -90,8 +90,6 @@ sb_nb:  djnz sb_i               ; 13/8
         ld ix,LASTD
         ld a,(NLAYERS)
 xp_ly:  ld (XLEFT),a
-        ld a,(ix+FDSTR)
-        ld (XSTR),a
         ld a,(ix+FDPT)
         ld (XPT),a
         ld hl,(XBP)
@@ -104,9 +102,12 @@ xp_ly:  ld (XLEFT),a
         add hl,bc
         ld (XBP),hl             ; the previous layer's entry
         ex de,hl
+        ld de,XPG
+        ld bc,3
+        ldir                    ; XPG = the pages of its -2, -1, +1 lists
         ld c,(hl)
         inc hl
-        ld b,(hl)               ; BC = their count
+        ld b,(hl)               ; BC = the packed inputs' count
         inc hl
         push ix
 xp_col: ld a,b
@@ -115,10 +116,12 @@ xp_col: ld a,b
         ld a,(hl)               ; the next packed input, from the last
         inc hl
         ld (XCI),a
+        ld a,(hl)               ; its column's size
+        inc hl
+        ld (XSIZ),a
         push hl
         push bc
         ld hl,(XCP)             ; its column ends at XCP
-        ld a,(XSTR)
         ld e,a
         ld d,0
         or a
@@ -137,77 +140,87 @@ xp_nl:  pop ix
         jr nz,xp_ly
         ret
 
-; XCOL - expand the column at XCP (input XCI of the layer whose STRIDE and
-; PT page are in XSTR and XPT): decode its codes into three temporary lists
-; (+1 in TPP, -1 in TPM1, -2 in TPM2, all page aligned, so that the low
-; byte of a write pointer is its count), then copy them down below XWP as
-; one block and set PTL/PTH[XCI] to the block's address.
+; XCOL - expand the packed column at XCP, XSIZ bytes (input XCI of the
+; layer whose PT page is XPT and whose list pages are XPG): decode its
+; bit string (weight 0 = "0", the layer's three other values "10", "110",
+; "111", see data.asm) into three temporary lists TPA, TPB, TPC (page
+; aligned, so that the low byte of a write pointer is its count), then
+; copy them down below XWP as one block (-2 list on top, +1 at the bottom)
+; and set PTL/PTH[XCI] to the block's address.
 ;
-; Decoding registers: IX packed byte, A its remaining codes, C output index,
-; B bytes left, DE +1 list (E = count), HL -1 list (L = count), X2P (in
-; memory) -2 list.
-; A byte whose remaining codes are all 0 is left early; the next byte's
-; first output is then C rounded up to a multiple of 4.
-XCOL:   ld ix,(XCP)
-        ld a,(XSTR)
-        ld b,a
-        ld c,0
-        ld hl,TPM2
-        ld (X2P),hl             ; the -2 list (rare: in memory, not IY,
-        ld de,TPP               ; which the Spectrum's ROM owns)
-        ld hl,TPM1
-xc_by:  ld a,(ix+0)             ; 19
-        inc ix                  ; 10
-        or a                    ; 4
-        jr z,xc_zb              ; 12/7 four zero weights
-xc_cd:  add a,a                 ; 4   carry = high bit of the code
-        jr c,xc_hi              ; 12/7
-        add a,a                 ; 4   carry = low bit
-        jr c,xc_m1              ; 12/7 01 = -1
-xc_nx:  inc c                   ; 4   next output
-        or a                    ; 4
-        jr nz,xc_cd             ; 12/7
-        ld a,c                  ; rest of the byte is 0: C = next byte's
-        add a,3                 ; first output (a multiple of 4)
-        and 0FCh
-        ld c,a
-        djnz xc_by
-        jr xc_put
-xc_zb:  ld a,c
-        add a,4
-        ld c,a
-        djnz xc_by
-        jr xc_put
-xc_hi:  add a,a
-        jr c,xc_m2              ; 11 = -2
-        ex de,hl                ; 10 = +1
-        ld (hl),c
-        inc l
-        ex de,hl
-        jp xc_nx
-xc_m1:  ld (hl),c
-        inc l
-        jp xc_nx
-xc_m2:  push hl
-        ld hl,(X2P)
-        ld (hl),c
-        inc l
-        ld (X2P),hl
+; The decoder is unrolled by bit position (Go text/template, one template
+; per code prefix): xN_p decodes bit p (0 = bit 7) of the byte in A after
+; the prefix "", "1" or "11" (N = 0, 1, 2); x3_p writes a code 111 that
+; ended before bit p; p = 8 is the next byte.  A column ends on a byte
+; boundary after a whole code (its last bits are 0s, weights 0 past the
+; outputs, which write nothing).
+; Registers: A the byte being decoded, B bytes left, C output index, HL
+; list 10 (L = count), DE list 110 (E = count), IY list 111, HL' the next
+; byte.  Measured (TestFastXCOLCost): 15 T a weight 0 (and a padding bit),
+; 52 a code 10, 76 a code 110, 91 a code 111, 34 a byte.
+XCOL:   exx
+        ld hl,(XCP)             ; HL' = the column's first byte
+        exx
+        ld a,(XSIZ)
+        ld b,a                  ; B = its bytes
+        ld c,0                  ; C = the first output
+        ld hl,TPA               ; the lists of codes 10, 110, 111
+        ld de,TPB
+        ld iy,TPC
+x0_ld:  exx                     ; 4   the next byte, after a whole code
+        ld a,(hl)               ; 7
+        inc hl                  ; 6
+        exx                     ; 4
+{{range .Bits}}x0_{{.P}}:   add a,a                 ; 4   bit {{.P}}: carry = 1, a non-zero weight
+        jr c,x1_{{.N}}              ; 7/12
+        inc c                   ; 4   a 0: the next output
+{{end}}x0_8:   djnz x0_ld              ; 13/8 the column's next byte
+        jp xc_put               ; the column is done
+x1_8:   dec b                   ; 4   a code across bytes: the next byte
+        exx                     ; 4
+        ld a,(hl)               ; 7
+        inc hl                  ; 6
+        exx                     ; 4
+{{range .Bits}}x1_{{.P}}:   add a,a                 ; 4   "1", bit {{.P}}
+        jp c,x2_{{.N}}              ; 10
+        ld (hl),c               ; 7   code 10
+        inc l                   ; 4
+        inc c                   ; 4
+        jp x0_{{.N}}                ; 10
+{{end}}x2_8:   dec b                   ; 4   the next byte
+        exx                     ; 4
+        ld a,(hl)               ; 7
+        inc hl                  ; 6
+        exx                     ; 4
+{{range .Bits}}x2_{{.P}}:   add a,a                 ; 4   "11", bit {{.P}}
+        jp c,x3_{{.N}}              ; 10
+        ex de,hl                ; 4   code 110
+        ld (hl),c               ; 7
+        inc l                   ; 4
+        ex de,hl                ; 4
+        inc c                   ; 4
+        jp x0_{{.N}}                ; 10
+{{end}}{{range .Bits}}x3_{{.N}}:   ld (iy+0),c             ; 19  code 111
+        inc iy                  ; 10
+        inc c                   ; 4
+        jp x0_{{.N}}                ; 10
+{{end}}xc_put: ld a,l                  ; each list's count in its page's last
+        ld l,255                ; byte (no list has 256 entries)
+        ld (hl),a
+        ld a,e
+        ld e,255
+        ld (de),a
+        push iy
         pop hl
-        jp xc_nx
-xc_put: ld a,e
-        ld (XNP),a              ; n+
         ld a,l
-        ld (XNM),a              ; n1
-        ld a,(X2P)              ; n2
+        ld l,255
+        ld (hl),a
         ld de,(XWP)
-        ld hl,TPM2
+        ld a,(XPG)              ; the -2 list on top
         call XPUT
-        ld a,(XNM)
-        ld hl,TPM1
+        ld a,(XPG+1)            ; the -1 list
         call XPUT
-        ld a,(XNP)
-        ld hl,TPP
+        ld a,(XPG+2)            ; the +1 list
         call XPUT
         ld (XWP),de             ; DE = the block's address
         ld a,(XCI)
@@ -219,10 +232,14 @@ xc_put: ld a,e
         ld (hl),d               ; PTH[i]
         ret
 
-; XPUT - HL = a temporary list page, A = its count n; DE = write pointer
-; (the lowest byte written so far).  Copies the n entries just below DE and
-; the count byte below them; returns DE = the count byte's address.
-XPUT:   dec de
+; XPUT - A = a temporary list's page, DE = write pointer (the lowest byte
+; written so far).  Copies the list's n entries (n in the page's last
+; byte) just below DE and the count byte below them; returns DE = the
+; count byte's address.
+XPUT:   ld h,a
+        ld l,255
+        ld a,(hl)               ; n
+        dec de
         or a
         jr z,xpu_c
         ld c,a

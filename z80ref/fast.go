@@ -22,8 +22,79 @@ var (
 	fastAsmTmpl []byte
 	// fastAsm and fastListsAsm are fast.asm and lists.asm with their
 	// templates expanded for the fast engine.
-	fastAsm      = expandAsm("fast.asm", fastAsmTmpl, nil)
+	fastAsm      = expandAsm("fast.asm", fastAsmTmpl, fastAsmData())
 	fastListsAsm = expandAsm("lists.asm", listsAsmTmpl, listsOptions{})
+)
+
+// fastBitPos is one bit position of XCOL's unrolled decoder: P is the bit
+// (0 = bit 7 of the byte), N the next one (8 = the next byte).
+type fastBitPos struct{ P, N int }
+
+// fastAsmData is what fast.asm's templates expand: the eight bit positions.
+func fastAsmData() map[string]any {
+	var bits []fastBitPos
+	for p := range 8 {
+		bits = append(bits, fastBitPos{p, p + 1})
+	}
+	return map[string]any{"Bits": bits}
+}
+
+// fastLeaves returns the non-zero weight values of layer l in the order of
+// the fast engine's packed codes "10", "110" and "111" (the code of 0 is
+// "0"): the most frequent value of the layer first, ties in the order −1,
+// +1, −2.
+func fastLeaves(l *quant.Layer) [3]int8 {
+	var n [4]int // by value + 2
+	for _, w := range l.W {
+		n[w+2]++
+	}
+	v := []int8{-1, 1, -2}
+	slices.SortStableFunc(v, func(a, b int8) int { return n[b+2] - n[a+2] })
+	return [3]int8(v)
+}
+
+// fastColumn packs input i of layer l as the fast engine's INIT reads it:
+// the weights to outputs 0, 1, ... as a bit string, first bit in bit 7 of
+// the first byte, weight 0 as "0" and the values of leaves as "10", "110"
+// and "111"; then 0 bits up to a whole byte.
+func fastColumn(l *quant.Layer, leaves [3]int8, i int) []byte {
+	var out []byte
+	var acc byte
+	nbits := 0
+	put := func(code string) {
+		for _, c := range code {
+			acc = acc<<1 | byte(c-'0')
+			if nbits++; nbits == 8 {
+				out = append(out, acc)
+				acc, nbits = 0, 0
+			}
+		}
+	}
+	for o := range l.Out {
+		switch w := l.W[o*l.In+i]; w {
+		case 0:
+			put("0")
+		case leaves[0]:
+			put("10")
+		case leaves[1]:
+			put("110")
+		default:
+			put("111")
+		}
+	}
+	if nbits > 0 {
+		out = append(out, acc<<(8-nbits))
+	}
+	return out
+}
+
+// XCOL's T-states (measured: see fast.asm), which planFast's cost model
+// uses: per weight 0 (and per padding bit), per weight of the first,
+// second and third leaf, per packed byte, per entry copied down and per
+// column.
+const (
+	xcolZero, xcolLeaf1, xcolLeaf2, xcolLeaf3 = 15, 52, 76, 91
+	xcolByte, xcolEntry, xcolColumn           = 34, 21, 400
 )
 
 // fastPlan is the result of planning how a model's weights are stored for
@@ -33,8 +104,12 @@ type fastPlan struct {
 	// block[k][i] is the size of input i's block in layer k: three count
 	// bytes and one byte per non-zero weight.
 	block [][]int
+	// size[k][i] is the size of input i's packed column (fastColumn).
+	size [][]int
+	// leaves[k] are layer k's values by packed code (fastLeaves).
+	leaves [][3]int8
 	// packed[k][i] reports whether input i of layer k is stored as its
-	// packed column (STRIDE bytes) rather than as its ready block.
+	// packed column rather than as its ready block.
 	packed [][]bool
 	// stored is the size of all stored blocks, packedBytes that of all
 	// packed columns (they follow the stored blocks in the file).
@@ -54,24 +129,30 @@ type fastPlan struct {
 // input's +1, −1 and −2 lists are counted in one byte, so none may have
 // 256 entries. room is the most bytes the stored blocks and packed columns
 // may take together, with one byte per packed column (its entry in the
-// list of packed inputs, XPLk): while they take more, the
-// column whose packing saves the most bytes per T-state INIT spends on it
-// is packed (start-up time is spent only where the file needs the room).
+// list of packed inputs, XPLk, and one for its size): while they take
+// more, the column whose packing saves the most bytes per T-state INIT
+// spends on it is packed (start-up time is spent only where the file needs
+// the room).
 func planFast(layers []quant.Layer, room int) (fastPlan, error) {
 	var p fastPlan
 	p.block = make([][]int, len(layers))
+	p.size = make([][]int, len(layers))
+	p.leaves = make([][3]int8, len(layers))
 	p.packed = make([][]bool, len(layers))
 	type cand struct{ k, i, save, cost int }
 	var cands []cand
 	for k := range layers {
 		l := &layers[k]
-		stride := quant.RowBytes(l.Out)
+		p.leaves[k] = fastLeaves(l)
 		p.block[k] = make([]int, l.In)
+		p.size[k] = make([]int, l.In)
 		p.packed[k] = make([]bool, l.In)
 		for i := range l.In {
-			var n [3]int
+			var n [3]int    // weights of +1, −1, −2
+			var leaf [4]int // weights of 0 and of each leaf
 			for o := range l.Out {
-				switch l.W[o*l.In+i] {
+				w := l.W[o*l.In+i]
+				switch w {
 				case 1:
 					n[0]++
 				case -1:
@@ -79,6 +160,7 @@ func planFast(layers []quant.Layer, room int) (fastPlan, error) {
 				case -2:
 					n[2]++
 				}
+				leaf[1+slices.Index(p.leaves[k][:], w)]++
 			}
 			for j, c := range n {
 				if c > 255 {
@@ -88,9 +170,12 @@ func planFast(layers []quant.Layer, room int) (fastPlan, error) {
 			}
 			p.block[k][i] = 3 + n[0] + n[1] + n[2]
 			p.stored += p.block[k][i]
-			if save := p.block[k][i] - stride - 1; save > 0 {
-				// XCOL: about 42 T a weight of the column, 45 T more an entry.
-				cands = append(cands, cand{k, i, save, 42*4*stride + 45*(p.block[k][i]-3)})
+			bits := leaf[0] + 2*leaf[1] + 3*(leaf[2]+leaf[3])
+			p.size[k][i] = (bits + 7) / 8
+			if save := p.block[k][i] - p.size[k][i] - 2; save > 0 {
+				cost := xcolZero*(leaf[0]+8*p.size[k][i]-bits) + xcolLeaf1*leaf[1] + xcolLeaf2*leaf[2] + xcolLeaf3*leaf[3] +
+					xcolByte*p.size[k][i] + xcolEntry*(p.block[k][i]-3) + xcolColumn
+				cands = append(cands, cand{k, i, save, cost})
 			}
 		}
 	}
@@ -98,13 +183,12 @@ func planFast(layers []quant.Layer, room int) (fastPlan, error) {
 	slices.SortStableFunc(cands, func(a, b cand) int { return b.save*a.cost - a.save*b.cost })
 	npacked := 0
 	for _, c := range cands {
-		if p.stored+p.packedBytes+npacked <= room {
+		if p.stored+p.packedBytes+2*npacked <= room {
 			break
 		}
-		stride := quant.RowBytes(layers[c.k].Out)
 		p.packed[c.k][c.i] = true
 		p.stored -= p.block[c.k][c.i]
-		p.packedBytes += stride
+		p.packedBytes += p.size[c.k][c.i]
 		npacked++
 	}
 	// The packed columns follow each other in (layer, input) order, from
@@ -115,7 +199,7 @@ func planFast(layers []quant.Layer, room int) (fastPlan, error) {
 		offs[k] = make([]int, layers[k].In)
 		for i := range layers[k].In {
 			if p.packed[k][i] {
-				end += quant.RowBytes(layers[k].Out)
+				end += p.size[k][i]
 				offs[k][i] = end
 			}
 		}
@@ -143,11 +227,12 @@ func fastRoom(m *infer.Model, t target) int {
 
 // fastTables is the size of the fast engine's tables for plan: the list
 // engines' ones, then XBMT (two addresses per layer), the bitmaps and the
-// lists of packed inputs.
+// lists of packed inputs (three page bytes, a count word, two bytes a
+// packed input).
 func fastTables(m *infer.Model, plan fastPlan) int {
 	n := listTables(m).tables
 	for k, l := range m.Layers() {
-		n += 4 + (l.In+7)/8 + 2 + countTrue(plan.packed[k])
+		n += 4 + (l.In+7)/8 + 3 + 2 + 2*countTrue(plan.packed[k])
 	}
 	return n
 }
@@ -314,14 +399,11 @@ var fastExtraBufs = []buf{
 	{name: "XWP", size: 2, comment: "INIT: lowest block byte written"},
 	{name: "XCP", size: 2, comment: "INIT: packed column being expanded"},
 	{name: "XCI", size: 1, comment: "INIT: its input index"},
-	{name: "XSTR", size: 1, comment: "INIT: STRIDE of the layer"},
+	{name: "XSIZ", size: 1, comment: "INIT: its size in bytes"},
 	{name: "XPT", size: 1, comment: "INIT: PTL page of the layer"},
-	{name: "XNP", size: 1, comment: "INIT: +1 count of the column"},
-	{name: "XNM", size: 1, comment: "INIT: -1 count of the column"},
+	{name: "XPG", size: 3, comment: "INIT: the layer's temporary pages of its -2, -1 and +1 lists"},
 	{name: "XLEFT", size: 1, comment: "INIT: layers left"},
-	{name: "X2P", size: 2, comment: "INIT: the -2 list's write pointer"},
 	{name: "XSP", size: 2, comment: "INIT: the next stored block"},
-	{name: "XBM", size: 2, comment: "INIT: the layer's packed-column bitmap"},
 	{name: "XBP", size: 2, comment: "INIT: its entry in XBMT"},
 }
 
@@ -346,9 +428,9 @@ ENDIMG:                         ; end of the .COM image
 	b.WriteString("BUFS    equ LISTTOP\n")
 	writeBufs(&b, listBufs(layers, nil, fastExtraBufs))
 	b.WriteString(`ACTTOP  equ ACT + 1026          ; the activation lists grow down from here
-TPP     equ ACCLO               ; INIT's temporary lists (page aligned):
-TPM1    equ ACCHI               ; +1, -1 and -2 outputs of one column
-TPM2    equ ACT
+TPA     equ ACCLO               ; INIT's temporary lists (page aligned): the
+TPB     equ ACCHI               ; outputs of one column's codes 10, 110 and
+TPC     equ ACT                 ; 111, their count in the page's last byte
 `)
 	return b.String()
 }
@@ -369,12 +451,15 @@ func fastLayout(m *infer.Model, t target) (layout, error) {
 }
 
 // writeFastWeights writes the fast engine's packed-column bitmaps (XBMT,
-// XBMk) and its weights: the stored blocks in (layer, input) order from
-// SBLK, then every layer k's packed columns from Wk (in input order).
+// XBMk), its lists of packed inputs (XPLk) and its weights: the stored
+// blocks in (layer, input) order from SBLK, then every layer k's packed
+// columns from Wk (in input order).
 func writeFastWeights(b *strings.Builder, layers []quant.Layer, plan fastPlan) {
 	b.WriteString("\n; XBMT: every layer's bitmap XBMk, whose bit i (byte i/8, bit i mod 8)\n")
-	b.WriteString("; is set when input i is stored as its packed column, and its list XPLk\n")
-	b.WriteString("; of those inputs (a count word, then the inputs from the last down).\n")
+	b.WriteString("; is set when input i is stored as its packed column, and its list XPLk:\n")
+	b.WriteString("; the temporary list pages INIT copies the -2, -1 and +1 lists from (the\n")
+	b.WriteString("; pages of codes 10, 110 and 111 are TPA, TPB and TPC), a count word, then\n")
+	b.WriteString("; for each packed input from the last down its index and its column's size.\n")
 	b.WriteString("XBMT:")
 	for k := range layers {
 		fmt.Fprintf(b, "   dw XBM%d, XPL%d\n     ", k+1, k+1)
@@ -389,21 +474,30 @@ func writeFastWeights(b *strings.Builder, layers []quant.Layer, plan fastPlan) {
 		}
 		fmt.Fprintf(b, "XBM%d:\n", k+1)
 		writeBytes(b, bm)
+		fmt.Fprintf(b, "XPL%d:   db", k+1)
+		for j, v := range []int8{-2, -1, 1} {
+			sep := ","
+			if j == 0 {
+				sep = ""
+			}
+			fmt.Fprintf(b, "%s %s/256", sep, []string{"TPA", "TPB", "TPC"}[slices.Index(plan.leaves[k][:], v)])
+		}
+		fmt.Fprintf(b, "   ; %d, %d, %d: codes 10, 110, 111\n", plan.leaves[k][0], plan.leaves[k][1], plan.leaves[k][2])
 		n := countTrue(plan.packed[k])
 		pl := []byte{byte(n), byte(n >> 8)}
 		for i := layers[k].In - 1; i >= 0; i-- {
 			if plan.packed[k][i] {
-				pl = append(pl, byte(i))
+				pl = append(pl, byte(i), byte(plan.size[k][i]))
 			}
 		}
-		fmt.Fprintf(b, "XPL%d:\n", k+1)
 		writeBytes(b, pl)
 	}
 	b.WriteString("\n; Weights.  First the stored blocks, ready: for input i, the counts and\n")
 	b.WriteString("; outputs of its +1, -1 and -2 weights (n+, the n+ outputs, n1, ..., n2, ...).\n")
-	b.WriteString("; Then the packed columns, as the compact engine stores them: STRIDE bytes,\n")
-	b.WriteString("; the first output of a byte in bits 7-6; 00 = 0, 01 = -1, 10 = +1, 11 = -2.\n")
-	b.WriteString("; INIT expands them into blocks above (see fastbufs.asm).\n")
+	b.WriteString("; Then the packed columns: input i's weights to outputs 0, 1, ... as a bit\n")
+	b.WriteString("; string from bit 7 of its first byte on, 0 as \"0\" and the layer's three\n")
+	b.WriteString("; other values (XPLk) as \"10\", \"110\" and \"111\", 0 bits up to a whole\n")
+	b.WriteString("; byte.  INIT expands them into blocks above (see fastbufs.asm).\n")
 	b.WriteString("WEIGHTS:\nSBLK:\n")
 	for k := range layers {
 		l := &layers[k]
@@ -428,16 +522,14 @@ func writeFastWeights(b *strings.Builder, layers []quant.Layer, plan fastPlan) {
 	}
 	for k := range layers {
 		l := &layers[k]
-		stride := quant.RowBytes(l.Out)
-		all := PackColumns(l)
 		var col []byte
 		for i := range l.In {
 			if plan.packed[k][i] {
-				col = append(col, all[i*stride:(i+1)*stride]...)
+				col = append(col, fastColumn(l, plan.leaves[k], i)...)
 			}
 		}
-		fmt.Fprintf(b, "W%d:                             ; %d packed columns of %d bytes\n",
-			k+1, countTrue(plan.packed[k]), stride)
+		fmt.Fprintf(b, "W%d:                             ; %d packed columns, %d bytes\n",
+			k+1, countTrue(plan.packed[k]), len(col))
 		writeBytes(b, col)
 	}
 }

@@ -224,24 +224,27 @@ func TestFastPlan(t *testing.T) {
 			var ends [][]int
 			total, stored, npacked, saving := 0, 0, 0, false
 			for k, l := range layers {
-				stride := quant.RowBytes(l.Out)
 				ends = append(ends, make([]int, l.In))
 				for i := range l.In {
+					size := len(fastColumn(&layers[k], plan.leaves[k], i))
+					if plan.size[k][i] != size {
+						t.Fatalf("nz %.2f layer %d input %d: planned a %d-byte column, fastColumn packs %d", nz, k+1, i, plan.size[k][i], size)
+					}
 					if plan.packed[k][i] {
-						total += stride
+						total += size
 						npacked++
 						ends[k][i] = total
 					} else {
 						stored += plan.block[k][i]
-						saving = saving || plan.block[k][i] > stride+1
+						saving = saving || plan.block[k][i] > size+2
 					}
 				}
 			}
 			if total != plan.packedBytes || stored != plan.stored {
 				t.Fatalf("nz %.2f room %d: packed %d stored %d, plan %d, %d", nz, room, total, stored, plan.packedBytes, plan.stored)
 			}
-			if stored+total+npacked > room && saving {
-				t.Fatalf("nz %.2f room %d: %d bytes, and a stored column would save bytes packed", nz, room, stored+total+npacked)
+			if stored+total+2*npacked > room && saving {
+				t.Fatalf("nz %.2f room %d: %d bytes, and a stored column would save bytes packed", nz, room, stored+total+2*npacked)
 			}
 			top := total + plan.headroom // relative to the first packed column
 			w := top
@@ -261,6 +264,123 @@ func TestFastPlan(t *testing.T) {
 			}
 		}
 		checkRepliesKind(t, fmt.Sprintf("plan nz %.2f", nz), m, replyQueries[:3], Fast)
+	}
+}
+
+// fastPackedColumns reads the packed columns of image im as INIT finds
+// them (before it runs): for every layer, its packed inputs' columns by
+// input, from XPLk (pages, count, input and size pairs) and Wk. It checks
+// the columns tile W1..ENDIMG.
+func fastPackedColumns(t *testing.T, im *Image) []map[int][]byte {
+	t.Helper()
+	sy := im.Symbols
+	at := func(a uint16) byte { return im.COM[int(a)-TPAStart] }
+	var cols []map[int][]byte
+	end := int(sy["W1"])
+	for k, l := range im.model.Layers() {
+		xpl := sy[fmt.Sprintf("XPL%d", k+1)]
+		n := int(at(xpl+3)) | int(at(xpl+4))<<8
+		// XPLk lists the inputs from the last down; their columns are in
+		// input order from Wk.
+		var ins, sizes []int
+		for j := range n {
+			ins = append(ins, int(at(xpl+5+uint16(2*j))))
+			sizes = append(sizes, int(at(xpl+6+uint16(2*j))))
+		}
+		if w := int(sy[fmt.Sprintf("W%d", k+1)]); w != end {
+			t.Fatalf("layer %d: W%d at %04Xh, the previous columns end at %04Xh", k+1, k+1, w, end)
+		}
+		cols = append(cols, map[int][]byte{})
+		for j := n - 1; j >= 0; j-- {
+			if j < n-1 && ins[j] <= ins[j+1] {
+				t.Fatalf("layer %d: XPL lists input %d after %d", k+1, ins[j], ins[j+1])
+			}
+			cols[k][ins[j]] = im.COM[end-TPAStart : end+sizes[j]-TPAStart]
+			end += sizes[j]
+		}
+		_ = l
+	}
+	if end != int(sy["ENDIMG"]) {
+		t.Fatalf("the packed columns end at %04Xh, ENDIMG is %04Xh", end, sy["ENDIMG"])
+	}
+	return cols
+}
+
+// TestFastPackedFormat decodes every packed column of images whose
+// planner packed all it could (and of the ordinary build) as the format
+// says (bit 7 first; 0, then the values of the pages XPLk names for codes
+// 10, 110, 111; 0 bits to the byte's end) and checks them against the
+// model's weights.
+func TestFastPackedFormat(t *testing.T) {
+	r := rand.New(rand.NewPCG(51, 52))
+	m := randomModel(t, r, []int{256, 192, 128}, 40, 50, 0.3)
+	// A layer where +1 is the most frequent value and -1 the rarest.
+	for k := range m.Layers()[1].W {
+		if w := &m.Layers()[1].W[k]; *w == -1 && r.IntN(2) == 0 {
+			*w = 1
+		}
+	}
+	ps := CPM.spec()
+	s, err := engineShape(Fast, ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, limit := range []int{1, ps.defaultMaxFile} {
+		im, err := assemble(m, Fast, ps, newTarget(ps, s.code, s.stack, limit))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sy := im.Symbols
+		page := map[byte]string{byte(sy["TPA"] >> 8): "10", byte(sy["TPB"] >> 8): "110", byte(sy["TPC"] >> 8): "111"}
+		cols := fastPackedColumns(t, im)
+		npacked := 0
+		for k, l := range m.Layers() {
+			xpl := sy[fmt.Sprintf("XPL%d", k+1)]
+			code := map[string]int8{"0": 0}
+			for j, v := range []int8{-2, -1, 1} {
+				c, ok := page[im.COM[int(xpl)+j-TPAStart]]
+				if !ok {
+					t.Fatalf("layer %d: XPL%d names page %02Xh for %d, not a temporary list", k+1, k+1, im.COM[int(xpl)+j-TPAStart], v)
+				}
+				code[c] = v
+			}
+			if len(code) != 4 {
+				t.Fatalf("layer %d: codes %v, want four", k+1, code)
+			}
+			for i, col := range cols[k] {
+				npacked++
+				bit := 0
+				next := func() string {
+					if bit >= 8*len(col) {
+						t.Fatalf("layer %d input %d: the column's %d bytes end inside its weights", k+1, i, len(col))
+					}
+					b := col[bit/8] >> (7 - bit%8) & 1
+					bit++
+					return string('0' + rune(b))
+				}
+				for o := range l.Out {
+					c := next()
+					for _, ok := code[c]; !ok; _, ok = code[c] {
+						c += next()
+					}
+					if w := l.W[o*l.In+i]; code[c] != w {
+						t.Fatalf("layer %d input %d output %d: code %s = %d, weight %d", k+1, i, o, c, code[c], w)
+					}
+				}
+				if (bit+7)/8 != len(col) {
+					t.Fatalf("layer %d input %d: %d bits in %d bytes", k+1, i, bit, len(col))
+				}
+				for ; bit < 8*len(col); bit++ {
+					if col[bit/8]>>(7-bit%8)&1 != 0 {
+						t.Fatalf("layer %d input %d: padding bit %d is 1", k+1, i, bit)
+					}
+				}
+			}
+		}
+		t.Logf("limit %d: %d packed columns, %d bytes", limit, npacked, sy["ENDIMG"]-sy["W1"])
+		if npacked == 0 {
+			t.Fatalf("limit %d: nothing packed", limit)
+		}
 	}
 }
 
