@@ -270,16 +270,16 @@ func testMemoryMap(t *testing.T, im *Image) {
 		// lists them) for the others.
 		want = 0
 		sy := im.Symbols
-		cols := fastPackedColumns(t, im)
+		_, sizes := fastPackedColumns(t, im)
 		for k, l := range im.model.Layers() {
 			bm := sy[fmt.Sprintf("XBM%d", k+1)]
 			for i := range l.In {
 				if im.COM[int(bm)+i/8-TPAStart]>>(i%8)&1 == 1 {
-					col, ok := cols[k][i]
+					size, ok := sizes[k][i]
 					if !ok {
 						t.Fatalf("layer %d input %d: its bitmap bit is set, XPL%d does not list it", k+1, i, k+1)
 					}
-					want += len(col)
+					want += size
 					continue
 				}
 				want += 3

@@ -78,13 +78,14 @@ sb_nb:  djnz sb_i               ; 13/8
         ld a,(XLEFT)
         dec a
         jr nz,sb_ly
-        ; Packed columns, last layer first, each layer's last input first.
-        ; IX = the layer's descriptor; XCP steps down from ENDIMG, the end of
-        ; the last packed column.
+        ; Packed columns, last layer first, each layer's last input first,
+        ; read downward from ENDIMG by XCOL (HL', kept from column to
+        ; column).  IX = the layer's descriptor.
         ld hl,LISTTOP
         ld (XWP),hl
+        exx
         ld hl,ENDIMG
-        ld (XCP),hl
+        exx
         ld hl,XBMTL
         ld (XBP),hl
         ld ix,LASTD
@@ -102,9 +103,9 @@ xp_ly:  ld (XLEFT),a
         add hl,bc
         ld (XBP),hl             ; the previous layer's entry
         ex de,hl
-        ld de,XPG
-        ld bc,3
-        ldir                    ; XPG = the pages of its -2, -1, +1 lists
+        ld de,XLV
+        ld bc,6
+        ldir                    ; XLV = the list pointers of its codes
         ld c,(hl)
         inc hl
         ld b,(hl)               ; BC = the packed inputs' count
@@ -113,23 +114,19 @@ xp_ly:  ld (XLEFT),a
 xp_col: ld a,b
         or c
         jr z,xp_nl              ; the layer is done
+        push bc
         ld a,(hl)               ; the next packed input, from the last
         inc hl
         ld (XCI),a
-        ld a,(hl)               ; its column's size
+        ld a,(hl)               ; its +1 weights
         inc hl
-        ld (XSIZ),a
+        ld (XNP),a
+        ld a,(hl)               ; its non-zero weights less one
+        inc hl
         push hl
-        push bc
-        ld hl,(XCP)             ; its column ends at XCP
-        ld e,a
-        ld d,0
-        or a
-        sbc hl,de
-        ld (XCP),hl
         call XCOL
-        pop bc
         pop hl
+        pop bc
         dec bc
         jr xp_col
 xp_nl:  pop ix
@@ -140,89 +137,34 @@ xp_nl:  pop ix
         jr nz,xp_ly
         ret
 
-; XCOL - expand the packed column at XCP, XSIZ bytes (input XCI of the
-; layer whose PT page is XPT and whose list pages are XPG): decode its
-; bit string (weight 0 = "0", the layer's three other values "10", "110",
-; "111", see data.asm) into three temporary lists TPA, TPB, TPC (page
-; aligned, so that the low byte of a write pointer is its count), then
-; copy them down below XWP as one block (-2 list on top, +1 at the bottom)
-; and set PTL/PTH[XCI] to the block's address.
+; XCOL - expand the packed column that ends at HL' (input XCI of the layer
+; whose PT page is XPT and whose codes' list pointers are XLV; A = its
+; non-zero weights less one, XNP its +1 weights) into its block just below
+; XWP, and set PTL/PTH[XCI] to the block's address.  The block's size is
+; known (3 + non-zero weights), so the +1 and -1 lists are written in
+; place; the -2 list goes to TPM2 (page aligned) and is copied on top at
+; the end, when n1 and n2 are known.  Returns HL' = the column's first
+; byte, the end of the next column to expand.
 ;
-; The decoder is unrolled by bit position (Go text/template, one template
-; per code prefix): xN_p decodes bit p (0 = bit 7) of the byte in A after
-; the prefix "", "1" or "11" (N = 0, 1, 2); x3_p writes a code 111 that
-; ended before bit p; p = 8 is the next byte.  A column ends on a byte
-; boundary after a whole code (its last bits are 0s, weights 0 past the
-; outputs, which write nothing).
-; Registers: A the byte being decoded, B bytes left, C output index, HL
-; list 10 (L = count), DE list 110 (E = count), IY list 111, HL' the next
-; byte.  Measured (TestFastXCOLCost): 15 T a weight 0 (and a padding bit),
-; 52 a code 10, 76 a code 110, 91 a code 111, 34 a byte.
-XCOL:   exx
-        ld hl,(XCP)             ; HL' = the column's first byte
-        exx
-        ld a,(XSIZ)
-        ld b,a                  ; B = its bytes
-        ld c,0                  ; C = the first output
-        ld hl,TPA               ; the lists of codes 10, 110, 111
-        ld de,TPB
-        ld iy,TPC
-x0_ld:  exx                     ; 4   the next byte, after a whole code
-        ld a,(hl)               ; 7
-        inc hl                  ; 6
-        exx                     ; 4
-{{range .Bits}}x0_{{.P}}:   add a,a                 ; 4   bit {{.P}}: carry = 1, a non-zero weight
-        jr c,x1_{{.N}}              ; 7/12
-        inc c                   ; 4   a 0: the next output
-{{end}}x0_8:   djnz x0_ld              ; 13/8 the column's next byte
-        jp xc_put               ; the column is done
-x1_8:   dec b                   ; 4   a code across bytes: the next byte
-        exx                     ; 4
-        ld a,(hl)               ; 7
-        inc hl                  ; 6
-        exx                     ; 4
-{{range .Bits}}x1_{{.P}}:   add a,a                 ; 4   "1", bit {{.P}}
-        jp c,x2_{{.N}}              ; 10
-        ld (hl),c               ; 7   code 10
-        inc l                   ; 4
-        inc c                   ; 4
-        jp x0_{{.N}}                ; 10
-{{end}}x2_8:   dec b                   ; 4   the next byte
-        exx                     ; 4
-        ld a,(hl)               ; 7
-        inc hl                  ; 6
-        exx                     ; 4
-{{range .Bits}}x2_{{.P}}:   add a,a                 ; 4   "11", bit {{.P}}
-        jp c,x3_{{.N}}              ; 10
-        ex de,hl                ; 4   code 110
-        ld (hl),c               ; 7
-        inc l                   ; 4
-        ex de,hl                ; 4
-        inc c                   ; 4
-        jp x0_{{.N}}                ; 10
-{{end}}{{range .Bits}}x3_{{.N}}:   ld (iy+0),c             ; 19  code 111
-        inc iy                  ; 10
-        inc c                   ; 4
-        jp x0_{{.N}}                ; 10
-{{end}}xc_put: ld a,l                  ; each list's count in its page's last
-        ld l,255                ; byte (no list has 256 entries)
-        ld (hl),a
-        ld a,e
-        ld e,255
-        ld (de),a
-        push iy
-        pop hl
-        ld a,l
-        ld l,255
-        ld (hl),a
-        ld de,(XWP)
-        ld a,(XPG)              ; the -2 list on top
-        call XPUT
-        ld a,(XPG+1)            ; the -1 list
-        call XPUT
-        ld a,(XPG+2)            ; the +1 list
-        call XPUT
-        ld (XWP),de             ; DE = the block's address
+; The bit string (read from the column's last byte down, bit 7 first):
+; weight 0 = "0", the layer's three other values "10", "110", "1110"
+; (XLV), "1111" after the last non-zero weight.  The decoder is unrolled
+; by bit position (Go text/template, one template per code prefix): xN_p
+; decodes bit p (0 = bit 7) of the byte in A after the prefix "", "1",
+; "11" or "111" (N = 0..3); xN_8 loads the next byte.
+; Registers: A the byte being decoded, C output index, HL list of code
+; 10, DE list of code 110, IY list of code 1110, HL' the last byte read.
+; Measured (go test ./z80ref -run TestFastXCOLCost -v): 15 T a weight 0,
+; 54 a code 10, 78 a code 110, 105 a code 1110, 31 a byte.
+XCOL:   ld e,a
+        ld d,0
+        ld hl,(XWP)
+        scf
+        sbc hl,de               ; HL = XWP - 1 - (non-zero weights - 1)
+        ld de,-3
+        add hl,de               ; the block's address: 3 count bytes below
+        ld (XWP),hl
+        ex de,hl
         ld a,(XCI)
         ld l,a
         ld a,(XPT)
@@ -230,24 +172,95 @@ x1_8:   dec b                   ; 4   a code across bytes: the next byte
         ld (hl),e               ; PTL[i]
         inc h
         ld (hl),d               ; PTH[i]
-        ret
-
-; XPUT - A = a temporary list's page, DE = write pointer (the lowest byte
-; written so far).  Copies the list's n entries (n in the page's last
-; byte) just below DE and the count byte below them; returns DE = the
-; count byte's address.
-XPUT:   ld h,a
-        ld l,255
-        ld a,(hl)               ; n
-        dec de
+        ex de,hl
+        ld a,(XNP)
+        ld (hl),a               ; n+
+        inc hl
+        ld (XPV),hl             ; the +1 list
+        ld e,a
+        ld d,0
+        add hl,de
+        ld (XN1A),hl            ; n1, once known
+        inc hl
+        ld (XPV+2),hl           ; the -1 list
+        ld hl,TPM2
+        ld (XPV+4),hl           ; the -2 list
+        ld hl,(XLV+4)           ; IY = the list of code 1110
+        ld a,(hl)
+        inc hl
+        ld h,(hl)
+        ld l,a
+        push hl
+        pop iy
+        ld hl,(XLV+2)           ; DE = the list of code 110
+        ld e,(hl)
+        inc hl
+        ld d,(hl)
+        ld hl,(XLV)             ; HL = the list of code 10
+        ld a,(hl)
+        inc hl
+        ld h,(hl)
+        ld l,a
+        ld c,0                  ; C = the first output
+x0_8:   exx                     ; 4   the next byte, after a whole code
+        dec hl                  ; 6
+        ld a,(hl)               ; 7
+        exx                     ; 4
+{{range .Bits}}x0_{{.P}}:   add a,a                 ; 4   bit {{.P}}: carry = 1, a non-zero weight
+        jr c,x1_{{.N}}              ; 7/12
+        inc c                   ; 4   a 0: the next output
+{{end}}        jp x0_8                 ; 10
+{{range $n := .Chains}}x{{$n.N}}_8:   exx                     ; 4   a code across bytes: the next byte
+        dec hl                  ; 6
+        ld a,(hl)               ; 7
+        exx                     ; 4
+{{range $.Bits}}x{{$n.N}}_{{.P}}:   add a,a                 ; 4   "{{$n.Prefix}}", bit {{.P}}
+{{if eq $n.N 3}}        jp c,xc_end             ; 10  the end mark
+        ld (iy+0),c             ; 19  code 1110
+        inc iy                  ; 10
+{{else}}        jr c,x{{$n.Next}}_{{.N}}              ; 7/12
+{{if eq $n.N 1}}        ld (hl),c               ; 7   code 10
+        inc hl                  ; 6
+{{else}}        ex de,hl                ; 4   code 110
+        ld (hl),c               ; 7
+        inc hl                  ; 6
+        ex de,hl                ; 4
+{{end}}{{end}}        inc c                   ; 4
+        jp x0_{{.N}}                ; 10
+{{end}}{{end}}
+xc_end: push iy                 ; the lists' ends back to XPV
+        push de
+        ld de,(XLV)
+        ex de,hl
+        ld (hl),e
+        inc hl
+        ld (hl),d
+        pop de
+        ld hl,(XLV+2)
+        ld (hl),e
+        inc hl
+        ld (hl),d
+        pop de
+        ld hl,(XLV+4)
+        ld (hl),e
+        inc hl
+        ld (hl),d
+        ld hl,(XPV+2)           ; the -1 list's end
+        ld de,(XN1A)
+        ld a,l
+        sub e
+        dec a
+        ld (de),a               ; n1
+        ex de,hl                ; DE = where n2 goes
+        ld a,(XPV+4)            ; n2 (TPM2 is page aligned)
+        ld (de),a
+        inc de
         or a
-        jr z,xpu_c
+        ret z
         ld c,a
         ld b,0
-        ld l,a
-        dec l                   ; HL -> the last entry
-        lddr                    ; DE ends just below the entries
-xpu_c:  ld (de),a
+        ld hl,TPM2
+        ldir                    ; the -2 list on top
         ret
 
 ; ---------------------------------------------------------------------------

@@ -30,13 +30,18 @@ var (
 // (0 = bit 7 of the byte), N the next one (8 = the next byte).
 type fastBitPos struct{ P, N int }
 
-// fastAsmData is what fast.asm's templates expand: the eight bit positions.
+// fastAsmData is what fast.asm's templates expand: the eight bit positions
+// and XCOL's chains after the code prefixes "1", "11" and "111".
 func fastAsmData() map[string]any {
 	var bits []fastBitPos
 	for p := range 8 {
 		bits = append(bits, fastBitPos{p, p + 1})
 	}
-	return map[string]any{"Bits": bits}
+	type chain struct {
+		N, Next int
+		Prefix  string
+	}
+	return map[string]any{"Bits": bits, "Chains": []chain{{1, 2, "1"}, {2, 3, "11"}, {3, 4, "111"}}}
 }
 
 // fastLeaves returns the non-zero weight values of layer l in the order of
@@ -54,11 +59,16 @@ func fastLeaves(l *quant.Layer) [3]int8 {
 }
 
 // fastColumn packs input i of layer l as the fast engine's INIT reads it:
-// the weights to outputs 0, 1, ... as a bit string, first bit in bit 7 of
-// the first byte, weight 0 as "0" and the values of leaves as "10", "110"
-// and "111"; then 0 bits up to a whole byte.
-func fastColumn(l *quant.Layer, leaves [3]int8, i int) []byte {
+// the weights to outputs 0, 1, ... up to the last non-zero one as a bit
+// string, weight 0 as "0" and the values of leaves as "10", "110" and
+// "1110", then the end mark "1111" and 0 bits up to a whole byte; the
+// first bit is bit 7 of the string's first byte, and the bytes are
+// returned in memory order, the first one last (INIT reads the columns
+// downward). The second result counts the weights INIT decodes: the 0s
+// before the last non-zero weight, then those of each leaf.
+func fastColumn(l *quant.Layer, leaves [3]int8, i int) ([]byte, [4]int) {
 	var out []byte
+	var n [4]int
 	var acc byte
 	nbits := 0
 	put := func(code string) {
@@ -70,31 +80,32 @@ func fastColumn(l *quant.Layer, leaves [3]int8, i int) []byte {
 			}
 		}
 	}
+	last := -1
 	for o := range l.Out {
-		switch w := l.W[o*l.In+i]; w {
-		case 0:
-			put("0")
-		case leaves[0]:
-			put("10")
-		case leaves[1]:
-			put("110")
-		default:
-			put("111")
+		if l.W[o*l.In+i] != 0 {
+			last = o
 		}
 	}
+	for o := 0; o <= last; o++ {
+		j := 1 + slices.Index(leaves[:], l.W[o*l.In+i])
+		n[j]++
+		put([]string{"0", "10", "110", "1110"}[j])
+	}
+	put("1111")
 	if nbits > 0 {
 		out = append(out, acc<<(8-nbits))
 	}
-	return out
+	slices.Reverse(out)
+	return out, n
 }
 
 // XCOL's T-states (measured: see fast.asm), which planFast's cost model
-// uses: per weight 0 (and per padding bit), per weight of the first,
-// second and third leaf, per packed byte, per entry copied down and per
-// column.
+// uses: per weight 0 decoded, per weight of the first, second and third
+// leaf, per packed byte, per −2 weight (copied from its temporary list)
+// and per column.
 const (
-	xcolZero, xcolLeaf1, xcolLeaf2, xcolLeaf3 = 15, 52, 76, 91
-	xcolByte, xcolEntry, xcolColumn           = 34, 21, 400
+	xcolZero, xcolLeaf1, xcolLeaf2, xcolLeaf3 = 15, 54, 78, 105
+	xcolByte, xcolCopy, xcolColumn            = 31, 21, 600
 )
 
 // fastPlan is the result of planning how a model's weights are stored for
@@ -129,7 +140,7 @@ type fastPlan struct {
 // input's +1, −1 and −2 lists are counted in one byte, so none may have
 // 256 entries. room is the most bytes the stored blocks and packed columns
 // may take together, with one byte per packed column (its entry in the
-// list of packed inputs, XPLk, and one for its size): while they take
+// list of packed inputs, XPLk, and two for its counts): while they take
 // more, the column whose packing saves the most bytes per T-state INIT
 // spends on it is packed (start-up time is spent only where the file needs
 // the room).
@@ -148,11 +159,9 @@ func planFast(layers []quant.Layer, room int) (fastPlan, error) {
 		p.size[k] = make([]int, l.In)
 		p.packed[k] = make([]bool, l.In)
 		for i := range l.In {
-			var n [3]int    // weights of +1, −1, −2
-			var leaf [4]int // weights of 0 and of each leaf
+			var n [3]int // weights of +1, −1, −2
 			for o := range l.Out {
-				w := l.W[o*l.In+i]
-				switch w {
+				switch l.W[o*l.In+i] {
 				case 1:
 					n[0]++
 				case -1:
@@ -160,7 +169,6 @@ func planFast(layers []quant.Layer, room int) (fastPlan, error) {
 				case -2:
 					n[2]++
 				}
-				leaf[1+slices.Index(p.leaves[k][:], w)]++
 			}
 			for j, c := range n {
 				if c > 255 {
@@ -170,11 +178,11 @@ func planFast(layers []quant.Layer, room int) (fastPlan, error) {
 			}
 			p.block[k][i] = 3 + n[0] + n[1] + n[2]
 			p.stored += p.block[k][i]
-			bits := leaf[0] + 2*leaf[1] + 3*(leaf[2]+leaf[3])
-			p.size[k][i] = (bits + 7) / 8
-			if save := p.block[k][i] - p.size[k][i] - 2; save > 0 {
-				cost := xcolZero*(leaf[0]+8*p.size[k][i]-bits) + xcolLeaf1*leaf[1] + xcolLeaf2*leaf[2] + xcolLeaf3*leaf[3] +
-					xcolByte*p.size[k][i] + xcolEntry*(p.block[k][i]-3) + xcolColumn
+			col, dec := fastColumn(l, p.leaves[k], i)
+			p.size[k][i] = len(col)
+			if save := p.block[k][i] - p.size[k][i] - 3; save > 0 {
+				cost := xcolZero*dec[0] + xcolLeaf1*dec[1] + xcolLeaf2*dec[2] + xcolLeaf3*dec[3] +
+					xcolByte*p.size[k][i] + xcolCopy*n[2] + xcolColumn
 				cands = append(cands, cand{k, i, save, cost})
 			}
 		}
@@ -183,7 +191,7 @@ func planFast(layers []quant.Layer, room int) (fastPlan, error) {
 	slices.SortStableFunc(cands, func(a, b cand) int { return b.save*a.cost - a.save*b.cost })
 	npacked := 0
 	for _, c := range cands {
-		if p.stored+p.packedBytes+2*npacked <= room {
+		if p.stored+p.packedBytes+3*npacked <= room {
 			break
 		}
 		p.packed[c.k][c.i] = true
@@ -227,12 +235,12 @@ func fastRoom(m *infer.Model, t target) int {
 
 // fastTables is the size of the fast engine's tables for plan: the list
 // engines' ones, then XBMT (two addresses per layer), the bitmaps and the
-// lists of packed inputs (three page bytes, a count word, two bytes a
+// lists of packed inputs (three words, a count word, three bytes a
 // packed input).
 func fastTables(m *infer.Model, plan fastPlan) int {
 	n := listTables(m).tables
 	for k, l := range m.Layers() {
-		n += 4 + (l.In+7)/8 + 3 + 2 + 2*countTrue(plan.packed[k])
+		n += 4 + (l.In+7)/8 + 6 + 2 + 3*countTrue(plan.packed[k])
 	}
 	return n
 }
@@ -397,11 +405,12 @@ func writeBufs(w *strings.Builder, bs []buf) {
 // fastExtraBufs are the fast engine's own variables: INIT's expansion.
 var fastExtraBufs = []buf{
 	{name: "XWP", size: 2, comment: "INIT: lowest block byte written"},
-	{name: "XCP", size: 2, comment: "INIT: packed column being expanded"},
 	{name: "XCI", size: 1, comment: "INIT: its input index"},
-	{name: "XSIZ", size: 1, comment: "INIT: its size in bytes"},
+	{name: "XNP", size: 1, comment: "INIT: its +1 weights"},
 	{name: "XPT", size: 1, comment: "INIT: PTL page of the layer"},
-	{name: "XPG", size: 3, comment: "INIT: the layer's temporary pages of its -2, -1 and +1 lists"},
+	{name: "XPV", size: 6, comment: "INIT: write pointers of the column's +1, -1, -2 lists"},
+	{name: "XLV", size: 6, comment: "INIT: the layer's XPV entries of codes 10, 110, 1110"},
+	{name: "XN1A", size: 2, comment: "INIT: the column's n1 byte"},
 	{name: "XLEFT", size: 1, comment: "INIT: layers left"},
 	{name: "XSP", size: 2, comment: "INIT: the next stored block"},
 	{name: "XBP", size: 2, comment: "INIT: its entry in XBMT"},
@@ -428,9 +437,7 @@ ENDIMG:                         ; end of the .COM image
 	b.WriteString("BUFS    equ LISTTOP\n")
 	writeBufs(&b, listBufs(layers, nil, fastExtraBufs))
 	b.WriteString(`ACTTOP  equ ACT + 1026          ; the activation lists grow down from here
-TPA     equ ACCLO               ; INIT's temporary lists (page aligned): the
-TPB     equ ACCHI               ; outputs of one column's codes 10, 110 and
-TPC     equ ACT                 ; 111, their count in the page's last byte
+TPM2    equ ACT                 ; INIT: a column's -2 list (page aligned)
 `)
 	return b.String()
 }
@@ -457,16 +464,17 @@ func fastLayout(m *infer.Model, t target) (layout, error) {
 func writeFastWeights(b *strings.Builder, layers []quant.Layer, plan fastPlan) {
 	b.WriteString("\n; XBMT: every layer's bitmap XBMk, whose bit i (byte i/8, bit i mod 8)\n")
 	b.WriteString("; is set when input i is stored as its packed column, and its list XPLk:\n")
-	b.WriteString("; the temporary list pages INIT copies the -2, -1 and +1 lists from (the\n")
-	b.WriteString("; pages of codes 10, 110 and 111 are TPA, TPB and TPC), a count word, then\n")
-	b.WriteString("; for each packed input from the last down its index and its column's size.\n")
+	b.WriteString("; the list pointers (XPV: +1, -1, -2) of codes 10, 110 and 1110, a count\n")
+	b.WriteString("; word, then for each packed input from the last down its index, its count\n")
+	b.WriteString("; of +1 weights and its count of non-zero weights less one.\n")
 	b.WriteString("XBMT:")
 	for k := range layers {
 		fmt.Fprintf(b, "   dw XBM%d, XPL%d\n     ", k+1, k+1)
 	}
 	fmt.Fprintf(b, "\nXBMTL   equ XBMT + %d            ; the last layer's entry\n", 4*(len(layers)-1))
 	for k := range layers {
-		bm := make([]byte, (layers[k].In+7)/8)
+		l := &layers[k]
+		bm := make([]byte, (l.In+7)/8)
 		for i, pk := range plan.packed[k] {
 			if pk {
 				bm[i/8] |= 1 << (i % 8)
@@ -474,30 +482,42 @@ func writeFastWeights(b *strings.Builder, layers []quant.Layer, plan fastPlan) {
 		}
 		fmt.Fprintf(b, "XBM%d:\n", k+1)
 		writeBytes(b, bm)
-		fmt.Fprintf(b, "XPL%d:   db", k+1)
-		for j, v := range []int8{-2, -1, 1} {
+		fmt.Fprintf(b, "XPL%d:   dw", k+1)
+		for j, v := range plan.leaves[k] {
 			sep := ","
 			if j == 0 {
 				sep = ""
 			}
-			fmt.Fprintf(b, "%s %s/256", sep, []string{"TPA", "TPB", "TPC"}[slices.Index(plan.leaves[k][:], v)])
+			fmt.Fprintf(b, "%s XPV+%d", sep, 2*slices.Index([]int8{1, -1, -2}, v))
 		}
-		fmt.Fprintf(b, "   ; %d, %d, %d: codes 10, 110, 111\n", plan.leaves[k][0], plan.leaves[k][1], plan.leaves[k][2])
+		fmt.Fprintf(b, "   ; codes 10, 110, 1110: %d, %d, %d\n", plan.leaves[k][0], plan.leaves[k][1], plan.leaves[k][2])
 		n := countTrue(plan.packed[k])
 		pl := []byte{byte(n), byte(n >> 8)}
-		for i := layers[k].In - 1; i >= 0; i-- {
+		for i := l.In - 1; i >= 0; i-- {
 			if plan.packed[k][i] {
-				pl = append(pl, byte(i), byte(plan.size[k][i]))
+				var np, nnz int
+				for o := range l.Out {
+					switch l.W[o*l.In+i] {
+					case 0:
+					case 1:
+						np++
+						nnz++
+					default:
+						nnz++
+					}
+				}
+				pl = append(pl, byte(i), byte(np), byte(nnz-1))
 			}
 		}
 		writeBytes(b, pl)
 	}
 	b.WriteString("\n; Weights.  First the stored blocks, ready: for input i, the counts and\n")
 	b.WriteString("; outputs of its +1, -1 and -2 weights (n+, the n+ outputs, n1, ..., n2, ...).\n")
-	b.WriteString("; Then the packed columns: input i's weights to outputs 0, 1, ... as a bit\n")
-	b.WriteString("; string from bit 7 of its first byte on, 0 as \"0\" and the layer's three\n")
-	b.WriteString("; other values (XPLk) as \"10\", \"110\" and \"111\", 0 bits up to a whole\n")
-	b.WriteString("; byte.  INIT expands them into blocks above (see fastbufs.asm).\n")
+	b.WriteString("; Then the packed columns: input i's weights to outputs 0, 1, ... up to its\n")
+	b.WriteString("; last non-zero one as a bit string, 0 as \"0\" and the layer's three other\n")
+	b.WriteString("; values (XPLk) as \"10\", \"110\" and \"1110\", then \"1111\" and 0 bits to a\n")
+	b.WriteString("; whole byte; its first byte is the column's last (INIT reads downward).\n")
+	b.WriteString("; INIT expands them into blocks above (see fastbufs.asm).\n")
 	b.WriteString("WEIGHTS:\nSBLK:\n")
 	for k := range layers {
 		l := &layers[k]
@@ -525,7 +545,8 @@ func writeFastWeights(b *strings.Builder, layers []quant.Layer, plan fastPlan) {
 		var col []byte
 		for i := range l.In {
 			if plan.packed[k][i] {
-				col = append(col, fastColumn(l, plan.leaves[k], i)...)
+				c, _ := fastColumn(l, plan.leaves[k], i)
+				col = append(col, c...)
 			}
 		}
 		fmt.Fprintf(b, "W%d:                             ; %d packed columns, %d bytes\n",

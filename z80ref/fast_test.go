@@ -226,7 +226,8 @@ func TestFastPlan(t *testing.T) {
 			for k, l := range layers {
 				ends = append(ends, make([]int, l.In))
 				for i := range l.In {
-					size := len(fastColumn(&layers[k], plan.leaves[k], i))
+					col, _ := fastColumn(&layers[k], plan.leaves[k], i)
+					size := len(col)
 					if plan.size[k][i] != size {
 						t.Fatalf("nz %.2f layer %d input %d: planned a %d-byte column, fastColumn packs %d", nz, k+1, i, plan.size[k][i], size)
 					}
@@ -236,15 +237,15 @@ func TestFastPlan(t *testing.T) {
 						ends[k][i] = total
 					} else {
 						stored += plan.block[k][i]
-						saving = saving || plan.block[k][i] > size+2
+						saving = saving || plan.block[k][i] > size+3
 					}
 				}
 			}
 			if total != plan.packedBytes || stored != plan.stored {
 				t.Fatalf("nz %.2f room %d: packed %d stored %d, plan %d, %d", nz, room, total, stored, plan.packedBytes, plan.stored)
 			}
-			if stored+total+2*npacked > room && saving {
-				t.Fatalf("nz %.2f room %d: %d bytes, and a stored column would save bytes packed", nz, room, stored+total+2*npacked)
+			if stored+total+3*npacked > room && saving {
+				t.Fatalf("nz %.2f room %d: %d bytes, and a stored column would save bytes packed", nz, room, stored+total+3*npacked)
 			}
 			top := total + plan.headroom // relative to the first packed column
 			w := top
@@ -267,57 +268,110 @@ func TestFastPlan(t *testing.T) {
 	}
 }
 
-// fastPackedColumns reads the packed columns of image im as INIT finds
-// them (before it runs): for every layer, its packed inputs' columns by
-// input, from XPLk (pages, count, input and size pairs) and Wk. It checks
-// the columns tile W1..ENDIMG.
-func fastPackedColumns(t *testing.T, im *Image) []map[int][]byte {
+// fastPackedColumns decodes the packed columns of image im as INIT finds
+// them (before it runs), independently of the builder: from ENDIMG down,
+// the last layer first, each layer's inputs as XPLk lists them, every
+// column's bit string read from its last byte down (bit 7 first; "0" is
+// weight 0, "10", "110", "1110" the values of the list pointers XPLk
+// names, "1111" the end, then 0 bits to the byte's end). It checks that
+// the columns tile W1..ENDIMG with layer k's from Wk, that every column
+// ends with 0 bits and that XPLk's counts are the decoded column's, and
+// returns every layer's decoded columns by input (the weights after the
+// end mark are 0) and their sizes.
+func fastPackedColumns(t *testing.T, im *Image) (cols []map[int][]int8, sizes []map[int]int) {
 	t.Helper()
 	sy := im.Symbols
-	at := func(a uint16) byte { return im.COM[int(a)-TPAStart] }
-	var cols []map[int][]byte
-	end := int(sy["W1"])
-	for k, l := range im.model.Layers() {
-		xpl := sy[fmt.Sprintf("XPL%d", k+1)]
-		n := int(at(xpl+3)) | int(at(xpl+4))<<8
-		// XPLk lists the inputs from the last down; their columns are in
-		// input order from Wk.
-		var ins, sizes []int
-		for j := range n {
-			ins = append(ins, int(at(xpl+5+uint16(2*j))))
-			sizes = append(sizes, int(at(xpl+6+uint16(2*j))))
-		}
-		if w := int(sy[fmt.Sprintf("W%d", k+1)]); w != end {
-			t.Fatalf("layer %d: W%d at %04Xh, the previous columns end at %04Xh", k+1, k+1, w, end)
-		}
-		cols = append(cols, map[int][]byte{})
-		for j := n - 1; j >= 0; j-- {
-			if j < n-1 && ins[j] <= ins[j+1] {
-				t.Fatalf("layer %d: XPL lists input %d after %d", k+1, ins[j], ins[j+1])
+	at := func(a int) byte { return im.COM[a-TPAStart] }
+	layers := im.model.Layers()
+	cols = make([]map[int][]int8, len(layers))
+	sizes = make([]map[int]int, len(layers))
+	xpv := int(sy["XPV"])
+	p := int(sy["ENDIMG"]) // the byte after the next column
+	for k := len(layers) - 1; k >= 0; k-- {
+		l := &layers[k]
+		cols[k], sizes[k] = map[int][]int8{}, map[int]int{}
+		xpl := int(sy[fmt.Sprintf("XPL%d", k+1)])
+		code := map[string]int8{"0": 0}
+		for j, c := range []string{"10", "110", "1110"} {
+			v := []int8{1, -1, -2}
+			off := (int(at(xpl+2*j)) | int(at(xpl+2*j+1))<<8) - xpv
+			if off < 0 || off > 4 || off%2 != 0 {
+				t.Fatalf("layer %d: code %s's list pointer is XPV%+d, not one of XPV's three", k+1, c, off)
 			}
-			cols[k][ins[j]] = im.COM[end-TPAStart : end+sizes[j]-TPAStart]
-			end += sizes[j]
+			code[c] = v[off/2]
 		}
-		_ = l
+		if len(code) != 4 {
+			t.Fatalf("layer %d: codes %v, want four", k+1, code)
+		}
+		n := int(at(xpl+6)) | int(at(xpl+7))<<8
+		for j := range n {
+			e := xpl + 8 + 3*j
+			i := int(at(e))
+			if j > 0 && i >= int(at(e-3)) {
+				t.Fatalf("layer %d: XPL%d lists input %d after %d", k+1, k+1, i, at(e-3))
+			}
+			end, bit := p, 0
+			next := func() string {
+				if bit%8 == 0 {
+					p--
+				}
+				b := at(p) >> (7 - bit%8) & 1
+				bit++
+				return string('0' + rune(b))
+			}
+			w := make([]int8, l.Out)
+			np, nnz := 0, 0
+			for o := 0; ; o++ {
+				c := next()
+				for _, ok := code[c]; !ok && c != "1111"; _, ok = code[c] {
+					c += next()
+				}
+				if c == "1111" {
+					break
+				}
+				if o >= l.Out {
+					t.Fatalf("layer %d input %d: no end mark after %d weights", k+1, i, l.Out)
+				}
+				w[o] = code[c]
+				if w[o] == 1 {
+					np++
+				}
+				if w[o] != 0 {
+					nnz++
+				}
+			}
+			for ; bit%8 != 0; bit++ {
+				if at(p)>>(7-bit%8)&1 != 0 {
+					t.Fatalf("layer %d input %d: padding bit %d is 1", k+1, i, bit)
+				}
+			}
+			if int(at(e+1)) != np || int(at(e+2)) != nnz-1 {
+				t.Fatalf("layer %d input %d: XPL%d says %d +1 weights and %d non-zero less one, the column has %d and %d",
+					k+1, i, k+1, at(e+1), at(e+2), np, nnz-1)
+			}
+			cols[k][i], sizes[k][i] = w, end-p
+		}
+		if wk := int(sy[fmt.Sprintf("W%d", k+1)]); wk != p {
+			t.Fatalf("layer %d: W%d at %04Xh, its columns start at %04Xh", k+1, k+1, wk, p)
+		}
 	}
-	if end != int(sy["ENDIMG"]) {
-		t.Fatalf("the packed columns end at %04Xh, ENDIMG is %04Xh", end, sy["ENDIMG"])
-	}
-	return cols
+	return cols, sizes
 }
 
 // TestFastPackedFormat decodes every packed column of images whose
 // planner packed all it could (and of the ordinary build) as the format
-// says (bit 7 first; 0, then the values of the pages XPLk names for codes
-// 10, 110, 111; 0 bits to the byte's end) and checks them against the
-// model's weights.
+// says (fastPackedColumns) and checks them against the model's weights.
 func TestFastPackedFormat(t *testing.T) {
 	r := rand.New(rand.NewPCG(51, 52))
 	m := randomModel(t, r, []int{256, 192, 128}, 40, 50, 0.3)
-	// A layer where +1 is the most frequent value and -1 the rarest.
+	// A layer where +1 is the most frequent value and -1 the rarest, one
+	// where -2 is the most frequent.
 	for k := range m.Layers()[1].W {
 		if w := &m.Layers()[1].W[k]; *w == -1 && r.IntN(2) == 0 {
 			*w = 1
+		}
+		if w := &m.Layers()[2].W[k%len(m.Layers()[2].W)]; *w == 1 && r.IntN(2) == 0 {
+			*w = -2
 		}
 	}
 	ps := CPM.spec()
@@ -330,54 +384,19 @@ func TestFastPackedFormat(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sy := im.Symbols
-		page := map[byte]string{byte(sy["TPA"] >> 8): "10", byte(sy["TPB"] >> 8): "110", byte(sy["TPC"] >> 8): "111"}
-		cols := fastPackedColumns(t, im)
+		cols, _ := fastPackedColumns(t, im)
 		npacked := 0
 		for k, l := range m.Layers() {
-			xpl := sy[fmt.Sprintf("XPL%d", k+1)]
-			code := map[string]int8{"0": 0}
-			for j, v := range []int8{-2, -1, 1} {
-				c, ok := page[im.COM[int(xpl)+j-TPAStart]]
-				if !ok {
-					t.Fatalf("layer %d: XPL%d names page %02Xh for %d, not a temporary list", k+1, k+1, im.COM[int(xpl)+j-TPAStart], v)
-				}
-				code[c] = v
-			}
-			if len(code) != 4 {
-				t.Fatalf("layer %d: codes %v, want four", k+1, code)
-			}
 			for i, col := range cols[k] {
 				npacked++
-				bit := 0
-				next := func() string {
-					if bit >= 8*len(col) {
-						t.Fatalf("layer %d input %d: the column's %d bytes end inside its weights", k+1, i, len(col))
-					}
-					b := col[bit/8] >> (7 - bit%8) & 1
-					bit++
-					return string('0' + rune(b))
-				}
-				for o := range l.Out {
-					c := next()
-					for _, ok := code[c]; !ok; _, ok = code[c] {
-						c += next()
-					}
-					if w := l.W[o*l.In+i]; code[c] != w {
-						t.Fatalf("layer %d input %d output %d: code %s = %d, weight %d", k+1, i, o, c, code[c], w)
-					}
-				}
-				if (bit+7)/8 != len(col) {
-					t.Fatalf("layer %d input %d: %d bits in %d bytes", k+1, i, bit, len(col))
-				}
-				for ; bit < 8*len(col); bit++ {
-					if col[bit/8]>>(7-bit%8)&1 != 0 {
-						t.Fatalf("layer %d input %d: padding bit %d is 1", k+1, i, bit)
+				for o, w := range col {
+					if l.W[o*l.In+i] != w {
+						t.Fatalf("layer %d input %d output %d: decoded %d, weight %d", k+1, i, o, w, l.W[o*l.In+i])
 					}
 				}
 			}
 		}
-		t.Logf("limit %d: %d packed columns, %d bytes", limit, npacked, sy["ENDIMG"]-sy["W1"])
+		t.Logf("limit %d: %d packed columns, %d bytes", limit, npacked, im.Symbols["ENDIMG"]-im.Symbols["W1"])
 		if npacked == 0 {
 			t.Fatalf("limit %d: nothing packed", limit)
 		}
