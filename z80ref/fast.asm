@@ -103,9 +103,9 @@ xp_ly:  ld (XLEFT),a
         add hl,bc
         ld (XBP),hl             ; the previous layer's entry
         ex de,hl
-        ld de,XLV
-        ld bc,6
-        ldir                    ; XLV = the list pointers of its codes
+        ld a,(hl)
+        inc hl
+        ld (XSWP),a             ; 1: code 10 is -1, 110 is +1
         ld c,(hl)
         inc hl
         ld b,(hl)               ; BC = the packed inputs' count
@@ -115,13 +115,11 @@ xp_col: ld a,b
         or c
         jr z,xp_nl              ; the layer is done
         push bc
-        ld a,(hl)               ; the next packed input, from the last
+        ld e,(hl)               ; E = the next packed input, from the last
         inc hl
-        ld (XCI),a
-        ld a,(hl)               ; its +1 weights
+        ld d,(hl)               ; D = its +1 weights
         inc hl
-        ld (XNP),a
-        ld a,(hl)               ; its non-zero weights less one
+        ld a,(hl)               ; A = its non-zero weights less one
         inc hl
         push hl
         call XCOL
@@ -137,70 +135,58 @@ xp_nl:  pop ix
         jr nz,xp_ly
         ret
 
-; XCOL - expand the packed column that ends at HL' (input XCI of the layer
-; whose PT page is XPT and whose codes' list pointers are XLV; A = its
-; non-zero weights less one, XNP its +1 weights) into its block just below
-; XWP, and set PTL/PTH[XCI] to the block's address.  The block's size is
-; known (3 + non-zero weights), so the +1 and -1 lists are written in
-; place; the -2 list goes to TPM2 (page aligned) and is copied on top at
-; the end, when n1 and n2 are known.  Returns HL' = the column's first
-; byte, the end of the next column to expand.
+; XCOL - expand the packed column that ends at HL' (input E of the layer
+; whose PT page is XPT; D = its +1 weights, A = its non-zero weights less
+; one) into its block just below XWP, and set PTL/PTH[E] to the block's
+; address.  The block's size is known (3 + non-zero weights), so the +1
+; and -1 lists are written in place; the -2 list goes to TPM2 (page
+; aligned) and is copied on top at the end, when n2 is known.  Returns
+; HL' = the column's first byte, the end of the next column to expand.
 ;
 ; The bit string (read from the column's last byte down, bit 7 first):
-; weight 0 = "0", the layer's three other values "10", "110", "1110"
-; (XLV), "1111" after the last non-zero weight.  The decoder is unrolled
-; by bit position (Go text/template, one template per code prefix): xN_p
-; decodes bit p (0 = bit 7) of the byte in A after the prefix "", "1",
-; "11" or "111" (N = 0..3); xN_8 loads the next byte.
+; weight 0 = "0", +1 and -1 "10" and "110" (or "110" and "10" when XSWP
+; is set), -2 "1110", and "1111" after the last non-zero weight.  The
+; decoder is unrolled by bit position (Go text/template, one template per
+; code prefix): xN_p decodes bit p (0 = bit 7) of the byte in A after the
+; prefix "", "1", "11" or "111" (N = 0..3); xN_8 loads the next byte.
 ; Registers: A the byte being decoded, C output index, HL list of code
-; 10, DE list of code 110, IY list of code 1110, HL' the last byte read.
+; 10, DE list of code 110, IY the -2 list, HL' the last byte read.
 ; Measured (go test ./z80ref -run TestFastXCOLCost -v): 15 T a weight 0,
 ; 54 a code 10, 78 a code 110, 105 a code 1110, 31 a byte.
-XCOL:   ld e,a
-        ld d,0
+XCOL:   ld c,a
+        ld b,0
         ld hl,(XWP)
+        ld (XTOP),hl            ; the block's end
         scf
-        sbc hl,de               ; HL = XWP - 1 - (non-zero weights - 1)
-        ld de,-3
-        add hl,de               ; the block's address: 3 count bytes below
+        sbc hl,bc               ; HL = XWP - 1 - (non-zero weights - 1)
+        dec hl
+        dec hl
+        dec hl                  ; the block: 3 count bytes more
         ld (XWP),hl
-        ex de,hl
-        ld a,(XCI)
-        ld l,a
+        ld c,l
+        ld b,h
         ld a,(XPT)
         ld h,a
-        ld (hl),e               ; PTL[i]
+        ld l,e
+        ld (hl),c               ; PTL[i]
         inc h
-        ld (hl),d               ; PTH[i]
-        ex de,hl
-        ld a,(XNP)
-        ld (hl),a               ; n+
-        inc hl
-        ld (XPV),hl             ; the +1 list
-        ld e,a
+        ld (hl),b               ; PTH[i]
+        ld l,c
+        ld h,b
+        ld (hl),d               ; n+
+        inc hl                  ; the +1 list
+        ld e,d
         ld d,0
+        ex de,hl
         add hl,de
         ld (XN1A),hl            ; n1, once known
-        inc hl
-        ld (XPV+2),hl           ; the -1 list
-        ld hl,TPM2
-        ld (XPV+4),hl           ; the -2 list
-        ld hl,(XLV+4)           ; IY = the list of code 1110
-        ld a,(hl)
-        inc hl
-        ld h,(hl)
-        ld l,a
-        push hl
-        pop iy
-        ld hl,(XLV+2)           ; DE = the list of code 110
-        ld e,(hl)
-        inc hl
-        ld d,(hl)
-        ld hl,(XLV)             ; HL = the list of code 10
-        ld a,(hl)
-        inc hl
-        ld h,(hl)
-        ld l,a
+        inc hl                  ; the -1 list
+        ex de,hl                ; HL = the +1 list, DE = the -1 list
+        ld a,(XSWP)
+        or a
+        jr z,xc_1
+        ex de,hl                ; code 10 is -1
+xc_1:   ld iy,TPM2              ; the -2 list
         ld c,0                  ; C = the first output
 x0_8:   exx                     ; 4   the next byte, after a whole code
         dec hl                  ; 6
@@ -216,7 +202,7 @@ x0_8:   exx                     ; 4   the next byte, after a whole code
         exx                     ; 4
 {{range $.Bits}}x{{$n.N}}_{{.P}}:   add a,a                 ; 4   "{{$n.Prefix}}", bit {{.P}}
 {{if eq $n.N 3}}        jp c,xc_end             ; 10  the end mark
-        ld (iy+0),c             ; 19  code 1110
+        ld (iy+0),c             ; 19  code 1110: -2
         inc iy                  ; 10
 {{else}}        jr c,x{{$n.Next}}_{{.N}}              ; 7/12
 {{if eq $n.N 1}}        ld (hl),c               ; 7   code 10
@@ -228,36 +214,25 @@ x0_8:   exx                     ; 4   the next byte, after a whole code
 {{end}}{{end}}        inc c                   ; 4
         jp x0_{{.N}}                ; 10
 {{end}}{{end}}
-xc_end: push iy                 ; the lists' ends back to XPV
-        push de
-        ld de,(XLV)
+xc_end: push iy                 ; the lists are complete
+        pop bc                  ; C = n2 (TPM2 is page aligned)
+        ld hl,(XTOP)
+        ld a,c
+        cpl
+        ld e,a
+        ld d,0FFh               ; DE = -n2 - 1
+        add hl,de               ; HL = the n2 byte, below the -2 list
+        ld (hl),c
         ex de,hl
-        ld (hl),e
-        inc hl
-        ld (hl),d
-        pop de
-        ld hl,(XLV+2)
-        ld (hl),e
-        inc hl
-        ld (hl),d
-        pop de
-        ld hl,(XLV+4)
-        ld (hl),e
-        inc hl
-        ld (hl),d
-        ld hl,(XPV+2)           ; the -1 list's end
-        ld de,(XN1A)
-        ld a,l
-        sub e
+        ld hl,(XN1A)
+        ld a,e
+        sub l
         dec a
-        ld (de),a               ; n1
-        ex de,hl                ; DE = where n2 goes
-        ld a,(XPV+4)            ; n2 (TPM2 is page aligned)
-        ld (de),a
-        inc de
+        ld (hl),a               ; n1: the -1 list fills the gap
+        ld a,c
         or a
         ret z
-        ld c,a
+        inc de
         ld b,0
         ld hl,TPM2
         ldir                    ; the -2 list on top

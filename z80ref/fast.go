@@ -45,17 +45,18 @@ func fastAsmData() map[string]any {
 }
 
 // fastLeaves returns the non-zero weight values of layer l in the order of
-// the fast engine's packed codes "10", "110" and "111" (the code of 0 is
-// "0"): the most frequent value of the layer first, ties in the order −1,
-// +1, −2.
+// the fast engine's packed codes "10", "110" and "1110" (the code of 0 is
+// "0"): +1 and −1, the more frequent of them in the layer first (−1 on a
+// tie), then −2 (the rarest value in trained models).
 func fastLeaves(l *quant.Layer) [3]int8 {
-	var n [4]int // by value + 2
+	n := map[int8]int{}
 	for _, w := range l.W {
-		n[w+2]++
+		n[w]++
 	}
-	v := []int8{-1, 1, -2}
-	slices.SortStableFunc(v, func(a, b int8) int { return n[b+2] - n[a+2] })
-	return [3]int8(v)
+	if n[1] > n[-1] {
+		return [3]int8{1, -1, -2}
+	}
+	return [3]int8{-1, 1, -2}
 }
 
 // fastColumn packs input i of layer l as the fast engine's INIT reads it:
@@ -235,12 +236,12 @@ func fastRoom(m *infer.Model, t target) int {
 
 // fastTables is the size of the fast engine's tables for plan: the list
 // engines' ones, then XBMT (two addresses per layer), the bitmaps and the
-// lists of packed inputs (three words, a count word, three bytes a
-// packed input).
+// lists of packed inputs (a byte, a count word, three bytes a packed
+// input).
 func fastTables(m *infer.Model, plan fastPlan) int {
 	n := listTables(m).tables
 	for k, l := range m.Layers() {
-		n += 4 + (l.In+7)/8 + 6 + 2 + 3*countTrue(plan.packed[k])
+		n += 4 + (l.In+7)/8 + 1 + 2 + 3*countTrue(plan.packed[k])
 	}
 	return n
 }
@@ -405,11 +406,9 @@ func writeBufs(w *strings.Builder, bs []buf) {
 // fastExtraBufs are the fast engine's own variables: INIT's expansion.
 var fastExtraBufs = []buf{
 	{name: "XWP", size: 2, comment: "INIT: lowest block byte written"},
-	{name: "XCI", size: 1, comment: "INIT: its input index"},
-	{name: "XNP", size: 1, comment: "INIT: its +1 weights"},
 	{name: "XPT", size: 1, comment: "INIT: PTL page of the layer"},
-	{name: "XPV", size: 6, comment: "INIT: write pointers of the column's +1, -1, -2 lists"},
-	{name: "XLV", size: 6, comment: "INIT: the layer's XPV entries of codes 10, 110, 1110"},
+	{name: "XSWP", size: 1, comment: "INIT: 1 when the layer's code 10 is -1"},
+	{name: "XTOP", size: 2, comment: "INIT: the end of the column's block"},
 	{name: "XN1A", size: 2, comment: "INIT: the column's n1 byte"},
 	{name: "XLEFT", size: 1, comment: "INIT: layers left"},
 	{name: "XSP", size: 2, comment: "INIT: the next stored block"},
@@ -464,7 +463,7 @@ func fastLayout(m *infer.Model, t target) (layout, error) {
 func writeFastWeights(b *strings.Builder, layers []quant.Layer, plan fastPlan) {
 	b.WriteString("\n; XBMT: every layer's bitmap XBMk, whose bit i (byte i/8, bit i mod 8)\n")
 	b.WriteString("; is set when input i is stored as its packed column, and its list XPLk:\n")
-	b.WriteString("; the list pointers (XPV: +1, -1, -2) of codes 10, 110 and 1110, a count\n")
+	b.WriteString("; 0 when codes 10 and 110 are +1 and -1, 1 when they are -1 and +1, a count\n")
 	b.WriteString("; word, then for each packed input from the last down its index, its count\n")
 	b.WriteString("; of +1 weights and its count of non-zero weights less one.\n")
 	b.WriteString("XBMT:")
@@ -482,15 +481,12 @@ func writeFastWeights(b *strings.Builder, layers []quant.Layer, plan fastPlan) {
 		}
 		fmt.Fprintf(b, "XBM%d:\n", k+1)
 		writeBytes(b, bm)
-		fmt.Fprintf(b, "XPL%d:   dw", k+1)
-		for j, v := range plan.leaves[k] {
-			sep := ","
-			if j == 0 {
-				sep = ""
-			}
-			fmt.Fprintf(b, "%s XPV+%d", sep, 2*slices.Index([]int8{1, -1, -2}, v))
+		swap := 0
+		if plan.leaves[k][0] == -1 {
+			swap = 1
 		}
-		fmt.Fprintf(b, "   ; codes 10, 110, 1110: %d, %d, %d\n", plan.leaves[k][0], plan.leaves[k][1], plan.leaves[k][2])
+		fmt.Fprintf(b, "XPL%d:   db %d                    ; codes 10, 110, 1110: %d, %d, %d\n",
+			k+1, swap, plan.leaves[k][0], plan.leaves[k][1], plan.leaves[k][2])
 		n := countTrue(plan.packed[k])
 		pl := []byte{byte(n), byte(n >> 8)}
 		for i := l.In - 1; i >= 0; i-- {

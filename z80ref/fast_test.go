@@ -272,8 +272,8 @@ func TestFastPlan(t *testing.T) {
 // them (before it runs), independently of the builder: from ENDIMG down,
 // the last layer first, each layer's inputs as XPLk lists them, every
 // column's bit string read from its last byte down (bit 7 first; "0" is
-// weight 0, "10", "110", "1110" the values of the list pointers XPLk
-// names, "1111" the end, then 0 bits to the byte's end). It checks that
+// weight 0, "10", "110", "1110" +1, −1, −2 (+1 and −1 swapped when XPLk's
+// first byte is 1), "1111" the end, then 0 bits to the byte's end). It checks that
 // the columns tile W1..ENDIMG with layer k's from Wk, that every column
 // ends with 0 bits and that XPLk's counts are the decoded column's, and
 // returns every layer's decoded columns by input (the weights after the
@@ -285,27 +285,22 @@ func fastPackedColumns(t *testing.T, im *Image) (cols []map[int][]int8, sizes []
 	layers := im.model.Layers()
 	cols = make([]map[int][]int8, len(layers))
 	sizes = make([]map[int]int, len(layers))
-	xpv := int(sy["XPV"])
 	p := int(sy["ENDIMG"]) // the byte after the next column
 	for k := len(layers) - 1; k >= 0; k-- {
 		l := &layers[k]
 		cols[k], sizes[k] = map[int][]int8{}, map[int]int{}
 		xpl := int(sy[fmt.Sprintf("XPL%d", k+1)])
-		code := map[string]int8{"0": 0}
-		for j, c := range []string{"10", "110", "1110"} {
-			v := []int8{1, -1, -2}
-			off := (int(at(xpl+2*j)) | int(at(xpl+2*j+1))<<8) - xpv
-			if off < 0 || off > 4 || off%2 != 0 {
-				t.Fatalf("layer %d: code %s's list pointer is XPV%+d, not one of XPV's three", k+1, c, off)
-			}
-			code[c] = v[off/2]
+		code := map[string]int8{"0": 0, "10": 1, "110": -1, "1110": -2}
+		switch at(xpl) {
+		case 0:
+		case 1:
+			code["10"], code["110"] = -1, 1
+		default:
+			t.Fatalf("layer %d: XPL%d's first byte is %d, want 0 or 1", k+1, k+1, at(xpl))
 		}
-		if len(code) != 4 {
-			t.Fatalf("layer %d: codes %v, want four", k+1, code)
-		}
-		n := int(at(xpl+6)) | int(at(xpl+7))<<8
+		n := int(at(xpl+1)) | int(at(xpl+2))<<8
 		for j := range n {
-			e := xpl + 8 + 3*j
+			e := xpl + 3 + 3*j
 			i := int(at(e))
 			if j > 0 && i >= int(at(e-3)) {
 				t.Fatalf("layer %d: XPL%d lists input %d after %d", k+1, k+1, i, at(e-3))
@@ -364,8 +359,8 @@ func fastPackedColumns(t *testing.T, im *Image) (cols []map[int][]int8, sizes []
 func TestFastPackedFormat(t *testing.T) {
 	r := rand.New(rand.NewPCG(51, 52))
 	m := randomModel(t, r, []int{256, 192, 128}, 40, 50, 0.3)
-	// A layer where +1 is the most frequent value and -1 the rarest, one
-	// where -2 is the most frequent.
+	// A layer where +1 is more frequent than -1, one where -2 is the most
+	// frequent value.
 	for k := range m.Layers()[1].W {
 		if w := &m.Layers()[1].W[k]; *w == -1 && r.IntN(2) == 0 {
 			*w = 1
