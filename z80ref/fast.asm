@@ -94,29 +94,53 @@ xp_ly:  ld (XLEFT),a
         ld a,(ix+FDPT)
         ld (XPT),a
         ld hl,(XBP)
-        inc hl
-        inc hl
         ld e,(hl)
         inc hl
-        ld d,(hl)               ; DE = XPLk, the layer's packed inputs
-        ld bc,-7
-        add hl,bc
-        ld (XBP),hl             ; the previous layer's entry
-        ex de,hl
+        ld d,(hl)               ; DE = XBMk
+        inc hl
+        ld a,(hl)
+        inc hl
+        ld h,(hl)
+        ld l,a                  ; HL = XPLk
         ld a,(hl)
         inc hl
         ld (XSWP),a             ; 1: code 10 is -1, 110 is +1
-        ld c,(hl)
-        inc hl
-        ld b,(hl)               ; BC = the packed inputs' count
-        inc hl
+        push hl
+        ld hl,(XBP)
+        ld bc,-4
+        add hl,bc
+        ld (XBP),hl             ; the previous layer's entry
+        ld a,(ix+FDNIN)
+        dec a                   ; A = the last input (0 = 256 inputs)
+        ld l,a
+        rrca
+        rrca
+        rrca
+        and 1Fh
+        add a,e
+        ld e,a
+        jr nc,xp_0
+        inc d                   ; DE = its bitmap byte
+xp_0:   ld a,l
+        and 7
+        ld b,a
+        ld c,1
+        jr z,xp_m
+xp_b:   rlc c
+        djnz xp_b               ; C = its bit
+xp_m:   ld b,(ix+FDNIN)         ; B = inputs left, input B - 1 next
+        pop hl                  ; HL = the packed inputs' counts
         push ix
-xp_col: ld a,b
-        or c
-        jr z,xp_nl              ; the layer is done
+        ; Inputs from the last down: B = inputs left (input B - 1 next),
+        ; DE = its bitmap byte, C = its bit, HL = the next packed input's
+        ; counts (XPLk lists them from the last input down).
+xp_in:  ld a,(de)               ; 7
+        and c                   ; 4
+        jr z,xp_nx              ; 12/7 not packed
         push bc
-        ld e,(hl)               ; E = the next packed input, from the last
-        inc hl
+        push de
+        ld e,b
+        dec e                   ; E = the input
         ld d,(hl)               ; D = its +1 weights
         inc hl
         ld a,(hl)               ; A = its non-zero weights less one
@@ -124,9 +148,12 @@ xp_col: ld a,b
         push hl
         call XCOL
         pop hl
+        pop de
         pop bc
-        dec bc
-        jr xp_col
+xp_nx:  rrc c                   ; 8   the previous input's bit
+        jr nc,xp_nb             ; 12/7
+        dec de                  ;     in the previous bitmap byte
+xp_nb:  djnz xp_in              ; 13/8
 xp_nl:  pop ix
         ld de,-FLDSZ
         add ix,de

@@ -132,19 +132,18 @@ type fastPlan struct {
 	// (LISTTOP) must at least lie so that, expanding from the last packed
 	// column of the last layer down to the first of layer 1, the bottom of
 	// every column's block stays at or above the end of that column's
-	// packed bytes (which have been read by then) and so never overwrites
-	// packed bytes not read yet.
+	// packed bytes and so never overwrites packed bytes not read yet (INIT
+	// writes a block while it reads the block's column).
 	headroom int
 }
 
 // planFast plans the storage and checks the fast engine's limits: each
 // input's +1, −1 and −2 lists are counted in one byte, so none may have
 // 256 entries. room is the most bytes the stored blocks and packed columns
-// may take together, with one byte per packed column (its entry in the
-// list of packed inputs, XPLk, and two for its counts): while they take
-// more, the column whose packing saves the most bytes per T-state INIT
-// spends on it is packed (start-up time is spent only where the file needs
-// the room).
+// may take together, with two bytes per packed column (its counts in XPLk):
+// while they take more, the column whose packing saves the most bytes per
+// T-state INIT spends on it is packed (start-up time is spent only where
+// the file needs the room).
 func planFast(layers []quant.Layer, room int) (fastPlan, error) {
 	var p fastPlan
 	p.block = make([][]int, len(layers))
@@ -181,7 +180,7 @@ func planFast(layers []quant.Layer, room int) (fastPlan, error) {
 			p.stored += p.block[k][i]
 			col, dec := fastColumn(l, p.leaves[k], i)
 			p.size[k][i] = len(col)
-			if save := p.block[k][i] - p.size[k][i] - 3; save > 0 {
+			if save := p.block[k][i] - p.size[k][i] - 2; save > 0 {
 				cost := xcolZero*dec[0] + xcolLeaf1*dec[1] + xcolLeaf2*dec[2] + xcolLeaf3*dec[3] +
 					xcolByte*p.size[k][i] + xcolCopy*n[2] + xcolColumn
 				cands = append(cands, cand{k, i, save, cost})
@@ -192,7 +191,7 @@ func planFast(layers []quant.Layer, room int) (fastPlan, error) {
 	slices.SortStableFunc(cands, func(a, b cand) int { return b.save*a.cost - a.save*b.cost })
 	npacked := 0
 	for _, c := range cands {
-		if p.stored+p.packedBytes+3*npacked <= room {
+		if p.stored+p.packedBytes+2*npacked <= room {
 			break
 		}
 		p.packed[c.k][c.i] = true
@@ -236,12 +235,11 @@ func fastRoom(m *infer.Model, t target) int {
 
 // fastTables is the size of the fast engine's tables for plan: the list
 // engines' ones, then XBMT (two addresses per layer), the bitmaps and the
-// lists of packed inputs (a byte, a count word, three bytes a packed
-// input).
+// lists of packed inputs (a byte, then two bytes a packed input).
 func fastTables(m *infer.Model, plan fastPlan) int {
 	n := listTables(m).tables
 	for k, l := range m.Layers() {
-		n += 4 + (l.In+7)/8 + 1 + 2 + 3*countTrue(plan.packed[k])
+		n += 4 + (l.In+7)/8 + 1 + 2*countTrue(plan.packed[k])
 	}
 	return n
 }
@@ -463,9 +461,9 @@ func fastLayout(m *infer.Model, t target) (layout, error) {
 func writeFastWeights(b *strings.Builder, layers []quant.Layer, plan fastPlan) {
 	b.WriteString("\n; XBMT: every layer's bitmap XBMk, whose bit i (byte i/8, bit i mod 8)\n")
 	b.WriteString("; is set when input i is stored as its packed column, and its list XPLk:\n")
-	b.WriteString("; 0 when codes 10 and 110 are +1 and -1, 1 when they are -1 and +1, a count\n")
-	b.WriteString("; word, then for each packed input from the last down its index, its count\n")
-	b.WriteString("; of +1 weights and its count of non-zero weights less one.\n")
+	b.WriteString("; 0 when codes 10 and 110 are +1 and -1, 1 when they are -1 and +1, then\n")
+	b.WriteString("; for each packed input from the last down its count of +1 weights and\n")
+	b.WriteString("; its count of non-zero weights less one.\n")
 	b.WriteString("XBMT:")
 	for k := range layers {
 		fmt.Fprintf(b, "   dw XBM%d, XPL%d\n     ", k+1, k+1)
@@ -487,8 +485,7 @@ func writeFastWeights(b *strings.Builder, layers []quant.Layer, plan fastPlan) {
 		}
 		fmt.Fprintf(b, "XPL%d:   db %d                    ; codes 10, 110, 1110: %d, %d, %d\n",
 			k+1, swap, plan.leaves[k][0], plan.leaves[k][1], plan.leaves[k][2])
-		n := countTrue(plan.packed[k])
-		pl := []byte{byte(n), byte(n >> 8)}
+		var pl []byte
 		for i := l.In - 1; i >= 0; i-- {
 			if plan.packed[k][i] {
 				var np, nnz int
@@ -502,7 +499,7 @@ func writeFastWeights(b *strings.Builder, layers []quant.Layer, plan fastPlan) {
 						nnz++
 					}
 				}
-				pl = append(pl, byte(i), byte(np), byte(nnz-1))
+				pl = append(pl, byte(np), byte(nnz-1))
 			}
 		}
 		writeBytes(b, pl)

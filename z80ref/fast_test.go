@@ -237,15 +237,15 @@ func TestFastPlan(t *testing.T) {
 						ends[k][i] = total
 					} else {
 						stored += plan.block[k][i]
-						saving = saving || plan.block[k][i] > size+3
+						saving = saving || plan.block[k][i] > size+2
 					}
 				}
 			}
 			if total != plan.packedBytes || stored != plan.stored {
 				t.Fatalf("nz %.2f room %d: packed %d stored %d, plan %d, %d", nz, room, total, stored, plan.packedBytes, plan.stored)
 			}
-			if stored+total+3*npacked > room && saving {
-				t.Fatalf("nz %.2f room %d: %d bytes, and a stored column would save bytes packed", nz, room, stored+total+3*npacked)
+			if stored+total+2*npacked > room && saving {
+				t.Fatalf("nz %.2f room %d: %d bytes, and a stored column would save bytes packed", nz, room, stored+total+2*npacked)
 			}
 			top := total + plan.headroom // relative to the first packed column
 			w := top
@@ -270,7 +270,8 @@ func TestFastPlan(t *testing.T) {
 
 // fastPackedColumns decodes the packed columns of image im as INIT finds
 // them (before it runs), independently of the builder: from ENDIMG down,
-// the last layer first, each layer's inputs as XPLk lists them, every
+// the last layer first, each layer's inputs whose XBMk bit is set from the
+// last down (XPLk has their counts in that order), every
 // column's bit string read from its last byte down (bit 7 first; "0" is
 // weight 0, "10", "110", "1110" +1, −1, −2 (+1 and −1 swapped when XPLk's
 // first byte is 1), "1111" the end, then 0 bits to the byte's end). It checks that
@@ -298,12 +299,11 @@ func fastPackedColumns(t *testing.T, im *Image) (cols []map[int][]int8, sizes []
 		default:
 			t.Fatalf("layer %d: XPL%d's first byte is %d, want 0 or 1", k+1, k+1, at(xpl))
 		}
-		n := int(at(xpl+1)) | int(at(xpl+2))<<8
-		for j := range n {
-			e := xpl + 3 + 3*j
-			i := int(at(e))
-			if j > 0 && i >= int(at(e-3)) {
-				t.Fatalf("layer %d: XPL%d lists input %d after %d", k+1, k+1, i, at(e-3))
+		bm := int(sy[fmt.Sprintf("XBM%d", k+1)])
+		e := xpl + 1
+		for i := l.In - 1; i >= 0; i-- {
+			if at(bm+i/8)>>(i%8)&1 == 0 {
+				continue
 			}
 			end, bit := p, 0
 			next := func() string {
@@ -340,10 +340,11 @@ func fastPackedColumns(t *testing.T, im *Image) (cols []map[int][]int8, sizes []
 					t.Fatalf("layer %d input %d: padding bit %d is 1", k+1, i, bit)
 				}
 			}
-			if int(at(e+1)) != np || int(at(e+2)) != nnz-1 {
+			if int(at(e)) != np || int(at(e+1)) != nnz-1 {
 				t.Fatalf("layer %d input %d: XPL%d says %d +1 weights and %d non-zero less one, the column has %d and %d",
-					k+1, i, k+1, at(e+1), at(e+2), np, nnz-1)
+					k+1, i, k+1, at(e), at(e+1), np, nnz-1)
 			}
+			e += 2
 			cols[k][i], sizes[k][i] = w, end-p
 		}
 		if wk := int(sy[fmt.Sprintf("W%d", k+1)]); wk != p {
