@@ -100,13 +100,15 @@ func fastColumn(l *quant.Layer, leaves [3]int8, i int) ([]byte, [4]int) {
 	return out, n
 }
 
-// XCOL's T-states (measured: see fast.asm), which planFast's cost model
-// uses: per weight 0 decoded, per weight of the first, second and third
-// leaf, per packed byte, per −2 weight (copied from its temporary list)
-// and per column.
+// XCOL's T-states (checked by TestFastXCOLCost), which planFast's cost
+// model uses: per weight 0 decoded and per code 10, 110 and 1110; the end
+// mark; per byte after the first, and more when it starts after a weight
+// 0; per −2 weight (copied from its temporary list); and an estimate
+// of the rest per column (XCOL's fixed part, INIT's loop).
 const (
 	xcolZero, xcolLeaf1, xcolLeaf2, xcolLeaf3 = 15, 54, 78, 105
-	xcolByte, xcolCopy, xcolColumn            = 31, 21, 600
+	xcolEnd, xcolReload, xcolRoot, xcolCopy   = 62, 21, 10, 21
+	xcolColumn                                = 600
 )
 
 // fastPlan is the result of planning how a model's weights are stored for
@@ -181,8 +183,8 @@ func planFast(layers []quant.Layer, room int) (fastPlan, error) {
 			col, dec := fastColumn(l, p.leaves[k], i)
 			p.size[k][i] = len(col)
 			if save := p.block[k][i] - p.size[k][i] - 2; save > 0 {
-				cost := xcolZero*dec[0] + xcolLeaf1*dec[1] + xcolLeaf2*dec[2] + xcolLeaf3*dec[3] +
-					xcolByte*p.size[k][i] + xcolCopy*n[2] + xcolColumn
+				cost := xcolZero*dec[0] + xcolLeaf1*dec[1] + xcolLeaf2*dec[2] + xcolLeaf3*dec[3] + xcolEnd +
+					(xcolReload+xcolRoot)*p.size[k][i] + xcolCopy*n[2] + xcolColumn
 				cands = append(cands, cand{k, i, save, cost})
 			}
 		}

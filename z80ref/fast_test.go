@@ -582,3 +582,103 @@ func TestFastReplyShapes(t *testing.T) {
 		checkRepliesKind(t, "shapes "+joinInts(sizes, "-"), m, replyQueries, Fast)
 	}
 }
+
+// TestFastXCOLCost runs XCOL alone on random columns (0 to 256 outputs,
+// any mix of values, both code orders) and checks the block it writes and
+// its T-states against the cost model the planner uses: per weight 0
+// decoded, per code 10, 110 and 1110, per byte, 10 more per byte that
+// starts after a weight 0 (the root chain's JP), the end mark, and a fixed
+// cost per column plus the copy of the -2 list (21 a weight).
+func TestFastXCOLCost(t *testing.T) {
+	r := rand.New(rand.NewPCG(53, 54))
+	g := newRig(t, mustBuildKind(t, randomModel(t, r, []int{4}, 3, 5, 0.3), Fast))
+	sy := g.im.Symbols
+	const stream, top = 0xB100, 0xD000 // free memory above this small image
+	if sy["STKBOT"] >= stream {
+		t.Fatalf("the image's buffers reach %04Xh, the test's column is at %04Xh", sy["STKBOT"], stream)
+	}
+	type kind struct{ swap, m2 bool }
+	fixed := map[kind]int{} // the fixed cost by code order, without and with -2 weights
+	for trial := range 300 {
+		out := 1 + r.IntN(256)
+		l := quant.Layer{In: 1, Out: out, W: make([]int8, out)}
+		nz := r.Float64()
+		for o := range l.W {
+			if r.Float64() < nz {
+				l.W[o] = []int8{-2, -1, 1, 1, -1, -1}[r.IntN(6)]
+			}
+		}
+		if trial%7 == 0 {
+			l.W[r.IntN(out)] = 1 // no empty column
+		}
+		leaves := fastLeaves(&l)
+		col, n := fastColumn(&l, leaves, 0)
+		var want [3][]int
+		for j := range want {
+			want[j] = []int{}
+		}
+		nnz := 0
+		for o, w := range l.W {
+			if w != 0 {
+				want[slices.Index([]int8{1, -1, -2}, w)] = append(want[slices.Index([]int8{1, -1, -2}, w)], o)
+				nnz++
+			}
+		}
+		if nnz == 0 || len(want[0]) > 255 || len(want[1]) > 255 {
+			continue
+		}
+		for i, b := range col {
+			g.m.Write(stream-uint16(len(col))+uint16(i), b)
+		}
+		cpu := g.m.CPU()
+		cpu.Alternate.HL.SetU16(stream)
+		g.m.WriteWord(sy["XWP"], top)
+		g.m.Write(sy["XPT"], byte(sy["PTL1"]>>8))
+		swap := byte(0)
+		if leaves[0] == -1 {
+			swap = 1
+		}
+		g.m.Write(sy["XSWP"], swap)
+		cpu.DE.Hi, cpu.DE.Lo = byte(len(want[0])), 0
+		cpu.AF.Hi = byte(nnz - 1)
+		got := g.call("XCOL")
+		blk := g.m.ReadWord(sy["XWP"])
+		if p := fastBlocks(g.m, g.im, 0)[0]; p != blk || int(blk) != top-3-nnz {
+			t.Fatalf("trial %d: block at %04Xh, PTL/PTH say %04Xh, want %04Xh", trial, blk, p, top-3-nnz)
+		}
+		lists, size := readBlock(g, blk)
+		if d := cmp.Diff(want, lists); d != "" || size != 3+nnz {
+			t.Fatalf("trial %d: %d weights %v: block of %d bytes (-want +got):\n%s", trial, out, l.W, size, d)
+		}
+		if hl := cpu.Alternate.HL.U16(); int(hl) != stream-len(col) {
+			t.Fatalf("trial %d: HL' = %04Xh after the column, want its first byte %04Xh", trial, hl, stream-len(col))
+		}
+		// The bytes after the first that start after a weight 0: the root
+		// chain jumps back to its start (a code ending in bit 7 jumps there
+		// itself).
+		bits, root := 0, 0
+		for o := 0; o < out; o++ {
+			if n[0]+n[1]+n[2]+n[3] == o {
+				break
+			}
+			j := 1 + slices.Index(leaves[:], l.W[o])
+			bits += len([]string{"0", "10", "110", "1110"}[j])
+			if bits%8 == 0 && bits < 8*len(col) && j == 0 {
+				root++ // a 0 in bit 7: the JP back to the root chain's start
+			}
+		}
+		model := xcolZero*n[0] + xcolLeaf1*n[1] + xcolLeaf2*n[2] + xcolLeaf3*n[3] + xcolEnd +
+			xcolReload*(len(col)-1) + xcolRoot*root + xcolCopy*len(want[2])
+		f := int(got) - model
+		k := kind{swap == 1, len(want[2]) > 0}
+		if prev, ok := fixed[k]; ok && prev != f {
+			t.Fatalf("trial %d: %d T-states, the cost model says %d + a fixed %d (%d in an earlier column)", trial, got, model, f, prev)
+		}
+		fixed[k] = f
+	}
+	if len(fixed) != 4 {
+		t.Fatalf("fixed costs %v, want all four kinds of column", fixed)
+	}
+	t.Logf("XCOL: %d T a column (%d with -2 weights; %d and %d when code 10 is -1) + %d a weight 0, %d a code 10, %d a code 110, %d a code 1110, %d the end mark, %d a byte after the first (%d more after a 0), %d a -2 weight copied",
+		fixed[kind{false, false}], fixed[kind{false, true}], fixed[kind{true, false}], fixed[kind{true, true}], xcolZero, xcolLeaf1, xcolLeaf2, xcolLeaf3, xcolEnd, xcolReload, xcolRoot, xcolCopy)
+}
