@@ -105,11 +105,24 @@ xp_ly:  ld (XLEFT),a
         ld a,(hl)
         inc hl
         ld (XSWP),a             ; 1: code 10 is -1, 110 is +1
+        ld c,(hl)
+        inc hl
+        ld b,(hl)               ; BC = the inputs to walk
+        inc hl
         push hl
         ld hl,(XBP)
+        push bc
         ld bc,-4
         add hl,bc
         ld (XBP),hl             ; the previous layer's entry
+        pop bc
+        ld a,b
+        or c
+        jr nz,xp_w
+        pop hl                  ; no packed columns
+        jr xp_nl
+xp_w:   ld a,c
+        ld (XWALK),a            ; 0 = 256
         ld a,(ix+FDNIN)
         dec a                   ; A = the last input (0 = 256 inputs)
         ld l,a
@@ -128,19 +141,26 @@ xp_0:   ld a,l
         jr z,xp_m
 xp_b:   rlc c
         djnz xp_b               ; C = its bit
-xp_m:   ld b,(ix+FDNIN)         ; B = inputs left, input B - 1 next
+xp_m:   ld a,(XWALK)
+        ld b,a                  ; B = inputs to walk
         pop hl                  ; HL = the packed inputs' counts
         push ix
-        ; Inputs from the last down: B = inputs left (input B - 1 next),
-        ; DE = its bitmap byte, C = its bit, HL = the next packed input's
-        ; counts (XPLk lists them from the last input down).
+        ld a,(ix+FDNIN)
+        sub b
+        ld (XLOW),a             ; the lowest packed input
+        ; Inputs from the last down to the lowest packed one: B = inputs
+        ; left (input XLOW + B - 1 next), DE = its bitmap byte, C = its bit,
+        ; HL = the next packed input's counts (XPLk lists them from the
+        ; last down).
 xp_in:  ld a,(de)               ; 7
         and c                   ; 4
         jr z,xp_nx              ; 12/7 not packed
         push bc
         push de
-        ld e,b
-        dec e                   ; E = the input
+        ld a,(XLOW)
+        add a,b
+        dec a
+        ld e,a                  ; E = the input
         ld d,(hl)               ; D = its +1 weights
         inc hl
         ld a,(hl)               ; A = its non-zero weights less one
@@ -154,12 +174,12 @@ xp_nx:  rrc c                   ; 8   the previous input's bit
         jr nc,xp_nb             ; 12/7
         dec de                  ;     in the previous bitmap byte
 xp_nb:  djnz xp_in              ; 13/8
-xp_nl:  pop ix
-        ld de,-FLDSZ
+        pop ix
+xp_nl:  ld de,-FLDSZ
         add ix,de
         ld a,(XLEFT)
         dec a
-        jr nz,xp_ly
+        jp nz,xp_ly
         ret
 
 ; XCOL - expand the packed column that ends at HL' (input E of the layer

@@ -237,11 +237,11 @@ func fastRoom(m *infer.Model, t target) int {
 
 // fastTables is the size of the fast engine's tables for plan: the list
 // engines' ones, then XBMT (two addresses per layer), the bitmaps and the
-// lists of packed inputs (a byte, then two bytes a packed input).
+// lists of packed inputs (a byte, a word, then two bytes a packed input).
 func fastTables(m *infer.Model, plan fastPlan) int {
 	n := listTables(m).tables
 	for k, l := range m.Layers() {
-		n += 4 + (l.In+7)/8 + 1 + 2*countTrue(plan.packed[k])
+		n += 4 + (l.In+7)/8 + 3 + 2*countTrue(plan.packed[k])
 	}
 	return n
 }
@@ -408,6 +408,8 @@ var fastExtraBufs = []buf{
 	{name: "XWP", size: 2, comment: "INIT: lowest block byte written"},
 	{name: "XPT", size: 1, comment: "INIT: PTL page of the layer"},
 	{name: "XSWP", size: 1, comment: "INIT: 1 when the layer's code 10 is -1"},
+	{name: "XWALK", size: 1, comment: "INIT: the layer's inputs to walk (0 = 256)"},
+	{name: "XLOW", size: 1, comment: "INIT: its lowest packed input"},
 	{name: "XTOP", size: 2, comment: "INIT: the end of the column's block"},
 	{name: "XN1A", size: 2, comment: "INIT: the column's n1 byte"},
 	{name: "XLEFT", size: 1, comment: "INIT: layers left"},
@@ -463,9 +465,10 @@ func fastLayout(m *infer.Model, t target) (layout, error) {
 func writeFastWeights(b *strings.Builder, layers []quant.Layer, plan fastPlan) {
 	b.WriteString("\n; XBMT: every layer's bitmap XBMk, whose bit i (byte i/8, bit i mod 8)\n")
 	b.WriteString("; is set when input i is stored as its packed column, and its list XPLk:\n")
-	b.WriteString("; 0 when codes 10 and 110 are +1 and -1, 1 when they are -1 and +1, then\n")
-	b.WriteString("; for each packed input from the last down its count of +1 weights and\n")
-	b.WriteString("; its count of non-zero weights less one.\n")
+	b.WriteString("; 0 when codes 10 and 110 are +1 and -1, 1 when they are -1 and +1, the\n")
+	b.WriteString("; count of inputs from the last to the lowest packed one (a word, 0 for\n")
+	b.WriteString("; none), then for each packed input from the last down its count of +1\n")
+	b.WriteString("; weights and its count of non-zero weights less one.\n")
 	b.WriteString("XBMT:")
 	for k := range layers {
 		fmt.Fprintf(b, "   dw XBM%d, XPL%d\n     ", k+1, k+1)
@@ -485,8 +488,13 @@ func writeFastWeights(b *strings.Builder, layers []quant.Layer, plan fastPlan) {
 		if plan.leaves[k][0] == -1 {
 			swap = 1
 		}
+		walk := 0 // inputs INIT walks: from the last to the lowest packed one
+		if lo := slices.Index(plan.packed[k], true); lo >= 0 {
+			walk = l.In - lo
+		}
 		fmt.Fprintf(b, "XPL%d:   db %d                    ; codes 10, 110, 1110: %d, %d, %d\n",
 			k+1, swap, plan.leaves[k][0], plan.leaves[k][1], plan.leaves[k][2])
+		fmt.Fprintf(b, "        dw %d                   ; inputs from the last to the lowest packed one\n", walk)
 		var pl []byte
 		for i := l.In - 1; i >= 0; i-- {
 			if plan.packed[k][i] {

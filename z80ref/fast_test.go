@@ -300,7 +300,17 @@ func fastPackedColumns(t *testing.T, im *Image) (cols []map[int][]int8, sizes []
 			t.Fatalf("layer %d: XPL%d's first byte is %d, want 0 or 1", k+1, k+1, at(xpl))
 		}
 		bm := int(sy[fmt.Sprintf("XBM%d", k+1)])
-		e := xpl + 1
+		walk, lowest := int(at(xpl+1))|int(at(xpl+2))<<8, -1
+		for i := range l.In {
+			if at(bm+i/8)>>(i%8)&1 == 1 {
+				lowest = i
+				break
+			}
+		}
+		if (lowest < 0 && walk != 0) || (lowest >= 0 && walk != l.In-lowest) {
+			t.Fatalf("layer %d: XPL%d says to walk %d inputs, its lowest packed input is %d of %d", k+1, k+1, walk, lowest, l.In)
+		}
+		e := xpl + 3
 		for i := l.In - 1; i >= 0; i-- {
 			if at(bm+i/8)>>(i%8)&1 == 0 {
 				continue
