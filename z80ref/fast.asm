@@ -16,10 +16,13 @@
 ; stack.
 ; ---------------------------------------------------------------------------
 INIT:   call MKBIM
-        ; Stored blocks, in (layer, input) order.  HL = PTL entry, DE =
-        ; bitmap byte, C = its bit, B = inputs left; XSP the next block.
+        ; Stored blocks, in (layer, input) order.  DE = bitmap byte, C = the
+        ; rest of its bits with a 1 above them, B = inputs left; in the
+        ; alternate set HL' = the next block, DE' = its PTL entry, B' = 0.
+        exx
         ld hl,SBLK
-        ld (XSP),hl
+        ld b,0
+        exx
         ld hl,XBMT
         ld (XBP),hl
         ld ix,LAYERS
@@ -33,51 +36,48 @@ sb_ly:  ld (XLEFT),a
         inc hl
         inc hl                  ; past XPLk
         ld (XBP),hl
-        ld h,(ix+FDPT)
-        ld l,0                  ; HL = PTL[0]
+        ld a,(ix+FDPT)
+        exx
+        ld d,a
+        ld e,0                  ; DE' = PTL[0]
+        exx
         ld b,(ix+FDNIN)         ; 0 = 256 inputs
-        ld c,1
-sb_i:   ld a,(de)               ; 7
-        and c                   ; 4
-        jr nz,sb_nx             ; 12/7 packed: expanded below
-        push de                 ; 11
-        ld de,(XSP)             ; 20  DE = the block
+        ld c,1                  ; no bits left: load the first byte
+sb_i:   srl c                   ; 8   carry = the input's bit
+        jr z,sb_ld              ; 7/12 the byte is used up
+sb_t:   exx                     ; 4
+        jr c,sb_nx              ; 12/7 packed: expanded below
+        ex de,hl                ; 4
         ld (hl),e               ; 7   PTL[i]
         inc h                   ; 4
         ld (hl),d               ; 7   PTH[i]
         dec h                   ; 4
-        ex de,hl                ; 4   HL = the block: step over it
-        ld a,(hl)               ; 7   n+
-        inc hl                  ; 6   past its count byte (n+ may be 255)
-        add a,l                 ; 4
-        ld l,a                  ; 4
-        jr nc,sb_1              ; 12/7
-        inc h
-sb_1:   ld a,(hl)               ;     n1
-        inc hl
-        add a,l
-        ld l,a
-        jr nc,sb_2
-        inc h
-sb_2:   ld a,(hl)               ;     n2
-        inc hl
-        add a,l
-        ld l,a
-        jr nc,sb_3
-        inc h
-sb_3:   ld (XSP),hl             ; 16
         ex de,hl                ; 4
-        pop de                  ; 10
-sb_nx:  inc l                   ; 4   the next input
-        rlc c                   ; 8   its bit
-        jr nc,sb_nb             ; 12/7
-        inc de                  ;     in the next bitmap byte
-sb_nb:  djnz sb_i               ; 13/8
+        ld c,(hl)               ; 7   n+
+        inc hl                  ; 6   (past its count: n+ may be 255)
+        add hl,bc               ; 11
+        ld c,(hl)               ; 7   n1
+        inc hl                  ; 6
+        add hl,bc               ; 11
+        ld c,(hl)               ; 7   n2
+        inc hl                  ; 6
+        add hl,bc               ; 11  HL' = the next block
+sb_nx:  inc e                   ; 4   the next input's PTL entry
+        exx                     ; 4
+        djnz sb_i               ; 13/8
         ld de,FLDSZ
         add ix,de
         ld a,(XLEFT)
         dec a
         jr nz,sb_ly
+        jr sb_dn
+sb_ld:  ld a,(de)               ; the next bitmap byte
+        inc de
+        scf
+        rra                     ; carry = bit 0, a 1 above bits 7..1
+        ld c,a
+        jp sb_t
+sb_dn:
         ; Packed columns, last layer first, each layer's last input first,
         ; read downward from ENDIMG by XCOL (HL', kept from column to
         ; column).  IX = the layer's descriptor.
