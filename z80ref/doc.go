@@ -138,13 +138,18 @@
 // The .COM carries one block per input of every layer: the count and the
 // output indices of its +1 weights, of its −1 weights, of its −2 weights
 // (one byte each). Where the file size limit leaves no room for a block,
-// the input's packed column (as the compact engine stores it) stands in,
-// and INIT, which chat.asm calls once at start-up, expands those columns
-// in place; the builder packs first the columns whose packing saves the
-// most bytes per T-state of expansion. The expanded blocks grow down from
-// LISTTOP over the packed columns, last column first; the builder places
-// LISTTOP (the start of the buffers) so that no block ever overwrites
-// packed bytes not yet read, and refuses a model with 256 weights of one
+// the input's packed column stands in: its weights as a bit string, 0 as
+// "0", +1 and −1 as "10" and "110" (the layer's more frequent of them
+// first), −2 as "1110", "1111" after the last non-zero weight, with the
+// column's +1 and non-zero counts in a table (its block's size and
+// layout). INIT, which chat.asm calls once at start-up, expands those
+// columns in place with a decoder unrolled by bit position (15 T-states a
+// weight 0, 54 a code "10"; go test ./z80ref -run TestFastXCOLCost -v);
+// the builder packs first the columns whose packing saves the most bytes
+// per T-state of expansion. The expanded blocks grow down from LISTTOP
+// over the packed columns, last column first; the builder places LISTTOP
+// (the start of the buffers) so that no block ever overwrites packed bytes
+// not yet read, and refuses a model with 256 weights of one
 // value from one input (a *ModelError) or whose lists do not fit the TPA (a
 // *MemoryError): the lists take about one byte per non-zero weight, so a
 // tinychat-shaped model fits up to about 32 % non-zero weights. Inputs are

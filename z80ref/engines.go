@@ -37,7 +37,7 @@ const (
 // iterate this list through Engines.
 var engines = []*engineSpec{
 	{kind: Fast, name: "fast", sources: fastSources, input: fastInput, layerOut: fastLayerOut,
-		layer: fastLayer, layout: fastLayout, weightsName: "weights (index-list blocks, then packed 2-bit columns expanded at start-up)",
+		layer: fastLayer, layout: fastLayout, weightsName: "weights (index-list blocks, then packed columns expanded at start-up)",
 		gapName: "room for the expanded index lists (they grow down from BUFS over the packed columns)"},
 	{kind: Dense, name: "dense", sources: denseSources, input: fastInput, layerOut: fastLayerOut,
 		layer: fastLayer, layout: denseLayout, weightsName: "weights (packed 2-bit, walked as they are)",
