@@ -369,16 +369,26 @@ func fastPackedColumns(t *testing.T, im *Image) (cols []map[int][]int8, sizes []
 // says (fastPackedColumns) and checks them against the model's weights.
 func TestFastPackedFormat(t *testing.T) {
 	r := rand.New(rand.NewPCG(51, 52))
-	m := randomModel(t, r, []int{256, 192, 128}, 40, 50, 0.3)
+	base := randomModel(t, r, []int{256, 192, 128}, 40, 50, 0.3)
 	// A layer where +1 is more frequent than -1, one where -2 is the most
 	// frequent value.
-	for k := range m.Layers()[1].W {
-		if w := &m.Layers()[1].W[k]; *w == -1 && r.IntN(2) == 0 {
+	layers := base.Layers()
+	for k := range layers[1].W {
+		if w := &layers[1].W[k]; *w == -1 && r.IntN(2) == 0 {
 			*w = 1
 		}
-		if w := &m.Layers()[2].W[k%len(m.Layers()[2].W)]; *w == 1 && r.IntN(2) == 0 {
+	}
+	for k := range layers[2].W {
+		if w := &layers[2].W[k]; *w == 1 && r.IntN(2) == 0 {
 			*w = -2
 		}
+	}
+	m, err := infer.New(base.Charset(), layers, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := fastLeaves(&layers[1]); l[0] != 1 {
+		t.Fatalf("layer 2's codes %v, want +1 first", l)
 	}
 	ps := CPM.spec()
 	s, err := engineShape(Fast, ps)
@@ -392,7 +402,7 @@ func TestFastPackedFormat(t *testing.T) {
 		}
 		cols, _ := fastPackedColumns(t, im)
 		npacked := 0
-		for k, l := range m.Layers() {
+		for k, l := range layers {
 			for i, col := range cols[k] {
 				npacked++
 				for o, w := range col {
@@ -613,6 +623,10 @@ func TestFastXCOLCost(t *testing.T) {
 		out := 1 + r.IntN(256)
 		l := quant.Layer{In: 1, Out: out, W: make([]int8, out)}
 		nz := r.Float64()
+		if trial < 2 { // every weight non-zero: a 259-byte block
+			out, nz = 256, 2
+			l = quant.Layer{In: 1, Out: out, W: make([]int8, out)}
+		}
 		for o := range l.W {
 			if r.Float64() < nz {
 				l.W[o] = []int8{-2, -1, 1, 1, -1, -1}[r.IntN(6)]
@@ -636,6 +650,9 @@ func TestFastXCOLCost(t *testing.T) {
 		}
 		if nnz == 0 || len(want[0]) > 255 || len(want[1]) > 255 {
 			continue
+		}
+		if trial < 2 && nnz != 256 {
+			t.Fatalf("trial %d: %d non-zero weights, want 256", trial, nnz)
 		}
 		for i, b := range col {
 			g.m.Write(stream-uint16(len(col))+uint16(i), b)
