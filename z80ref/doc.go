@@ -67,9 +67,9 @@
 // The compact engine holds the original tinychat model there
 // (5E76h..FE99h, "mulm build -platform zx48 -map"), after its console
 // buffers moved inside its layer-output buffers. The fast engine holds our
-// guess example (16.5 % non-zero weights; 796Bh..FE6Dh, all but the
-// first 1,685 bytes of its code in uncontended RAM) and our tinychat
-// example (19 %; 6A31h..FE99h); for
+// guess example (16.5 % non-zero weights; 7841h..FE6Ah, all but the
+// first 1,983 bytes of its code in uncontended RAM) and our tinychat
+// example (19 %; 6907h..FE96h); for
 // the original models the fast engine's weights and buffers, and the
 // dense engine's packed weights and tables, exceed the 48K's 41 KB, so
 // Auto picks compact there ("-map" says why).
@@ -161,7 +161,7 @@
 // activation list. On the reference tinychat model a generation step
 // costs about 0.43 million T-states (median over 20 queries, 0.11 s at
 // 4 MHz; the original's index-list build needs 2.1 million and 45,056
-// bytes), the .COM is 40,950 bytes and INIT takes 1.69 million T-states
+// bytes), the .COM is 40,939 bytes and INIT takes 1.01 million T-states
 // once. "mulm bench" measures every engine on any model.
 //
 // # The dense engine
