@@ -66,10 +66,18 @@ func xvInput(mem memReader, im *Image) []int16 {
 // most code bytes (origin onwards) the platform's default file size limit
 // allows: the fast engine stores as many columns as ready index lists as
 // that room holds.
+//
+// pack says whether the fast engine may store columns packed (and so
+// carries INIT's column decoder, XCOL): only when the file limit is below
+// the memory the program may use, origin to memEnd at the platform's
+// lowest origin. Otherwise (the Spectrum's default limit is its RAM) a
+// model whose ready blocks do not fit the file would not fit the memory
+// either, expanded, and the decoder would be dead code.
 type target struct {
 	origin, memEnd int
 	code, stack    int
 	fileMax        int
+	pack           bool
 }
 
 // newTarget is the target of an engine with the given code and stack
@@ -79,8 +87,9 @@ func newTarget(ps *platformSpec, code, stack, fileMax int) target {
 	if fileMax <= 0 {
 		fileMax = ps.defaultMaxFile
 	}
+	fileMax -= ps.fileSize(0)
 	return target{origin: ps.origin, memEnd: ps.memEnd, code: code, stack: stack,
-		fileMax: fileMax - ps.fileSize(0)}
+		fileMax: fileMax, pack: fileMax < ps.memEnd-ps.origin}
 }
 
 // shape is the model-independent part of an engine's layout on a
@@ -91,8 +100,9 @@ type shape struct {
 }
 
 type shapeKey struct {
-	k EngineKind
-	p Platform
+	k    EngineKind
+	p    Platform
+	pack bool // target.pack: the fast engine's code depends on it
 }
 
 var (
@@ -101,11 +111,12 @@ var (
 )
 
 // engineShape returns (and caches) the shape of engine kind k on platform
-// ps.
-func engineShape(k EngineKind, ps *platformSpec) (shape, error) {
+// ps for a file of at most fileMax bytes (as newTarget takes it).
+func engineShape(k EngineKind, ps *platformSpec, fileMax int) (shape, error) {
 	shapeMu.Lock()
 	defer shapeMu.Unlock()
-	key := shapeKey{k, ps.platform}
+	t := newTarget(ps, 0, 0, fileMax)
+	key := shapeKey{k, ps.platform, t.pack}
 	if s, ok := shapes[key]; ok {
 		return s, nil
 	}
@@ -114,7 +125,7 @@ func engineShape(k EngineKind, ps *platformSpec) (shape, error) {
 	if err != nil {
 		return shape{}, err
 	}
-	im, err := assemble(tiny, k, ps, newTarget(ps, 0, 0, 0))
+	im, err := assemble(tiny, k, ps, t)
 	if err != nil {
 		return shape{}, err
 	}
@@ -132,7 +143,7 @@ func engineShape(k EngineKind, ps *platformSpec) (shape, error) {
 // on platform ps at origin org, without assembling it. fileMax is the
 // file size limit (0 or less: the platform's default).
 func predictMap(m *infer.Model, k EngineKind, ps *platformSpec, org, fileMax int) (MemoryMap, error) {
-	s, err := engineShape(k, ps)
+	s, err := engineShape(k, ps, fileMax)
 	if err != nil {
 		return nil, err
 	}
@@ -327,7 +338,7 @@ func buildKind(m *infer.Model, k EngineKind, ps *platformSpec, limit int) (*Imag
 	if size := ps.fileSize(code); limit >= 0 && size > limit {
 		return nil, &FileSizeError{Kind: k, Platform: ps.platform, Size: size, Limit: limit}
 	}
-	s, err := engineShape(k, ps)
+	s, err := engineShape(k, ps, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -178,7 +178,7 @@ func TestAutoChoice(t *testing.T) {
 	// A limit below the smallest fast .COM (every column that saves bytes
 	// packed): the compact engine if its .COM fits, else nothing.
 	ps := CPM.spec()
-	s, err := engineShape(Fast, ps)
+	s, err := engineShape(Fast, ps, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,7 +48,7 @@ func TestDenseTight(t *testing.T) {
 		}
 		// The plan the build made: its target as buildKind derives it.
 		ps := CPM.spec()
-		sh, err := engineShape(Dense, ps)
+		sh, err := engineShape(Dense, ps, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -67,9 +67,9 @@
 // The compact engine holds the original tinychat model there
 // (5E76h..FE99h, "mulm build -platform zx48 -map"), after its console
 // buffers moved inside its layer-output buffers. The fast engine holds our
-// guess example (16.5 % non-zero weights; 7841h..FE6Ah, all but the
-// first 1,983 bytes of its code in uncontended RAM) and our tinychat
-// example (19 %; 6907h..FE96h); for
+// guess example (16.5 % non-zero weights; 7A76h..FE6Ah, all but the
+// first 1,418 bytes of its code in uncontended RAM) and our tinychat
+// example (19 %; 6B3Ch..FE96h); for
 // the original models the fast engine's weights and buffers, and the
 // dense engine's packed weights and tables, exceed the 48K's 41 KB, so
 // Auto picks compact there ("-map" says why).
@@ -146,7 +146,9 @@
 // columns in place with a decoder unrolled by bit position (15 T-states a
 // weight 0, 54 a code "10"; go test ./z80ref -run TestFastXCOLCost -v);
 // the builder packs first the columns whose packing saves the most bytes
-// per T-state of expansion. The expanded blocks grow down from LISTTOP
+// per T-state of expansion. Where the file limit is not below the memory
+// (the Spectrum's default limit is its RAM) nothing can need packing, and
+// the program carries no decoder. The expanded blocks grow down from LISTTOP
 // over the packed columns, last column first; the builder places LISTTOP
 // (the start of the buffers) so that no block ever overwrites packed bytes
 // not yet read, and refuses a model with 256 weights of one

@@ -11,7 +11,9 @@
 ; point PTL/PTH at the stored blocks (SBLK on, ready in the file), then
 ; expand the packed columns (those whose bit is set in their layer's bitmap
 ; XBMk; the builder packed only as many as the file's size limit needed)
-; into index-list blocks (see above).  Must run exactly once, before
+; into index-list blocks (see above; a target whose file limit is not
+; below its memory, the Spectrum's by default, packs nothing and its INIT
+; has no decoder: see target.pack in build.go).  Must run exactly once, before
 ; anything else (the packed columns are gone afterwards).  Uses the normal
 ; stack.
 ; ---------------------------------------------------------------------------
@@ -78,7 +80,7 @@ sb_ld:  ld a,(de)               ; the next bitmap byte
         ld c,a
         jp sb_t
 sb_dn:
-        ; Packed columns, last layer first, each layer's last input first,
+{{if .Pack}}        ; Packed columns, last layer first, each layer's last input first,
         ; read downward from ENDIMG by XCOL (HL', kept from column to
         ; column).  IX = the layer's descriptor.
         ld hl,LISTTOP
@@ -286,7 +288,9 @@ xc_end: push iy                 ; the lists are complete
         ld hl,TPM2
         ldir                    ; the -2 list on top
         ret
-
+{{else}}        ret                     ; (a target that packs no column:
+                                ; no decoder, see target.pack)
+{{end}}
 ; ---------------------------------------------------------------------------
 ; The run template: WALK expands it three times (Go text/template, at
 ; build time) for the +1, -1 and -2 runs.  in: A = n, B = n, SP -> the n
@@ -351,6 +355,56 @@ xc_end: push iy                 ; the lists are complete
         djnz {{.P}}_t
         jp {{.End}}
 {{end}}
+; ---------------------------------------------------------------------------
+; WALK's rare paths, placed before it so that WALK's loops lie as high as
+; they can: on the Spectrum the program ends at the top of RAM and what
+; lies below 8000h runs slower (contended), which code placed here
+; keeps from the loops.  w_wide: an x outside 0..255 (-x and -2x too),
+; through ADD16.
+; ---------------------------------------------------------------------------
+w_wide: ld d,b                  ; 16-bit x: DE = x, then -x, then -2x
+        ld e,c
+        dec sp
+        pop af                  ; n+
+        ld ix,ww_1
+        jp ADD16
+ww_1:   xor a                   ; DE = -x
+        sub e
+        ld e,a
+        sbc a,a
+        sub d
+        ld d,a
+        dec sp
+        pop af                  ; n1
+        ld ix,ww_2
+        jp ADD16
+ww_2:   ex de,hl                ; DE = -2x
+        add hl,hl
+        ex de,hl
+        dec sp
+        pop af                  ; n2
+        ld ix,w_next
+        ; fall through
+
+; ADD16 - A = count n (0..255), DE = value, SP -> n indices, H = ACCLO
+; page: ACC[idx] += DE for each, 16-bit; then JP (IX).  77 T per weight.
+ADD16:  or a
+        jr z,a16_x
+        ld b,a
+a16_l:  dec sp                  ; 6
+        pop af                  ; 10  A = index
+        ld l,a                  ; 4
+        ld a,(hl)               ; 7
+        add a,e                 ; 4
+        ld (hl),a               ; 7
+        inc h                   ; 4
+        ld a,(hl)               ; 7
+        adc a,d                 ; 4
+        ld (hl),a               ; 7
+        dec h                   ; 4
+        djnz a16_l              ; 13
+a16_x:  jp (ix)
+
 ; ---------------------------------------------------------------------------
 ; WALK - add every input of an activation list into the accumulators:
 ;      ACC[o] += w[o][i] * x for every entry (block of i, x) and every o
@@ -428,46 +482,4 @@ w_m2w:  ld e,c                  ; -2 run of an 8-bit x >= 128: DE = -2x
         ld ix,w_next
         jp ADD16
 
-w_wide: ld d,b                  ; 16-bit x: DE = x, then -x, then -2x
-        ld e,c
-        dec sp
-        pop af                  ; n+
-        ld ix,ww_1
-        jp ADD16
-ww_1:   xor a                   ; DE = -x
-        sub e
-        ld e,a
-        sbc a,a
-        sub d
-        ld d,a
-        dec sp
-        pop af                  ; n1
-        ld ix,ww_2
-        jp ADD16
-ww_2:   ex de,hl                ; DE = -2x
-        add hl,hl
-        ex de,hl
-        dec sp
-        pop af                  ; n2
-        ld ix,w_next
-        ; fall through
-
-; ADD16 - A = count n (0..255), DE = value, SP -> n indices, H = ACCLO
-; page: ACC[idx] += DE for each, 16-bit; then JP (IX).  77 T per weight.
-ADD16:  or a
-        jr z,a16_x
-        ld b,a
-a16_l:  dec sp                  ; 6
-        pop af                  ; 10  A = index
-        ld l,a                  ; 4
-        ld a,(hl)               ; 7
-        add a,e                 ; 4
-        ld (hl),a               ; 7
-        inc h                   ; 4
-        ld a,(hl)               ; 7
-        adc a,d                 ; 4
-        ld (hl),a               ; 7
-        dec h                   ; 4
-        djnz a16_l              ; 13
-a16_x:  jp (ix)
 

@@ -3,6 +3,7 @@ package z80ref
 import (
 	_ "embed"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -21,8 +22,11 @@ var (
 	//go:embed fast.asm
 	fastAsmTmpl []byte
 	// fastAsm and fastListsAsm are fast.asm and lists.asm with their
-	// templates expanded for the fast engine.
-	fastAsm      = expandAsm("fast.asm", fastAsmTmpl, fastAsmData())
+	// templates expanded for the fast engine; fastAsmReady is fast.asm
+	// without INIT's column decoder, for a target that packs no column
+	// (target.pack).
+	fastAsm      = expandAsm("fast.asm", fastAsmTmpl, fastAsmData(true))
+	fastAsmReady = expandAsm("fast.asm", fastAsmTmpl, fastAsmData(false))
 	fastListsAsm = expandAsm("lists.asm", listsAsmTmpl, listsOptions{})
 )
 
@@ -30,9 +34,10 @@ var (
 // (0 = bit 7 of the byte), N the next one (8 = the next byte).
 type fastBitPos struct{ P, N int }
 
-// fastAsmData is what fast.asm's templates expand: the eight bit positions
-// and XCOL's chains after the code prefixes "1", "11" and "111".
-func fastAsmData() map[string]any {
+// fastAsmData is what fast.asm's templates expand: whether INIT expands
+// packed columns (Pack), the eight bit positions and XCOL's chains after
+// the code prefixes "1", "11" and "111".
+func fastAsmData(pack bool) map[string]any {
 	var bits []fastBitPos
 	for p := range 8 {
 		bits = append(bits, fastBitPos{p, p + 1})
@@ -41,7 +46,7 @@ func fastAsmData() map[string]any {
 		N, Next int
 		Prefix  string
 	}
-	return map[string]any{"Bits": bits, "Chains": []chain{{1, 2, "1"}, {2, 3, "11"}, {3, 4, "111"}}}
+	return map[string]any{"Pack": pack, "Bits": bits, "Chains": []chain{{1, 2, "1"}, {2, 3, "11"}, {3, 4, "111"}}}
 }
 
 // fastLeaves returns the non-zero weight values of layer l in the order of
@@ -230,8 +235,13 @@ func planFast(layers []quant.Layer, room int) (fastPlan, error) {
 
 // fastRoom is the room planFast may give m's stored blocks, packed columns
 // and lists of packed inputs on target t: what the platform's file limit
-// leaves after the code and the other tables.
+// leaves after the code and the other tables; without limit (packing
+// nothing) for a target that packs no column (target.pack), whose memory
+// check then speaks.
 func fastRoom(m *infer.Model, t target) int {
+	if !t.pack {
+		return math.MaxInt
+	}
 	return t.fileMax - t.code - fastTables(m, fastPlan{packed: make([][]bool, m.NumLayers())})
 }
 
@@ -301,11 +311,15 @@ func fastSources(m *infer.Model, t target) ([]asm.Source, error) {
 	var b strings.Builder
 	listData(&b, m, "fast")
 	writeFastWeights(&b, layers, plan)
+	src := fastAsm
+	if !t.pack {
+		src = fastAsmReady
+	}
 	return []asm.Source{
 		layoutSource(&listDesc),
 		{Name: "common.asm", Text: commonAsm},
 		{Name: "lists.asm", Text: fastListsAsm},
-		{Name: "fast.asm", Text: fastAsm},
+		{Name: "fast.asm", Text: src},
 		{Name: "data.asm", Text: []byte(b.String())},
 		{Name: "fastbufs.asm", Text: []byte(fastBufs(layers, plan))},
 	}, nil

@@ -29,7 +29,7 @@ func fastRig(t *testing.T, m *infer.Model) *rig {
 func fastRigPacked(t *testing.T, m *infer.Model) *rig {
 	t.Helper()
 	ps := CPM.spec()
-	s, err := engineShape(Fast, ps)
+	s, err := engineShape(Fast, ps, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,7 +391,7 @@ func TestFastPackedFormat(t *testing.T) {
 		t.Fatalf("layer 2's codes %v, want +1 first", l)
 	}
 	ps := CPM.spec()
-	s, err := engineShape(Fast, ps)
+	s, err := engineShape(Fast, ps, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -708,4 +708,65 @@ func TestFastXCOLCost(t *testing.T) {
 	}
 	t.Logf("XCOL: %d T a column (%d with -2 weights; %d and %d when code 10 is -1) + %d a weight 0, %d a code 10, %d a code 110, %d a code 1110, %d the end mark, %d a byte after the first (%d more after a 0), %d a -2 weight copied",
 		fixed[kind{false, false}], fixed[kind{false, true}], fixed[kind{true, false}], fixed[kind{true, true}], xcolZero, xcolLeaf1, xcolLeaf2, xcolLeaf3, xcolEnd, xcolReload, xcolRoot, xcolCopy)
+}
+
+// TestFastDecoderOnlyWhenPacking: the fast engine carries INIT's column
+// decoder (XCOL) only for a target whose file limit lies below its memory
+// (target.pack): CP/M, or the Spectrum under a smaller -max-size. With the
+// Spectrum's default limit (its RAM) nothing is packed and the image has
+// no decoder; under a smaller limit it packs, and still answers as Go.
+func TestFastDecoderOnlyWhenPacking(t *testing.T) {
+	r := rand.New(rand.NewPCG(41, 42))
+	m := randomModel(t, r, []int{128, 64}, 40, 50, 0.3)
+	packs := func(im *Image) int { // the bits set in the bitmaps XBMk
+		n := 0
+		for k, l := range m.Layers() {
+			bm := int(im.Symbols[fmt.Sprintf("XBM%d", k+1)]) - im.Org
+			for i := range l.In {
+				n += int(im.COM[bm+i/8]>>(i%8)) & 1
+			}
+		}
+		return n
+	}
+	for _, c := range []struct {
+		p       Platform
+		limit   int
+		decoder bool
+	}{
+		{CPM, 0, true},
+		{ZX48, 0, false},
+		{ZX48, -1, false},
+		{ZX48, 1, true}, // set below: 300 bytes under the default tape
+	} {
+		if c.limit == 1 {
+			im, err := Build(m, BuildOptions{Kind: Fast, Platform: c.p})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.limit = len(im.File) - 300
+		}
+		im, err := Build(m, BuildOptions{Kind: Fast, Platform: c.p, MaxFileSize: c.limit})
+		if err != nil {
+			t.Fatalf("%s, limit %d: %v", c.p, c.limit, err)
+		}
+		_, has := im.Symbols["XCOL"]
+		n := packs(im)
+		if has != c.decoder || !has && n > 0 || c.limit > 0 && n == 0 {
+			t.Errorf("%s, limit %d: XCOL %v (want %v), %d packed columns", c.p, c.limit, has, c.decoder, n)
+		}
+		if c.limit > 0 && len(im.File) > c.limit {
+			t.Errorf("%s, limit %d: %d bytes", c.p, c.limit, len(im.File))
+		}
+		if c.p.Available() != nil {
+			t.Logf("%s: no replies checked: %v", c.p, c.p.Available())
+			continue
+		}
+		e := NewEngineFromImage(im)
+		for _, q := range []string{"hello", "what is it"} {
+			got, _, err := e.Reply(q)
+			if want := m.Reply(q); err != nil || got != want {
+				t.Errorf("%s, limit %d, %q: %q, %v; Go says %q", c.p, c.limit, q, got, err, want)
+			}
+		}
+	}
 }

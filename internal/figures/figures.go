@@ -137,6 +137,38 @@ func zxRow(label, model string, k z80ref.EngineKind) Figure {
 	}
 }
 
+// zxPlace is a sentence naming where "mulm build -platform zx48" loads
+// models ({addrNAME}: the origin, NAME "orig" for orig-tinychat;
+// {addrNAMEend}: the last byte used; {guesslow}: the bytes of guess's
+// image below 8000h, which the ULA contends).
+func zxPlace(models []string, doc, pattern string) Figure {
+	return Figure{
+		Doc:     doc,
+		Pattern: pattern,
+		Command: "go run ./cmd/mulm build -platform zx48 -map -model " + modelFiles[models[0]],
+		Compute: func(e *env) (map[string]string, error) {
+			v := map[string]string{}
+			for _, name := range models {
+				slot := strings.TrimSuffix(name, "-tinychat")
+				m, err := e.model(name)
+				if err != nil {
+					return nil, err
+				}
+				im, err := z80ref.Build(m, z80ref.BuildOptions{Platform: z80ref.ZX48})
+				if err != nil {
+					return nil, err
+				}
+				v["addr"+slot] = fmt.Sprintf("%04Xh", im.Org)
+				v["addr"+slot+"end"] = fmt.Sprintf("%04Xh", im.Map[len(im.Map)-1].End()-1)
+				if name == "guess" {
+					v["guesslow"] = group(0x8000 - im.Org)
+				}
+			}
+			return v, nil
+		},
+	}
+}
+
 // originalRow is a row of the original's published figures.
 func originalRow(o bench.Original) Figure {
 	return Figure{
@@ -221,6 +253,11 @@ func figures() []Figure {
 		zxRow("original guess (`.npz`)", "orig-guess", z80ref.Compact),
 		zxRow("our tinychat", "tinychat", z80ref.Fast),
 		zxRow("our guess", "guess", z80ref.Fast),
+		zxPlace([]string{"guess", "tinychat"}, "README.md", "guess models (guess's from {addrguess}, tinychat's from {addrtinychat}), the compact one"),
+		zxPlace([]string{"guess", "tinychat"}, "README.md", "from {addrguess}, tinychat's from {addrtinychat}; `mulm zx -stats CHAT.TAP`"),
+		zxPlace([]string{"orig-tinychat"}, "z80ref/doc.go", "holds the original tinychat model there ({addrorig}..{addrorigend}, \"mulm build -platform zx48 -map\")"),
+		zxPlace([]string{"guess", "tinychat"}, "z80ref/doc.go", "guess example (16.5 % non-zero weights; {addrguess}..{addrguessend}, all but the "+
+			"first {guesslow} bytes of its code in uncontended RAM) and our tinychat example (19 %; {addrtinychat}..{addrtinychatend}); for"),
 		{
 			Doc:     "README.md",
 			Pattern: "median over {n} queries; the fast engine sets up its index lists once at start-up, in {s} s at 4 MHz",

@@ -110,6 +110,13 @@ func TestCheckAndRewrite(t *testing.T) {
 	if _, err := find(doc, "| 1 |\n| 2 |\n", "| {x} |"); err == nil || !strings.Contains(err.Error(), "2 times") {
 		t.Errorf("ambiguous pattern: %v", err)
 	}
+	// An {addr…} slot matches a Z80 address, a number slot does not.
+	if ps, err := find(doc, "loads from 7A76h on\n", "loads from {addrorg} on"); err != nil || len(ps) != 1 || ps[0].Text != "7A76h" {
+		t.Errorf("address slot: %+v, %v", ps, err)
+	}
+	if _, err := find(doc, "loads from 7A76h on\n", "loads from {org} on"); err == nil {
+		t.Error("a number slot matched 7A76h")
+	}
 	// A slot that is neither computed nor manual is an error.
 	bad := figs[1]
 	bad.Manual = nil

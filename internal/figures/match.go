@@ -14,8 +14,13 @@ var slotRE = regexp.MustCompile(`\{([a-z][a-z0-9_]*)\}`)
 var spaceRE = regexp.MustCompile(`\s+`)
 
 // numberRE is what a slot matches in a document: a number, with
-// thousands separators and a decimal point allowed.
-const numberRE = `([0-9][0-9,]*(?:\.[0-9]+)?)`
+// thousands separators and a decimal point allowed; addrRE what a slot
+// whose name starts with "addr" matches: a Z80 address, 4 hex digits and
+// an h (7A76h).
+const (
+	numberRE = `([0-9][0-9,]*(?:\.[0-9]+)?)`
+	addrRE   = `([0-9A-F]{4}h)`
+)
 
 // compile turns a pattern into a regular expression and the slot names in
 // order. Literal text matches itself, except that a run of white space
@@ -36,8 +41,13 @@ func compile(pattern string) (*regexp.Regexp, []string, error) {
 	last := 0
 	for _, m := range slotRE.FindAllStringSubmatchIndex(pattern, -1) {
 		lit(pattern[last:m[0]])
-		re.WriteString(numberRE)
-		slots = append(slots, pattern[m[2]:m[3]])
+		name := pattern[m[2]:m[3]]
+		if strings.HasPrefix(name, "addr") {
+			re.WriteString(addrRE)
+		} else {
+			re.WriteString(numberRE)
+		}
+		slots = append(slots, name)
 		last = m[1]
 	}
 	lit(pattern[last:])
