@@ -29,9 +29,8 @@
 ; Registers in the walk of one column (x in 1..127): SP the column (two
 ; bytes a NEXT), DE accumulator (D = ACCLO page, E = output), C = x,
 ; B = 2x, HL the dispatch, A scratch.
-; An x in 128..254 walks the column twice (127, then x - 127); other x
-; (0, 255 or more, negative: rare, ReLU outputs are small) take the 16-bit
-; path DW16.
+; Other x (128 or more, or negative: rare, ReLU outputs are small) walk
+; the column twice (see WALK), or take the 16-bit path DW16.
 ; ===========================================================================
 
 ; ---------------------------------------------------------------------------
@@ -96,6 +95,7 @@ pt_i:   call PTPUT              ; column 2j at HL
         ld h,(hl)
         inc hl
         ld (dw_ce+1),hl
+        ld (dw_ch+1),hl
         ld c,0                  ; C = t, the stored byte value
 hg_s:   ld h,DTBL/256
         ld l,c
@@ -337,13 +337,13 @@ HST:    dw HS_M1, HS_P1, HS_M1
 ; HT_END starts the handler of the sentinel byte HSENT, which ends every
 ; column: past the column's last byte (SP = the address WALK wrote into
 ; its ld hl,nn) the column is done, else it is a weight byte like any
-; other: 36 T (44 T at the end, to IX: dw_nx, or dw_2 for the second walk
-; of a column).
+; other: 36 T (44 T at the end, to IX: dw_nx, or dw_lo when the column
+; has another walk).
 HT_END: ld hl,0                 ; 10  (WALK: the column's end)
         or a                    ; 4
         sbc hl,sp               ; 15
         jr nz,hte_x             ; 12/7
-        jp (ix)                 ; 8   done: dw_nx (or dw_2, a second walk)
+        jp (ix)                 ; 8   done: dw_nx (or dw_lo, another walk)
 hte_x:
 HTELEN  equ $ - HT_END
 
@@ -370,9 +370,20 @@ HTNLEN  equ $ - NEXT
 ; (up to and with its first NEXT), and leaving it at its sentinel (HT_END,
 ; 44 T); per byte the handler (per non-zero weight 25 T, 65 T with a carry,
 ; 53 T for a handler's last; 4 T per output) and its copy of NEXT (28 T).
-; Two words of code are set per layer (self-modifying): the column pair's
-; length at dw_ws+1, and, per column, its end in the sentinel handler's
-; ld hl,nn (whose address INIT writes at dw_ce+1).
+; Other x walk the column more than once through the same handlers, each
+; time with an x' of 1..127 on ACCLO or any x' on ACCHI:
+;   x in 128..254: x' = 127, then x - 127;
+;   x = 256h + l with h not 0 (negative x included) and l in 0..127: h on
+;   the high bytes (D = ACCHI page, C = h, B = 2h mod 256): ACC[o] +=
+;   256*w*h mod 65536, the carries out of a high byte going to ACCX, the
+;   page above ACCHI, which nothing reads; then l (none for 0).
+; The rest (x = 255, or h not 0 and l in 128..255), which would take three
+; walks, take the 16-bit path DW16 (about 440 T a byte, 120 T a weight at
+; worst, against 152 T for two walks).
+; Three words of code are set per layer (self-modifying): the column
+; pair's length at dw_ws+1 and dw_wh+1, and, per column, its end in the
+; sentinel handler's ld hl,nn (whose address INIT writes at dw_ce+1 and
+; dw_ch+1).
 ; ---------------------------------------------------------------------------
 WALK:   ld (ACTSP),hl
 WALKA:  ld a,i                  ; WALKA: the list at ACTSP
@@ -386,6 +397,7 @@ WALKA:  ld a,i                  ; WALKA: the list at ACTSP
         ld l,a
         ld h,0
         ld (dw_ws+1),hl         ; 2*(STRIDE + 1): a column pair
+        ld (dw_wh+1),hl
         ld ix,dw_nx             ; where a column's end goes (HT_END)
 dw_nx:  ld sp,(ACTSP)           ; 20
         pop hl                  ; 10  HL = column of input i (0 = end)
@@ -411,18 +423,38 @@ dw_ce:  ld (0),hl                ; 16  SP after popping the sentinel, into
 dw_w:   ld a,h
         or a
         jp z,SPBACK             ; the end
-        jr DW16
+        ld a,c                  ; x = 256h + l
+        cp 128
+        jr nc,DW16              ; l in 128..255: the 16-bit path
+        ld (WX2),a              ; l for the second walk (dw_lo)
+        ld (WCOL),hl
+        ld c,b                  ; C = h
+        ld a,b
+        add a,a
+        ld b,a                  ; B = 2h mod 256
+        ld ix,dw_lo
+        ld sp,hl                ; the walk of dw_8, on the high bytes
+dw_wh:  ld de,0                 ; (set above)
+        add hl,de
+dw_ch:  ld (0),hl               ; (INIT sets the address)
+        ld de,ACCHI
+        pop hl
+        ld h,DTBL/256
+        ld h,(hl)
+        jp (hl)
 dw_h:   ld a,c                  ; x in 128..254: walk the column with
         sub 127                 ; 127, then with x - 127 (1..127)
         jp m,DW16               ; x = 255
         ld (WX2),a
         ld (WCOL),hl
-        ld ix,dw_2
+        ld ix,dw_lo
         ld bc,254*256+127
         jr dw_8
-dw_2:   ld ix,dw_nx             ; the second walk of a column, x - 127
+dw_lo:  ld ix,dw_nx             ; the column's second walk: WX2 (0..127)
         ld hl,(WCOL)
         ld a,(WX2)
+        or a
+        jr z,dw_nx              ; (none for an l of 0)
         ld c,a
         add a,a
         ld b,a

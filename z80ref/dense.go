@@ -244,22 +244,42 @@ func nonZeroCodes(s int) int {
 }
 
 // denseBufList returns the dense engine's buffers: the shared ones with
-// the dispatch page, the handlers and the walk's variables.
+// the dispatch page, the handlers and the walk's variables, and ACCX, the
+// page above ACCHI, where WALK's walks of an x's high byte over ACCHI
+// carry (dense.asm): nothing there is read after a walk. LOGITS (written
+// after the last walk, by FINL), NGR (read before the first, by CTXACT)
+// and INIT's variables live there when they fit.
 func denseBufList(layers []quant.Layer, p *densePlan) []buf {
-	return listBufs(layers, []buf{
-		{name: "DTBL", size: 256, page: true, comment: "handler page of every byte value (a copy of HPT)"},
-		{name: "HREG", size: p.size, page: true, comment: "the 256 handlers INIT writes (handler t at offset t of page HPT[t])"},
-	}, []buf{
-		{name: "WCNT", size: 1, comment: "DW16: bytes left"},
-		{name: "WX2", size: 1, comment: "WALK: x - 127, a second walk's value"},
-		{name: "WCOL", size: 2, comment: "WALK: the column of a second walk"},
+	initVars := []buf{
 		{name: "HOPP", size: 2, comment: "INIT: the next free entry of OPL"},
 		{name: "HCUR", size: 1, comment: "INIT: the code of the op being written"},
 		{name: "HEND", size: 2, comment: "INIT: the end of the handler being written (before its stubs)"},
 		{name: "HLST", size: 1, comment: "INIT: FFh when the stub being written is for the handler's last op"},
 		{name: "HSTUB", size: 1, comment: "INIT: FFh when the handler being written has carry stubs"},
 		{name: "OPL", size: 12, comment: "INIT: the handler's ops (jr c displacement address, code)"},
-	})
+	}
+	bs := listBufs(layers, []buf{
+		{name: "DTBL", size: 256, page: true, comment: "handler page of every byte value (a copy of HPT)"},
+		{name: "HREG", size: p.size, page: true, comment: "the 256 handlers INIT writes (handler t at offset t of page HPT[t])"},
+	}, append([]buf{
+		{name: "WCNT", size: 1, comment: "DW16: bytes left"},
+		{name: "WX2", size: 1, comment: "WALK: the x of a column's second walk"},
+		{name: "WCOL", size: 2, comment: "WALK: the column of a second walk"},
+	}, initVars...))
+	i := slices.IndexFunc(bs, func(b buf) bool { return b.name == "ACCHI" })
+	bs = slices.Insert(bs, i+1, buf{name: "ACCX", size: 256, page: true,
+		comment: "WALK: the carries out of ACCHI's bytes (discarded); LOGITS, NGR, INIT's variables"})
+	off := 0
+	for _, name := range []string{"LOGITS", "NGR", "HOPP", "HCUR", "HEND", "HLST", "HSTUB", "OPL"} {
+		j := slices.IndexFunc(bs, func(b buf) bool { return b.name == name })
+		if off+bs[j].size > 256 {
+			break
+		}
+		bs[j].at = fmt.Sprintf("ACCX + %d", off)
+		bs[j].comment += " (inside ACCX)"
+		off += bs[j].size
+	}
+	return bs
 }
 
 // denseSources generates the data part and the buffer layout for m and
