@@ -335,14 +335,13 @@ HST:    dw HS_M1, HS_P1, HS_M1
 {{end}}{{template "stub" (op "HS_M1" "" "dec (hl)")}}{{template "stub" (op "HS_P1" "" "inc (hl)")}}HSTLEN  equ HS_P1 - HS_M1
 
 ; HT_END starts the handler of the sentinel byte HSENT, which ends every
-; column: past the column's last byte (SP = the address WALK wrote into
-; its ld hl,nn) the column is done, else it is a weight byte like any
-; other: 36 T (44 T at the end, to IX: dw_nx, or dw_lo when the column
-; has another walk).
-HT_END: ld hl,0                 ; 10  (WALK: the column's end)
-        or a                    ; 4
-        sbc hl,sp               ; 15
-        jr nz,hte_x             ; 12/7
+; column: past the column's last byte (SP = the column's end, whose
+; negation WALK wrote into its ld hl,nn) the column is done, else it is a
+; weight byte like any other: 33 T (36 T at the end, to IX: dw_nx, or dw_lo
+; when the column has another walk).
+HT_END: ld hl,0                 ; 10  (WALK: minus the column's end)
+        add hl,sp               ; 11  a carry: SP at the end (never past)
+        jr nc,hte_x             ; 12/7
         jp (ix)                 ; 8   done: dw_nx (or dw_lo, another walk)
 hte_x:
 HTELEN  equ $ - HT_END
@@ -390,32 +389,36 @@ WALKA:  ld a,i                  ; WALKA: the list at ACTSP
         push af
         di
         ld (SAVSP),sp
+        ld hl,(ACTSP)
+        ld (dw_nx+1),hl         ; the list, in dw_nx's ld sp,nn
         ld ix,(CURD)
         ld a,(ix+FDSTR)
         inc a
         add a,a
+        neg
         ld l,a
-        ld h,0
-        ld (dw_ws+1),hl         ; 2*(STRIDE + 1): a column pair
+        ld h,0FFh
+        ld (dw_ws+1),hl         ; -2*(STRIDE + 1): minus a column pair
         ld (dw_wh+1),hl
+        ld d,ACCLO/256          ; D = the ACCLO page (dw_8 keeps it)
         ld ix,dw_nx             ; where a column's end goes (HT_END)
-dw_nx:  ld sp,(ACTSP)           ; 20
+dw_nx:  ld sp,0                 ; 10  the list (self-modifying)
         pop hl                  ; 10  HL = column of input i (0 = end)
         pop bc                  ; 10  BC = x (FFFFh after the end)
-        ld (ACTSP),sp           ; 20
+        ld (dw_nx+1),sp         ; 20
         ld a,b                  ; 4
         or a                    ; 4
         jr nz,dw_w              ; 7   x not in 0..255, or the end
         ld a,c                  ; 4
         add a,a                 ; 4   2x; a carry: x in 128..255
-        jr c,dw_h               ; 7
+        jr c,dw_h               ; 7   (no carry: CY = 0 for sbc below)
         ld b,a                  ; 4   B = 2x
-dw_8:   ld sp,hl                ; 6   SP walks the column
-dw_ws:  ld de,0                 ; 10  DE = 2*(STRIDE + 1) (set above)
-        add hl,de               ; 11
-dw_ce:  ld (0),hl                ; 16  SP after popping the sentinel, into
-                                ;     HT_END's ld hl,nn (INIT sets the address)
-        ld de,ACCLO             ; 10  E = output 0
+dw_8:   ld sp,hl                ; 6   SP walks the column (CY = 0 here)
+dw_ws:  ld hl,0                 ; 10  -2*(STRIDE + 1) (set above)
+        sbc hl,sp               ; 15  minus the column's end: SP after
+dw_ce:  ld (0),hl               ; 16  popping the sentinel, into HT_END's
+                                ;     ld hl,nn (INIT sets the address)
+        ld e,0                  ; 7   E = output 0
         pop hl                  ; 10  NEXT, inline: the first byte
         ld h,DTBL/256           ; 7
         ld h,(hl)               ; 7
@@ -434,8 +437,9 @@ dw_w:   ld a,h
         ld b,a                  ; B = 2h mod 256
         ld ix,dw_lo
         ld sp,hl                ; the walk of dw_8, on the high bytes
-dw_wh:  ld de,0                 ; (set above)
-        add hl,de
+dw_wh:  ld hl,0                 ; (set above)
+        or a
+        sbc hl,sp
 dw_ch:  ld (0),hl               ; (INIT sets the address)
         ld de,ACCHI
         pop hl
@@ -451,6 +455,7 @@ dw_h:   ld a,c                  ; x in 128..254: walk the column with
         ld bc,254*256+127
         jr dw_8
 dw_lo:  ld ix,dw_nx             ; the column's second walk: WX2 (0..127)
+        ld d,ACCLO/256
         ld hl,(WCOL)
         ld a,(WX2)
         or a
@@ -464,7 +469,8 @@ dw_lo:  ld ix,dw_nx             ; the column's second walk: WX2 (0..127)
 ; 00 nothing, 01 ACC -= x, 10 ACC += x, 11 ACC -= x twice.
 DW16:   push hl
         pop ix                  ; IX = the column
-        ld a,(dw_ws+1)          ; 2*(STRIDE + 1)
+        ld a,(dw_ws+1)          ; -2*(STRIDE + 1)
+        neg
         rrca
         dec a
         ld (WCNT),a             ; bytes left: STRIDE
@@ -506,5 +512,6 @@ d16_cd: rlca
         dec a
         ld (WCNT),a
         jr nz,d16_by
+        ld d,ACCLO/256
         ld ix,dw_nx
         jp dw_nx

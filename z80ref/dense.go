@@ -33,7 +33,7 @@ const (
 	denseHSTLen = 6
 	denseHTILen = 9
 	denseHTNLen = 5
-	denseHTELen = 10
+	denseHTELen = 8
 )
 
 // densePlan is the dense engine's layout of a model's handlers.
