@@ -42,7 +42,7 @@ INIT:   call MKBIM
         ld hl,0FFFFh            ; the x WALK reads after a list's end mark
         ld (ACTTOP),hl
         ld a,(L1BIT)            ; layer 1's pre-shift m (see L1LIST): the
-        ld (f1_b+1),a           ; sign bit and the mask FINISH1 tests,
+        call F1PAT              ; sign bit and the mask FINISH1 tests,
         ld a,(L1MSK)
         ld (f1_m+1),a
         ld a,(L1PRE)            ; and CTXACT's x: 2^(5-m) per n-gram, the

@@ -336,10 +336,18 @@ shifts (4 bytes each) that ends there for a shift of C (FINISH and FINL). */}}{{
 ; infinity).  Hidden layer: ReLU, and the activation list of the next layer
 ; (entries for y[o] > 0 only, o descending in memory order ascending) at
 ; ACTLIST.  Last layer: LOGITS[o] = y[o], words.
-; Hidden cost per output: 38 T when ACC < 0; else 60 + 16*shift T, and
-; 55 T more when y > 0 (two PUSHes and the block lookup).
+; Hidden: the scan (see "scanhead") costs 23 T an output (+ 10 T per
+; eight) while ACC < 0; else 55 + 16*shift T, and 55 T more when y > 0
+; (two PUSHes and the block lookup).
 ; ---------------------------------------------------------------------------
-FINISH: ld ix,(CURD)
+{{/* scanhead: after listhead, the end of FINISH's and FINISH1's scans of
+the high bytes from output nout-1 down: B = output 0's high byte, 00h in
+its place, which stops the scan (its positive path looks at L) without a
+count; that path puts the byte back and takes output 0 last. */}}{{define "scanhead"}}        ld a,(ACCHI)            ; B = output 0's high byte, 00h in
+        ld b,a                  ; its place: the scan's end
+        xor a
+        ld (ACCHI),a
+{{end}}FINISH: ld ix,(CURD)
         ld c,(ix+FDSH)          ; C = shift
         ld b,(ix+FDNOUT)        ; B = outputs (0 = 256)
         bit 7,(ix+FDFL)
@@ -347,10 +355,15 @@ FINISH: ld ix,(CURD)
 {{template "chainat" "fh_t"}}        ld c,(ix+FLDSZ+FDPT)    ; C = the next layer's PTL page
         push hl
         pop ix                  ; (not IY: the Spectrum's ROM owns it)
-{{template "listhead"}}fh_l:   ld a,(hl)               ; 7   high byte
+{{template "listhead"}}{{template "scanhead"}}fh_s:                           ; eight times: a negative ACC[L] (ReLU
+{{range times 8}}        bit 7,(hl)              ; 12  gives 0) has no entry
+        jr z,fh_p               ; 7
+        dec l                   ; 4
+{{end}}        jp fh_s                 ; 10
+fh_p:   ld a,l                  ; 4   ACC[L] >= 0, or output 0's 00h
         or a                    ; 4
-        jp m,fh_z               ; 10  negative: ReLU gives 0, no entry
-        ld d,a                  ; 4
+        jr z,fh_0               ; 7
+fh_q:   ld d,(hl)               ; 7
         dec h                   ; 4
         ld e,(hl)               ; 7   DE = ACC[o] >= 0
         inc h                   ; 4
@@ -369,7 +382,15 @@ FINISH: ld ix,(CURD)
         push de                 ; 11  block of input o of the next layer
         ld h,ACCHI/256          ; 7
 fh_z:   dec l                   ; 4
-        djnz fh_l               ; 13/8
+fh_j:   jp fh_s                 ; 10  (fh_x after output 0)
+fh_0:   ld (hl),b               ; output 0: its high byte back
+        bit 7,b
+        jr nz,fh_x              ; negative: no entry
+        ld de,fh_x              ; else it is the last
+        ld (fh_j+1),de
+        jp fh_q
+fh_x:   ld de,fh_s
+        ld (fh_j+1),de
         ld hl,0
         add hl,sp
         ld (ACTLIST),hl
@@ -565,14 +586,22 @@ L1GC:   call WALKA
 
 ; FINISH1 - FINISH for STEP's layer 1 when L1PRE = m > 0 (see L1LIST): y =
 ; ACC sign-extended from bit 15-m (negative: no entry), the list as FINISH
-; builds it.  INIT sets the bit and the mask below.  Per output: 36 T when
-; negative; 134 T with an entry (98 T more).
+; builds it, with its scan.  INIT sets the bit tests (F1PAT) and the mask
+; below.  Per output: 23 T (+ 10 T per eight) when negative; 127 T with an
+; entry.
 FINISH1: ld a,(LAYERS+FDNOUT)
         ld b,a                  ; B = outputs (0 = 256)
         ld a,(LAYERS+FLDSZ+FDPT)
         ld c,a                  ; C = layer 2's PTL page
-{{template "listhead"}}        jr f1_b
-f1_p:   ld a,(hl)               ; 7
+{{template "listhead"}}{{template "scanhead"}}f1_s:                           ; eight times: the sign of y (INIT: bit
+{{range $i, $e := times 8}}f1_b{{$i}}:   bit 7,(hl)              ; 12  7-m), negative: no entry
+        jr z,f1_p               ; 7
+        dec l                   ; 4
+{{end}}        jp f1_s                 ; 10
+f1_p:   ld a,l                  ; 4   y >= 0, or output 0's 00h
+        or a                    ; 4
+        jr z,f1_0               ; 7
+f1_q:   ld a,(hl)               ; 7
 f1_m:   and 0FFh                ; 7   (INIT: the 7-m bits below the sign)
         ld d,a                  ; 4
         dec h                   ; 4
@@ -588,16 +617,25 @@ f1_m:   and 0FFh                ; 7   (INIT: the 7-m bits below the sign)
         push de                 ; 11  column of input o of layer 2
         ld h,ACCHI/256          ; 7
 f1_z:   dec l                   ; 4
-        dec b                   ; 4
-        jr z,f1_x               ; 7
-f1_b:   bit 7,(hl)              ; 12  (INIT: bit 7-m) the sign of y
-        jr z,f1_p               ; 7/12
-        dec l                   ; 4
-        djnz f1_b               ; 13
-f1_x:   ld hl,0
+f1_j:   jp f1_s                 ; 10  (f1_x after output 0)
+f1_0:   ld (hl),b               ; output 0: its high byte back
+f1_c:   bit 7,(hl)              ; (INIT: bit 7-m)
+        jr nz,f1_x              ; negative: no entry
+        ld de,f1_x              ; else it is the last
+        ld (f1_j+1),de
+        jp f1_q
+f1_x:   ld de,f1_s
+        ld (f1_j+1),de
+        ld hl,0
         add hl,sp
         ld (ACTLIST),hl
         jp SPBACK
+
+; F1PAT - INIT's: A (bit 7-m,(hl)'s second byte) into FINISH1's bit tests.
+F1PAT:
+{{range $i, $e := times 8}}        ld (f1_b{{$i}}+1),a
+{{end}}        ld (f1_c+1),a
+        ret
 {{else}}
 ; L1GQ, L1GC - layer 1 on any input (the stage API's, mulm/z80ref): with
 ; no pre-shift, what a reply runs.
