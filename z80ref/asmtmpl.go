@@ -54,4 +54,8 @@ type listsOptions struct {
 	// ChainFinal: the last layer's FINISH shifts through a chain of
 	// unrolled shifts and writes LOGITS with PUSH.
 	ChainFinal bool
+	// Ctx0: STEP takes layer 1's share of a window of spaces (a reply's
+	// first step) from C0LO/C0HI, which INIT computes, instead of walking
+	// the context (L1C0).
+	Ctx0 bool
 }

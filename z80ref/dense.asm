@@ -261,6 +261,54 @@ hg_se:  pop bc
         ld b,0
         inc c
         jp nz,hg_s
+        ld a,(NC0)              ; the C0 vectors (see L1C0): vector v is
+        or a                    ; layer 1's share of the n-grams in the
+        ret z                   ; first k = 8 - v spaces of a window (i + n
+        ld a,30h                ; <= k), walked from ACC = 0 as L1LIST
+        ld (ca_j),a             ; walks them: CTXACT lists only those (jr nc)
+        ld b,0                  ; B = v
+in_v:   push bc
+        ld hl,WIN
+        ld b,8
+in_w:   ld (hl),' '
+        inc hl
+        djnz in_w
+        call ENCCTX
+        pop bc
+        push bc
+        ld a,9
+        sub b
+        ld (ca_k+1),a           ; k + 1
+        call CTXACT
+        ld hl,ACCLO             ; ACC = 0
+        ld b,0
+        xor a
+in_z:   ld (hl),a
+        inc h
+        ld (hl),a
+        dec h
+        inc l
+        djnz in_z
+        ld hl,LAYERS
+        ld (CURD),hl
+        call WALKA
+        pop bc
+        push bc
+        ld a,b
+        add a,a
+        add a,C0V/256
+        ld d,a
+        ld e,0
+        ld hl,ACCLO             ; the two pages, as they are
+        ld bc,512
+        ldir
+        pop bc
+        inc b
+        ld a,(NC0)
+        cp b
+        jr nz,in_v
+        ld a,38h                ; CTXACT: jr c again (STEP's)
+        ld (ca_j),a
         ret
 
 ; PTPUT - PTL[i], PTH[i] = HL at HL' (PTLk + i), then i + 1.  Uses A.

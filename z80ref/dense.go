@@ -9,6 +9,7 @@ import (
 
 	"mulm/infer"
 	"mulm/quant"
+	"mulm/trigram"
 	"mulm/z80ref/asm"
 )
 
@@ -22,7 +23,7 @@ var (
 	// denseAsm and denseListsAsm are dense.asm and lists.asm with their
 	// templates expanded for the dense engine.
 	denseAsm      = expandAsm("dense.asm", denseAsmTmpl, nil)
-	denseListsAsm = expandAsm("lists.asm", listsAsmTmpl, listsOptions{Dedupe: true, L1Pre: true, ChainFinal: true})
+	denseListsAsm = expandAsm("lists.asm", listsAsmTmpl, listsOptions{Dedupe: true, L1Pre: true, ChainFinal: true, Ctx0: true})
 )
 
 // Handler sizes of dense.asm: HTLEN bytes per non-zero weight and HSTLEN
@@ -55,7 +56,16 @@ type densePlan struct {
 	code [256]byte
 	page [256]int
 	size int
+	// nc0 is the number of C0 vectors (lists.asm, L1C0): vector v holds
+	// layer 1's share of the context n-grams in k = 8-v leading spaces of
+	// the window, which STEP adds instead of walking their columns.
+	nc0 int
 }
+
+// denseMaxC0 is the most C0 vectors the planner gives a model (512 bytes
+// each): for the first denseMaxC0 steps of a reply, whose windows start
+// with 8, 7, ... spaces.
+const denseMaxC0 = 3
 
 // handlerLen is the length of the handler INIT writes for codes s.
 func (p *densePlan) handlerLen(s int) int {
@@ -193,6 +203,10 @@ func planDense(m *infer.Model, t target) densePlan {
 		p.pack()
 		return t.code == 0 || end(&p) <= t.memEnd
 	}
+	// First as many C0 vectors as fit with the handlers without options:
+	// a vector saves far more than 512 bytes of options.
+	for p.nc0 = denseMaxC0; p.nc0 > 0 && !fits(0); p.nc0-- {
+	}
 	// Down in steps of 16 to the first plan that fits, then up one option
 	// at a time to the most that fit (the packing is not monotonic: a few
 	// more options may pack tighter).
@@ -259,6 +273,7 @@ func denseBufList(layers []quant.Layer, p *densePlan) []buf {
 		{name: "OPL", size: 12, comment: "INIT: the handler's ops (jr c displacement address, code)"},
 	}
 	bs := listBufs(layers, []buf{
+		{name: "C0V", size: 512 * p.nc0, page: true, comment: "the C0 vectors (INIT; L1C0), low page and high page each"},
 		{name: "DTBL", size: 256, page: true, comment: "handler page of every byte value (a copy of HPT)"},
 		{name: "HREG", size: p.size, page: true, comment: "the 256 handlers INIT writes (handler t at offset t of page HPT[t])"},
 	}, append([]buf{
@@ -299,6 +314,10 @@ func denseSources(m *infer.Model, t target) ([]asm.Source, error) {
 	fmt.Fprintf(&b, "L1PRE:   db %d\n", pre)
 	fmt.Fprintf(&b, "L1BIT:   db %s\n", hexByte(byte(0x46+8*(7-pre))))
 	fmt.Fprintf(&b, "L1MSK:   db %s\n", hexByte(byte(1<<(8-pre)-1)))
+	fmt.Fprintf(&b, "\n; The number of C0 vectors (L1C0 in lists.asm).\nNC0:     db %d\n", p.nc0)
+	b.WriteString("; ENDT[j]: i + n of context n-gram j (start i, length n; ENCCTX's order).\n")
+	b.WriteString("ENDT:\n")
+	writeBytes(&b, ctxEnds())
 	b.WriteString("\n; HPT[t]: the page of the handler of stored byte t (at offset t; see dense.asm).\n")
 	b.WriteString("HPT:\n")
 	for t := 0; t < 256; t += 8 {
@@ -374,7 +393,7 @@ BUFS    equ (ENDIMG + 255) / 256 * 256
 // denseTables returns the table and weight sizes denseSources generates.
 func denseTables(m *infer.Model) layout {
 	lay := listTables(m)
-	lay.tables += 2*256 + 1 + 2*32 + 3 // HPT, HCODE, HSENT, HINL, HSTB, L1PRE, L1BIT, L1MSK
+	lay.tables += 2*256 + 1 + 2*32 + 3 + 1 + len(ctxEnds()) // HPT, HCODE, HSENT, HINL, HSTB, L1PRE, L1BIT, L1MSK, NC0, ENDT
 	for _, l := range m.Layers() {
 		// the sentinels, and a pad column when l.In is odd
 		lay.weights += densePairs(l.In)*2*(quant.RowBytes(l.Out)+1) - l.In*quant.RowBytes(l.Out)
@@ -414,4 +433,17 @@ func handlerBits(code *[256]byte, set *[256]bool) []byte {
 		}
 	}
 	return bits[:]
+}
+
+// ctxEnds returns i + n for every context n-gram (start i, length n), in
+// the order ENCCTX writes their buckets (trigram.EncodeContext's): i =
+// 0..7, n = 1..min(3, 8-i).
+func ctxEnds() []byte {
+	var e []byte
+	for i := range trigram.ContextLen {
+		for n := 1; n <= min(3, trigram.ContextLen-i); n++ {
+			e = append(e, byte(i+n))
+		}
+	}
+	return e
 }

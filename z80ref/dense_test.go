@@ -40,7 +40,7 @@ func TestDenseSizes(t *testing.T) {
 // with and without them, and checks every stage of their replies against
 // the Go reference.
 func TestDenseTight(t *testing.T) {
-	for _, n := range []int{64, 104} {
+	for _, n := range []int{64, 100} {
 		m := randomModel(t, rand.New(rand.NewPCG(1, 2)), []int{256, 192, 128}, n, 20, 0.73)
 		im, err := Build(m, BuildOptions{Kind: Dense})
 		if err != nil {

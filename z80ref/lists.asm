@@ -241,11 +241,19 @@ CTXACT: ld a,i
 {{if .Dedupe}}        ld de,NGR               ; count the n-grams of every bucket: CNT
         ld h,CNT/256            ; is the upper half of a page, so that
         ld b,21                 ; L = 80h + bucket
-ca_c:   ld a,(de)               ; 7
-        inc de                  ; 6
+{{if .Ctx0}}        ld ix,ENDT              ; IX: i + n of each n-gram (ENDT)
+{{end}}ca_c:
+{{if .Ctx0}}        ld a,(ix+0)             ; 19  n-gram j ends at i + n:
+        inc ix                  ; 10  STEP leaves out those of the C0
+ca_k:   cp 0                    ; 7   vector it adds (i + n <= k, for k
+ca_j:   jr c,ca_s               ; 12/7 leading spaces: ca_k+1 = k + 1, 0
+                                ;     when none); INIT, computing vector k,
+                                ;     only those (jr nc)
+{{end}}        ld a,(de)               ; 7
         or 80h                  ; 7
         ld l,a                  ; 4
         inc (hl)                ; 11
+ca_s:   inc de                  ; 6
         djnz ca_c               ; 13
         ld a,(LAYERS+FDPT)
         ld c,a                  ; C = PTL1 page
@@ -574,7 +582,44 @@ L1LIST: ld hl,LAYERS
         or a
         jp nz,FINISH1
 {{end}}        jp FINISH
-{{if .L1Pre}}
+{{if .Ctx0}}
+; L1C0 - L1LIST for a window with k leading spaces, when INIT computed
+; C0 vector 8 - k (NC0 > 8 - k, in the pages at C0V + 512*(8 - k)): layer
+; 1's share of the n-grams in those spaces (i + n <= k), which are the same
+; whatever follows them, as L1LIST walks them (wrapping 16-bit additions
+; commute).  ACC = Q1 + the vector, then the walk of CTXACT's list of the
+; other n-grams and FINISH (or FINISH1).  32 T an output to copy Q1, 79 T to
+; add the vector, against walks of their columns.
+L1C0:   ld hl,LAYERS
+        ld (CURD),hl
+        ld hl,Q1
+        ld a,(LAYERS+FDNOUT)
+        ld b,a
+        call LDACC              ; ACC = Q1
+        ld a,(LAYERS+FDNOUT)
+        ld b,a                  ; B = outputs (0 = 256)
+        ld hl,ACCLO
+l1_v:   ld d,0                  ; (STEP: the vector's low page)
+        ld e,l
+c0_l:   ld a,(de)               ; 7   ACC[o] += C0[o]
+        add a,(hl)              ; 7
+        ld (hl),a               ; 7
+        inc d                   ; 4
+        inc h                   ; 4
+        ld a,(de)               ; 7
+        adc a,(hl)              ; 7
+        ld (hl),a               ; 7
+        dec d                   ; 4
+        dec h                   ; 4
+        inc e                   ; 4
+        inc l                   ; 4
+        djnz c0_l               ; 13
+        call WALKA
+{{if .L1Pre}}        ld a,(L1PRE)
+        or a
+        jp nz,FINISH1
+{{end}}        jp FINISH
+{{end}}{{if .L1Pre}}
 ; L1GQ, L1GC - layer 1 on any input (the stage API's, mulm/z80ref): L1GQ
 ; sets ACC = the biases plus the query's share (QACT, XV), as BEGIN does but
 ; not pre-shifted; then L1GC adds the list at ACTSP (inputs 128..255, any
@@ -655,7 +700,30 @@ STEP:   call ENCCTX
 STEPX:                          ; hook: the input vector is complete
         xor a
         ld (CURL),a
-        call CTXACT             ; ACTSP = the context's list
+{{if .Ctx0}}        ld hl,WIN               ; k = the window's leading spaces,
+        ld a,' '                ; B = 8 - k
+        ld b,8
+st_w:   cp (hl)
+        jr nz,st_c
+        inc hl
+        djnz st_w
+st_c:   ld a,(NC0)
+        cp b
+        jr c,st_n               ; NC0 <= 8 - k: no C0 vector for k
+        jr z,st_n
+        ld a,9                  ; CTXACT leaves out the n-grams in the
+        sub b                   ; leading spaces (i + n <= k)
+        ld (ca_k+1),a
+        ld a,b
+        add a,a
+        add a,C0V/256
+        ld (l1_v+1),a           ; C0 vector 8 - k, for L1C0
+        call CTXACT
+        call L1C0
+        jr STEPL
+st_n:   xor a                   ; all the n-grams
+        ld (ca_k+1),a
+{{end}}        call CTXACT             ; ACTSP = the context's list
         call L1LIST             ; layer 1
 STEPL:                          ; hook: layer CURL done
         ld hl,CURL
