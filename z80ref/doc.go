@@ -163,7 +163,7 @@
 // activation list. On the reference tinychat model a generation step
 // costs about 0.43 million T-states (median over 20 queries, 0.11 s at
 // 4 MHz; the original's index-list build needs 2.1 million and 45,056
-// bytes), the .COM is 40,939 bytes and INIT takes 1.01 million T-states
+// bytes), the .COM is 40,943 bytes and INIT takes 1.02 million T-states
 // once. "mulm bench" measures every engine on any model.
 //
 // # The dense engine
@@ -173,7 +173,10 @@
 // any density: a non-zero input's column is read a byte (four weights) at
 // a time with SP, and each byte jumps to one of 256 handlers that add its
 // four weights times x (x in 1..127; 2x for −2) into the split
-// accumulators; other x take a 16-bit path. INIT writes the handlers into
+// accumulators; an x of 128..254 walks the column twice (127, then the
+// rest), an x of 256h + l with l < 128 too (h through the same handlers
+// on the high bytes, whose carries go to a scratch page ACCX, then l), and
+// the rest take a 16-bit path. INIT writes the handlers into
 // the run-time memory, handler t at offset t of page HPT[t] (one table
 // lookup per byte); the builder chose which stored byte value stands for
 // which four codes so that the handlers pack tightly, ended every column
@@ -185,11 +188,15 @@
 // context n-grams is walked once, and STEP's layer 1 runs pre-shifted
 // (BEGIN keeps Q1 >> the layer's shift, CTXACT scales the context's x to
 // match; exact, see L1LIST in lists.asm), so that its walk carries into
-// the high bytes less often. It refuses no model for its weights;
-// memory bounds its widths (parity's mustHold: every 256→256→192→128→n
+// the high bytes less often. The first steps of a reply, whose windows
+// start with k = 8, 7, 6 spaces, add layer 1's share of the n-grams inside
+// those spaces from vectors INIT walked once (C0V, L1C0 in lists.asm; as
+// many as the memory holds with the handlers, before their copies of the
+// dispatch) and walk only the other n-grams. It refuses no model for its
+// weights; memory bounds its widths (parity's mustHold: every 256→256→192→128→n
 // model with n ≤ 64). On the reference tinychat model (27 % non-zero) a
-// step costs about 0.58 million T-states (median over 20 queries), the .COM
-// is 40,220 bytes and INIT takes 1.02 million T-states.
+// step costs about 0.56 million T-states (median over 20 queries), the .COM
+// is 40,669 bytes and INIT takes 0.98 million T-states.
 //
 // # Entry points
 //
