@@ -241,20 +241,30 @@ CTXACT: ld a,i
 {{if .Dedupe}}        ld de,NGR               ; count the n-grams of every bucket: CNT
         ld h,CNT/256            ; is the upper half of a page, so that
         ld b,21                 ; L = 80h + bucket
-{{if .Ctx0}}        ld ix,ENDT              ; IX: i + n of each n-gram (ENDT)
-{{end}}ca_c:
-{{if .Ctx0}}        ld a,(ix+0)             ; 19  n-gram j ends at i + n:
+{{if .Ctx0}}        ld a,(ca_k+1)           ; a C0 vector's n-grams to leave out?
+        or a
+        jr z,ca_c               ; none: all of them
+        ld ix,ENDT              ; IX: i + n of each n-gram (ENDT)
+ca_t:   ld a,(ix+0)             ; 19  n-gram j ends at i + n:
         inc ix                  ; 10  STEP leaves out those of the C0
 ca_k:   cp 0                    ; 7   vector it adds (i + n <= k, for k
 ca_j:   jr c,ca_s               ; 12/7 leading spaces: ca_k+1 = k + 1, 0
                                 ;     when none); INIT, computing vector k,
                                 ;     only those (jr nc)
-{{end}}        ld a,(de)               ; 7
+        ld a,(de)               ; 7
         or 80h                  ; 7
         ld l,a                  ; 4
         inc (hl)                ; 11
 ca_s:   inc de                  ; 6
+        djnz ca_t               ; 13
+        jr ca_e
+{{end}}ca_c:   ld a,(de)               ; 7
+        inc de                  ; 6
+        or 80h                  ; 7
+        ld l,a                  ; 4
+        inc (hl)                ; 11
         djnz ca_c               ; 13
+ca_e:
         ld a,(LAYERS+FDPT)
         ld c,a                  ; C = PTL1 page
         ld de,NGR
