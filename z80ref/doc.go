@@ -67,9 +67,9 @@
 // The compact engine holds the original tinychat model there
 // (5E76h..FE99h, "mulm build -platform zx48 -map"), after its console
 // buffers moved inside its layer-output buffers. The fast engine holds our
-// guess example (16.5 % non-zero weights; 7A76h..FE6Ah, all but the
-// first 1,418 bytes of its code in uncontended RAM) and our tinychat
-// example (19 %; 6B3Ch..FE96h); for
+// guess example (16.5 % non-zero weights; 7A2Dh..FE6Ah, all but the
+// first 1,491 bytes of its code in uncontended RAM) and our tinychat
+// example (19 %; 6AF3h..FE96h); for
 // the original models the fast engine's weights and buffers, and the
 // dense engine's packed weights and tables, exceed the 48K's 41 KB, so
 // Auto picks compact there ("-map" says why).
