@@ -328,7 +328,23 @@ SPBACK: ld sp,(SAVSP)
         ei
         ret
 
-{{/* listhead: the start of a list FINISH builds: L = the last output, the
+{{/* listtail: the end of FINISH's and FINISH1's scan (prefix .L): output
+0, whose high byte stood in as 00h to end the scan, is put back (B) and
+tested with .Op (the sign of y); an entry for it is made through .L_q,
+which then returns through .L_j to .L_x; .L_x sets .L_j back for the next
+call and leaves the list at ACTLIST. */}}{{define "listtail"}}{{.L}}_0:   ld (hl),b               ; output 0: its high byte back
+{{.Op}}
+        jr nz,{{.L}}_x              ; negative: no entry
+        ld de,{{.L}}_x              ; else it is the last
+        ld ({{.L}}_j+1),de
+        jp {{.L}}_q
+{{.L}}_x:   ld de,{{.L}}_s
+        ld ({{.L}}_j+1),de
+        ld hl,0
+        add hl,sp
+        ld (ACTLIST),hl
+        jp SPBACK
+{{end}}{{/* listhead: the start of a list FINISH builds: L = the last output, the
 interrupt state saved, SP on ACTTOP and the end mark pushed (FINISH and FINISH1). */}}{{define "listhead"}}        ld h,ACCHI/256
         ld l,b
         dec l                   ; L = nout-1
@@ -401,19 +417,7 @@ fh_q:   ld d,(hl)               ; 7
         ld h,ACCHI/256          ; 7
 fh_z:   dec l                   ; 4
 fh_j:   jp fh_s                 ; 10  (fh_x after output 0)
-fh_0:   ld (hl),b               ; output 0: its high byte back
-        bit 7,b
-        jr nz,fh_x              ; negative: no entry
-        ld de,fh_x              ; else it is the last
-        ld (fh_j+1),de
-        jp fh_q
-fh_x:   ld de,fh_s
-        ld (fh_j+1),de
-        ld hl,0
-        add hl,sp
-        ld (ACTLIST),hl
-        jp SPBACK
-
+{{template "listtail" (op "fh" "        bit 7,b" "")}}
 {{if .ChainFinal}}FINL:                           ; the last layer, through a chain of
 {{template "chainat" "fl_t"}}        push hl                 ; arithmetic shifts: IX = HL
         pop ix
@@ -673,19 +677,7 @@ f1_m:   and 0FFh                ; 7   (INIT: the 7-m bits below the sign)
         ld h,ACCHI/256          ; 7
 f1_z:   dec l                   ; 4
 f1_j:   jp f1_s                 ; 10  (f1_x after output 0)
-f1_0:   ld (hl),b               ; output 0: its high byte back
-f1_c:   bit 7,(hl)              ; (INIT: bit 7-m)
-        jr nz,f1_x              ; negative: no entry
-        ld de,f1_x              ; else it is the last
-        ld (f1_j+1),de
-        jp f1_q
-f1_x:   ld de,f1_s
-        ld (f1_j+1),de
-        ld hl,0
-        add hl,sp
-        ld (ACTLIST),hl
-        jp SPBACK
-
+{{template "listtail" (op "f1" "f1_c:   bit 7,(hl)              ; (INIT: bit 7-m)" "")}}
 ; F1PAT - INIT's: A (bit 7-m,(hl)'s second byte) into FINISH1's bit tests.
 F1PAT:
 {{range $i, $e := times 8}}        ld (f1_b{{$i}}+1),a
