@@ -228,15 +228,8 @@ func TestNoiseRun(t *testing.T) {
 	cfg.Noise, cfg.NoiseStop = 0.5, 0.5
 	a := seededVariant(t, cfg, clean, "noise")
 	half, _ := trainParams(t, cfg, 4) // 4 of 8 epochs: noise ends here
-	path := t.TempDir() + "/run.ckpt"
-	if err := half.SaveCheckpoint(path); err != nil {
-		t.Fatal(err)
-	}
-	cfg.Noise = 0
-	tr, err := ResumeFile(path, cfg, tinyPairs, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg.Noise = 0                     // from epoch 4 on, the noisy run trains without noise too
+	tr := resumeSaved(t, half, cfg)
 	tr.Run(context.Background())
 	if !slices.Equal(tr.net.p, a) {
 		t.Fatal("noise did not stop at NoiseStop")

@@ -446,14 +446,7 @@ func TestCheckpointResume(t *testing.T) {
 	if err := half.WriteCheckpoint(&buf); err != nil {
 		t.Fatal(err)
 	}
-	path := t.TempDir() + "/run.ckpt"
-	if err := half.SaveCheckpoint(path); err != nil {
-		t.Fatal(err)
-	}
-	tr, err := ResumeFile(path, cfg, tinyPairs, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := resumeSaved(t, half, cfg)
 	if tr.epoch != 4 {
 		t.Fatalf("resumed at epoch %d, want 4", tr.epoch)
 	}
@@ -501,18 +494,26 @@ func TestEasyKeepResume(t *testing.T) {
 	if !slices.ContainsFunc(half.exLoss, func(l float32) bool { return l < EasyLoss }) {
 		t.Fatal("no easy example after 15 epochs: the test checks nothing")
 	}
-	path := t.TempDir() + "/run.ckpt"
-	if err := half.SaveCheckpoint(path); err != nil {
-		t.Fatal(err)
-	}
-	tr, err := ResumeFile(path, cfg, tinyPairs, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := resumeSaved(t, half, cfg)
 	tr.Run(context.Background())
 	if !slices.Equal(tr.net.p, full) {
 		t.Fatal("resumed EasyKeep run differs from the uninterrupted one")
 	}
+}
+
+// resumeSaved saves tr's checkpoint to a file and resumes a run from it
+// with cfg on tinyPairs.
+func resumeSaved(t *testing.T, tr *Trainer, cfg Config) *Trainer {
+	t.Helper()
+	path := t.TempDir() + "/run.ckpt"
+	if err := tr.SaveCheckpoint(path); err != nil {
+		t.Fatal(err)
+	}
+	r, err := ResumeFile(path, cfg, tinyPairs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 // TestEasyKeep checks sampling by difficulty: seeded (one model per seed,
