@@ -73,11 +73,16 @@ func xvInput(mem memReader, im *Image) []int16 {
 // lowest origin. Otherwise (the Spectrum's default limit is its RAM) a
 // model whose ready blocks do not fit the file would not fit the memory
 // either, expanded, and the decoder would be dead code.
+//
+// lean says whether the dense engine builds its lean variant: without the
+// C0 vectors and their code (lists.asm's Ctx0), which engineTarget
+// chooses when the full variant's file would exceed fileMax, so that a
+// model with a larger charset still gets the dense engine.
 type target struct {
 	origin, memEnd int
 	code, stack    int
 	fileMax        int
-	pack           bool
+	pack, lean     bool
 }
 
 // newTarget is the target of an engine with the given code and stack
@@ -100,9 +105,9 @@ type shape struct {
 }
 
 type shapeKey struct {
-	k    EngineKind
-	p    Platform
-	pack bool // target.pack: the fast engine's code depends on it
+	k          EngineKind
+	p          Platform
+	pack, lean bool // target.pack, target.lean: the engines' code depends on them
 }
 
 var (
@@ -111,12 +116,12 @@ var (
 )
 
 // engineShape returns (and caches) the shape of engine kind k on platform
-// ps for a file of at most fileMax bytes (as newTarget takes it).
-func engineShape(k EngineKind, ps *platformSpec, fileMax int) (shape, error) {
+// ps for target t (its pack and lean; its sizes are ignored).
+func engineShape(k EngineKind, ps *platformSpec, t target) (shape, error) {
 	shapeMu.Lock()
 	defer shapeMu.Unlock()
-	t := newTarget(ps, 0, 0, fileMax)
-	key := shapeKey{k, ps.platform, t.pack}
+	t.code, t.stack = 0, 0
+	key := shapeKey{k, ps.platform, t.pack, t.lean}
 	if s, ok := shapes[key]; ok {
 		return s, nil
 	}
@@ -143,12 +148,11 @@ func engineShape(k EngineKind, ps *platformSpec, fileMax int) (shape, error) {
 // on platform ps at origin org, without assembling it. fileMax is the
 // file size limit (0 or less: the platform's default).
 func predictMap(m *infer.Model, k EngineKind, ps *platformSpec, org, fileMax int) (MemoryMap, error) {
-	s, err := engineShape(k, ps, fileMax)
+	t, s, err := engineTarget(m, k, ps, fileMax)
 	if err != nil {
 		return nil, err
 	}
 	spec := k.spec()
-	t := newTarget(ps, s.code, s.stack, fileMax)
 	t.origin = org
 	lay, err := spec.layout(m, t)
 	if err != nil {
@@ -172,6 +176,29 @@ func predictMap(m *infer.Model, k EngineKind, ps *platformSpec, org, fileMax int
 	add(regionNames[2], lay.bufs, false)
 	add(regionNames[3], s.stack, false)
 	return mm, nil
+}
+
+// engineTarget returns the target engine kind k builds m with on
+// platform ps for a file of at most fileMax bytes (as newTarget takes it),
+// and its shape: for the dense engine the lean variant (target.lean) when
+// the full one's code, tables and weights would exceed the file limit (a
+// negative fileMax: no limit, never lean).
+func engineTarget(m *infer.Model, k EngineKind, ps *platformSpec, fileMax int) (target, shape, error) {
+	t := newTarget(ps, 0, 0, fileMax)
+	for {
+		s, err := engineShape(k, ps, t)
+		if err != nil {
+			return t, s, err
+		}
+		t.code, t.stack = s.code, s.stack
+		if k != Dense || t.lean || fileMax < 0 {
+			return t, s, nil
+		}
+		if tab := denseTables(m, false); s.code+tab.tables+tab.weights <= t.fileMax {
+			return t, s, nil
+		}
+		t.lean = true
+	}
 }
 
 // regionNames name the regions of a memory map that every engine has
@@ -338,11 +365,10 @@ func buildKind(m *infer.Model, k EngineKind, ps *platformSpec, limit int) (*Imag
 	if size := ps.fileSize(code); limit >= 0 && size > limit {
 		return nil, &FileSizeError{Kind: k, Platform: ps.platform, Size: size, Limit: limit}
 	}
-	s, err := engineShape(k, ps, limit)
+	t, _, err := engineTarget(m, k, ps, limit)
 	if err != nil {
 		return nil, err
 	}
-	t := newTarget(ps, s.code, s.stack, limit)
 	t.origin = mm[0].Start
 	im, err := assemble(m, k, ps, t)
 	if err != nil {

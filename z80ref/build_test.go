@@ -78,6 +78,17 @@ func TestPasmo(t *testing.T) {
 			}
 		}
 	}
+	// The dense engine's lean variant (TestDenseLean): Auto on a model
+	// with a larger charset.
+	wide := randomModel(t, r, []int{256, 192, 128}, 52, 20, 0.7)
+	im, err := Build(wide, BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, c0 := im.Symbols["L1C0"]; im.Kind != Dense || c0 {
+		t.Fatalf("wide model: %s engine, L1C0 %v: not the lean dense variant", im.Kind, c0)
+	}
+	pasmoCheck(t, pasmo, "wide-dense-lean", im)
 }
 
 // pasmoCheck assembles im's source with pasmo and compares the bytes.
@@ -178,7 +189,7 @@ func TestAutoChoice(t *testing.T) {
 	// A limit below the smallest fast .COM (every column that saves bytes
 	// packed): the compact engine if its .COM fits, else nothing.
 	ps := CPM.spec()
-	s, err := engineShape(Fast, ps, 0)
+	s, err := engineShape(Fast, ps, newTarget(ps, 0, 0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}

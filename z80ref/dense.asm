@@ -261,7 +261,7 @@ hg_se:  pop bc
         ld b,0
         inc c
         jp nz,hg_s
-        ld a,(NC0)              ; the C0 vectors (see L1C0): vector v is
+{{if .Ctx0}}        ld a,(NC0)              ; the C0 vectors (see L1C0): vector v is
         or a                    ; layer 1's share of the n-grams in the
         ret z                   ; first k = 8 - v spaces of a window (i + n
         ld a,30h                ; <= k), walked from ACC = 0 as L1LIST
@@ -310,7 +310,8 @@ in_z:   ld (hl),a
         ld a,38h                ; CTXACT: jr c again (STEP's)
         ld (ca_j),a
         ret
-
+{{else}}        ret                     ; (the lean variant: no C0 vectors)
+{{end}}
 ; PTPUT - PTL[i], PTH[i] = HL at HL' (PTLk + i), then i + 1.  Uses A.
 PTPUT:  ld a,l
         exx

@@ -21,9 +21,12 @@ var (
 	//go:embed dense.asm
 	denseAsmTmpl []byte
 	// denseAsm and denseListsAsm are dense.asm and lists.asm with their
-	// templates expanded for the dense engine.
-	denseAsm      = expandAsm("dense.asm", denseAsmTmpl, nil)
-	denseListsAsm = expandAsm("lists.asm", listsAsmTmpl, listsOptions{Dedupe: true, L1Pre: true, ChainFinal: true, Ctx0: true})
+	// templates expanded for the dense engine; the Lean ones are those of
+	// its lean variant (target.lean), without the C0 vectors' code.
+	denseAsm          = expandAsm("dense.asm", denseAsmTmpl, map[string]bool{"Ctx0": true})
+	denseListsAsm     = expandAsm("lists.asm", listsAsmTmpl, listsOptions{Dedupe: true, L1Pre: true, ChainFinal: true, Ctx0: true})
+	denseAsmLean      = expandAsm("dense.asm", denseAsmTmpl, map[string]bool{"Ctx0": false})
+	denseListsAsmLean = expandAsm("lists.asm", listsAsmTmpl, listsOptions{Dedupe: true, L1Pre: true, ChainFinal: true})
 )
 
 // Handler sizes of dense.asm: HTLEN bytes per non-zero weight and HSTLEN
@@ -184,7 +187,7 @@ func planDense(m *infer.Model, t target) densePlan {
 		}
 	}
 	slices.SortStableFunc(opts, func(a, b option) int { return cmp.Compare(b.value, a.value) })
-	tab := denseTables(m)
+	tab := denseTables(m, t.lean)
 	// end is where the program with plan q ends: the handlers' page-aligned
 	// buffers after the code, tables and weights, then the stack.
 	end := func(q *densePlan) int {
@@ -205,7 +208,11 @@ func planDense(m *infer.Model, t target) densePlan {
 	}
 	// First as many C0 vectors as fit with the handlers without options:
 	// a vector saves far more than 512 bytes of options.
-	for p.nc0 = denseMaxC0; p.nc0 > 0 && !fits(0); p.nc0-- {
+	p.nc0 = denseMaxC0
+	if t.lean {
+		p.nc0 = 0
+	}
+	for ; p.nc0 > 0 && !fits(0); p.nc0-- {
 	}
 	// Down in steps of 16 to the first plan that fits, then up one option
 	// at a time to the most that fit (the packing is not monotonic: a few
@@ -314,10 +321,12 @@ func denseSources(m *infer.Model, t target) ([]asm.Source, error) {
 	fmt.Fprintf(&b, "L1PRE:   db %d\n", pre)
 	fmt.Fprintf(&b, "L1BIT:   db %s\n", hexByte(byte(0x46+8*(7-pre))))
 	fmt.Fprintf(&b, "L1MSK:   db %s\n", hexByte(byte(1<<(8-pre)-1)))
-	fmt.Fprintf(&b, "\n; The number of C0 vectors (L1C0 in lists.asm).\nNC0:     db %d\n", p.nc0)
-	b.WriteString("; ENDT[j]: i + n of context n-gram j (start i, length n; ENCCTX's order).\n")
-	b.WriteString("ENDT:\n")
-	writeBytes(&b, ctxEnds())
+	if !t.lean {
+		fmt.Fprintf(&b, "\n; The number of C0 vectors (L1C0 in lists.asm).\nNC0:     db %d\n", p.nc0)
+		b.WriteString("; ENDT[j]: i + n of context n-gram j (start i, length n; ENCCTX's order).\n")
+		b.WriteString("ENDT:\n")
+		writeBytes(&b, ctxEnds())
+	}
 	b.WriteString("\n; HPT[t]: the page of the handler of stored byte t (at offset t; see dense.asm).\n")
 	b.WriteString("HPT:\n")
 	for t := 0; t < 256; t += 8 {
@@ -380,20 +389,28 @@ BUFS    equ (ENDIMG + 255) / 256 * 256
 `)
 	writeBufs(&u, denseBufList(layers, &p))
 	u.WriteString("ACTTOP  equ ACT + 1026          ; the activation lists grow down from here\n")
+	lists, engine := denseListsAsm, denseAsm
+	if t.lean {
+		lists, engine = denseListsAsmLean, denseAsmLean
+	}
 	return []asm.Source{
 		layoutSource(&listDesc),
 		{Name: "common.asm", Text: commonAsm},
-		{Name: "lists.asm", Text: denseListsAsm},
-		{Name: "dense.asm", Text: denseAsm},
+		{Name: "lists.asm", Text: lists},
+		{Name: "dense.asm", Text: engine},
 		{Name: "data.asm", Text: []byte(b.String())},
 		{Name: "densebufs.asm", Text: []byte(u.String())},
 	}, nil
 }
 
-// denseTables returns the table and weight sizes denseSources generates.
-func denseTables(m *infer.Model) layout {
+// denseTables returns the table and weight sizes denseSources generates
+// (lean: for the lean variant, without NC0 and ENDT).
+func denseTables(m *infer.Model, lean bool) layout {
 	lay := listTables(m)
-	lay.tables += 2*256 + 1 + 2*32 + 3 + 1 + len(ctxEnds()) // HPT, HCODE, HSENT, HINL, HSTB, L1PRE, L1BIT, L1MSK, NC0, ENDT
+	lay.tables += 2*256 + 1 + 2*32 + 3 // HPT, HCODE, HSENT, HINL, HSTB, L1PRE, L1BIT, L1MSK
+	if !lean {
+		lay.tables += 1 + len(ctxEnds()) // NC0, ENDT
+	}
 	for _, l := range m.Layers() {
 		// the sentinels, and a pad column when l.In is odd
 		lay.weights += densePairs(l.In)*2*(quant.RowBytes(l.Out)+1) - l.In*quant.RowBytes(l.Out)
@@ -417,7 +434,7 @@ func densePairs(n int) int { return (n + 1) / 2 }
 
 // denseLayout returns the sizes the dense engine's memory map needs for m.
 func denseLayout(m *infer.Model, t target) (layout, error) {
-	lay := denseTables(m)
+	lay := denseTables(m, t.lean)
 	p := planDense(m, t)
 	lay.bufs = bufsSize(denseBufList(m.Layers(), &p))
 	return lay, nil

@@ -48,7 +48,7 @@ func TestDenseTight(t *testing.T) {
 		}
 		// The plan the build made: its target as buildKind derives it.
 		ps := CPM.spec()
-		sh, err := engineShape(Dense, ps, 0)
+		sh, err := engineShape(Dense, ps, newTarget(ps, 0, 0, 0))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,6 +142,47 @@ func TestDensePreShift(t *testing.T) {
 		}
 		if big == 0 {
 			t.Fatalf("%s: no layer-1 output reaches bit %d", name, 14-pre)
+		}
+	}
+}
+
+// TestDenseLean: a model whose dense .COM is over the file limit with the
+// C0 vectors' code but not without it (a larger charset) gets the lean
+// variant from Auto (target.lean: no L1C0, no vectors) and answers as Go;
+// a smaller charset keeps the full variant, and so does an explicit
+// -engine dense without a file limit, whose .COM shows that the full
+// variant would not have fitted.
+func TestDenseLean(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	small := randomModel(t, r, []int{256, 192, 128}, 40, 20, 0.7)
+	wide := randomModel(t, r, []int{256, 192, 128}, 52, 20, 0.7)
+	for _, c := range []struct {
+		name string
+		m    *infer.Model
+		opt  BuildOptions
+		c0   bool
+	}{
+		{"40 characters", small, BuildOptions{}, true},
+		{"52 characters", wide, BuildOptions{}, false},
+		{"52 characters, -engine dense", wide, BuildOptions{Kind: Dense}, true},
+	} {
+		im, err := Build(c.m, c.opt)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		_, c0 := im.Symbols["L1C0"]
+		if im.Kind != Dense || c0 != c.c0 {
+			t.Fatalf("%s: %s engine, L1C0 %v (want dense, %v): %s", c.name, im.Kind, c0, c.c0, im.Reason)
+		}
+		if over := len(im.File) > DefaultMaxCOMSize; over != (c.opt.Kind == Dense) {
+			t.Errorf("%s: %d bytes (limit %d)", c.name, len(im.File), DefaultMaxCOMSize)
+		}
+		e := NewEngineFromImage(im)
+		for _, q := range []string{"hello", "what is it", "zzz"} {
+			got, _, err := e.Reply(q)
+			if want := c.m.Reply(q); err != nil || got != want {
+				t.Errorf("%s, %q: %q, %v; Go says %q", c.name, q, got, err, want)
+			}
 		}
 	}
 }

@@ -29,7 +29,7 @@ func fastRig(t *testing.T, m *infer.Model) *rig {
 func fastRigPacked(t *testing.T, m *infer.Model) *rig {
 	t.Helper()
 	ps := CPM.spec()
-	s, err := engineShape(Fast, ps, 0)
+	s, err := engineShape(Fast, ps, newTarget(ps, 0, 0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,7 +391,7 @@ func TestFastPackedFormat(t *testing.T) {
 		t.Fatalf("layer 2's codes %v, want +1 first", l)
 	}
 	ps := CPM.spec()
-	s, err := engineShape(Fast, ps, 0)
+	s, err := engineShape(Fast, ps, newTarget(ps, 0, 0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
