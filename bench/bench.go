@@ -97,8 +97,8 @@ func measure(qs []string, d time.Duration, reply func(q string) (steps, chars in
 type Original struct {
 	// Build names the build, Model the model the figure was taken on.
 	Build, Model string
-	// Platform is where it ran: "cpm" (at ClockHz) or "zx48" (the
-	// Spectrum, at 3.5 MHz).
+	// Platform is where it ran, as mulm build -platform names it ("cpm",
+	// "zx48"; z80ref.ParsePlatform gives its clock).
 	Platform string
 	// FileBytes is its program file's size (0: not published).
 	FileBytes int
@@ -106,16 +106,8 @@ type Original struct {
 	// SPerChar).
 	TPerChar uint64
 	// SPerChar is its published seconds per character when no T-states
-	// were (else 0: TPerChar / ClockHz).
+	// were (else 0: the T-states at the platform's clock are the seconds).
 	SPerChar float64
-}
-
-// Seconds returns the seconds per character of o.
-func (o Original) Seconds() float64 {
-	if o.TPerChar == 0 {
-		return o.SPerChar
-	}
-	return float64(o.TPerChar) / ClockHz
 }
 
 // Originals returns the original project's published Z80 figures, then a

@@ -72,18 +72,20 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 			float64(r.Worst())/clock, clock/1e6, r.Chars)
 	}
 	for _, o := range bench.Originals() {
-		bytes, t, mhz := "-", "-", "3.5"
+		p, err := z80ref.ParsePlatform(o.Platform)
+		if err != nil {
+			return fmt.Errorf("bench.Originals: %s: %w", o.Build, err)
+		}
+		clock := float64(p.ClockHz())
+		bytes, t, sec := "-", "-", o.SPerChar
 		if o.FileBytes > 0 {
 			bytes = group(o.FileBytes)
 		}
 		if o.TPerChar > 0 {
-			t = group(int(o.TPerChar))
+			t, sec = group(int(o.TPerChar)), float64(o.TPerChar)/clock
 		}
-		if o.Platform == "cpm" {
-			mhz = fmt.Sprint(bench.ClockHz / 1e6)
-		}
-		fmt.Fprintf(tw, "%s\t%s (published, on %s)\t%s\t-\t-\t%s\t-\t%.3f\t-\t%s\t-\t\n", o.Platform, o.Build, o.Model,
-			bytes, t, o.Seconds(), mhz)
+		fmt.Fprintf(tw, "%s\t%s (published, on %s)\t%s\t-\t-\t%s\t-\t%.3f\t-\t%g\t-\t\n", p, o.Build, o.Model,
+			bytes, t, sec, clock/1e6)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

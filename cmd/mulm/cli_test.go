@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
+	"mulm/bench"
 	"mulm/infer"
 	"mulm/internal/randmodel"
 	"mulm/z80ref"
@@ -177,6 +181,22 @@ func TestBench(t *testing.T) {
 	}
 	if !strings.Contains(out, "original packed build (published, on the original tinychat)") {
 		t.Errorf("the original's rows do not name their model:\n%s", out)
+	}
+	// Each published row on its platform, at that platform's clock.
+	for _, o := range bench.Originals() {
+		p, err := z80ref.ParsePlatform(o.Platform)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mhz := strconv.FormatFloat(float64(p.ClockHz())/1e6, 'g', -1, 64)
+		sec := o.SPerChar // published, or the T-states at the platform's clock
+		if o.TPerChar > 0 {
+			sec = float64(o.TPerChar) / float64(p.ClockHz())
+		}
+		want := fmt.Sprintf(`(?m)^%s +%s .* %.3f +- +%s +- *$`, o.Platform, regexp.QuoteMeta(o.Build), sec, regexp.QuoteMeta(mhz))
+		if !regexp.MustCompile(want).MatchString(out) {
+			t.Errorf("no %s row for %q at %.3f s/char, %s MHz:\n%s", o.Platform, o.Build, sec, mhz, out)
+		}
 	}
 }
 

@@ -229,7 +229,7 @@ func figures() []Figure {
 			Pattern: "a fork's Spectrum build needs {s} s per character",
 			Command: "published by the fork, quoted by issue 9; bench.Originals",
 			Compute: func(*env) (map[string]string, error) {
-				return map[string]string{"s": strconv.FormatFloat(bench.Originals()[2].Seconds(), 'f', -1, 64)}, nil
+				return map[string]string{"s": strconv.FormatFloat(bench.Originals()[2].SPerChar, 'f', -1, 64)}, nil
 			},
 		},
 		z80Row("original tinychat (`.npz`)", "orig-tinychat", z80ref.Compact, false),
