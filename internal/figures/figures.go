@@ -140,7 +140,7 @@ func zxRow(label, model string, k z80ref.EngineKind) Figure {
 // zxPlace is a sentence naming where "mulm build -platform zx48" loads
 // models ({addrNAME}: the origin, NAME "orig" for orig-tinychat;
 // {addrNAMEend}: the last byte used; {guesslow}: the bytes of guess's
-// image below 8000h, which the ULA contends).
+// code below 8000h, which the ULA contends).
 func zxPlace(models []string, doc, pattern string) Figure {
 	return Figure{
 		Doc:     doc,
@@ -160,8 +160,8 @@ func zxPlace(models []string, doc, pattern string) Figure {
 				}
 				v["addr"+slot] = fmt.Sprintf("%04Xh", im.Org)
 				v["addr"+slot+"end"] = fmt.Sprintf("%04Xh", im.Map[len(im.Map)-1].End()-1)
-				if name == "guess" {
-					v["guesslow"] = group(0x8000 - im.Org)
+				if name == "guess" { // its code's bytes below 8000h
+					v["guesslow"] = group(min(0x8000-im.Org, im.Map[0].Size))
 				}
 			}
 			return v, nil
