@@ -512,18 +512,11 @@ func writeFastWeights(b *strings.Builder, layers []quant.Layer, plan fastPlan) {
 		var pl []byte
 		for i := l.In - 1; i >= 0; i-- {
 			if plan.packed[k][i] {
-				var np, nnz int
-				for o := range l.Out {
-					switch l.W[o*l.In+i] {
-					case 0:
-					case 1:
-						np++
-						nnz++
-					default:
-						nnz++
-					}
-				}
-				pl = append(pl, byte(np), byte(nnz-1))
+				// n+ from the column's counts by code; the non-zero
+				// weights are the block's entries (planFast's count).
+				_, n := fastColumn(l, plan.leaves[k], i)
+				np := n[1+slices.Index(plan.leaves[k][:], 1)]
+				pl = append(pl, byte(np), byte(plan.block[k][i]-3-1))
 			}
 		}
 		writeBytes(b, pl)
