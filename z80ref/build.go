@@ -185,20 +185,20 @@ func predictMap(m *infer.Model, k EngineKind, ps *platformSpec, org, fileMax int
 // negative fileMax: no limit, never lean).
 func engineTarget(m *infer.Model, k EngineKind, ps *platformSpec, fileMax int) (target, shape, error) {
 	t := newTarget(ps, 0, 0, fileMax)
-	for {
-		s, err := engineShape(k, ps, t)
-		if err != nil {
-			return t, s, err
-		}
-		t.code, t.stack = s.code, s.stack
-		if k != Dense || t.lean || fileMax < 0 {
-			return t, s, nil
-		}
-		if tab := denseTables(m, false); s.code+tab.tables+tab.weights <= t.fileMax {
-			return t, s, nil
-		}
-		t.lean = true
+	s, err := engineShape(k, ps, t)
+	if err != nil {
+		return t, s, err
 	}
+	if k == Dense && fileMax >= 0 {
+		if tab := denseTables(m, false); s.code+tab.tables+tab.weights > t.fileMax {
+			t.lean = true
+			if s, err = engineShape(k, ps, t); err != nil {
+				return t, s, err
+			}
+		}
+	}
+	t.code, t.stack = s.code, s.stack
+	return t, s, nil
 }
 
 // regionNames name the regions of a memory map that every engine has
