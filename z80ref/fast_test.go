@@ -603,12 +603,16 @@ func TestFastReplyShapes(t *testing.T) {
 	}
 }
 
-// TestFastXCOLCost runs XCOL alone on random columns (0 to 256 outputs,
+// TestFastXCOLCost runs XCOL alone on random columns (1 to 256 outputs,
 // any mix of values, both code orders) and checks the block it writes and
-// its T-states against the cost model the planner uses: per weight 0
-// decoded, per code 10, 110 and 1110, per byte, 10 more per byte that
-// starts after a weight 0 (the root chain's JP), the end mark, and a fixed
-// cost per column plus the copy of the -2 list (21 a weight).
+// its T-states against XCOL's cost constants (xcolZero to xcolCopy, which
+// planFast's estimate uses): per weight 0 decoded, per code 10, 110 and
+// 1110, per byte after the first, 10 more per byte that starts after a
+// weight 0 (the root chain's JP), the end mark, the copy of the -2 list
+// (21 a weight), and a fixed cost per column that must be the same for
+// every column of a kind (code order, with or without -2 weights). It
+// does not check planFast's formula itself, which charges every byte the
+// reload and the JP (an upper bound) and adds xcolColumn for INIT's loop.
 func TestFastXCOLCost(t *testing.T) {
 	r := rand.New(rand.NewPCG(53, 54))
 	g := newRig(t, mustBuildKind(t, randomModel(t, r, []int{4}, 3, 5, 0.3), Fast))
