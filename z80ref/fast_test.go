@@ -282,7 +282,7 @@ func TestFastPlan(t *testing.T) {
 func fastPackedColumns(t *testing.T, im *Image) (cols []map[int][]int8, sizes []map[int]int) {
 	t.Helper()
 	sy := im.Symbols
-	at := func(a int) byte { return im.COM[a-TPAStart] }
+	at := func(a int) byte { return im.COM[a-im.Org] }
 	layers := im.model.Layers()
 	cols = make([]map[int][]int8, len(layers))
 	sizes = make([]map[int]int, len(layers))
@@ -722,13 +722,11 @@ func TestFastXCOLCost(t *testing.T) {
 func TestFastDecoderOnlyWhenPacking(t *testing.T) {
 	r := rand.New(rand.NewPCG(41, 42))
 	m := randomModel(t, r, []int{128, 64}, 40, 50, 0.3)
-	packs := func(im *Image) int { // the bits set in the bitmaps XBMk
+	packs := func(im *Image) int { // the packed columns, checked as the format says
 		n := 0
-		for k, l := range m.Layers() {
-			bm := int(im.Symbols[fmt.Sprintf("XBM%d", k+1)]) - im.Org
-			for i := range l.In {
-				n += int(im.COM[bm+i/8]>>(i%8)) & 1
-			}
+		cols, _ := fastPackedColumns(t, im)
+		for _, c := range cols {
+			n += len(c)
 		}
 		return n
 	}
