@@ -146,7 +146,6 @@ xp_b:   rlc c
 xp_m:   ld a,(XWALK)
         ld b,a                  ; B = inputs to walk
         pop hl                  ; HL = the packed inputs' counts
-        push ix
         ld a,(ix+FDNIN)
         sub b
         ld (XLOW),a             ; the lowest packed input
@@ -176,7 +175,6 @@ xp_nx:  rrc c                   ; 8   the previous input's bit
         jr nc,xp_nb             ; 12/7
         dec de                  ;     in the previous bitmap byte
 xp_nb:  djnz xp_in              ; 13/8
-        pop ix
 xp_nl:  ld de,-FLDSZ
         add ix,de
         ld a,(XLEFT)
@@ -191,6 +189,7 @@ xp_nl:  ld de,-FLDSZ
 ; and -1 lists are written in place; the -2 list goes to TPM2 (page
 ; aligned) and is copied on top at the end, when n2 is known.  Returns
 ; HL' = the column's first byte, the end of the next column to expand.
+; Keeps IX (INIT's layer descriptor).
 ;
 ; The bit string (read from the column's last byte down, bit 7 first):
 ; weight 0 = "0", +1 and -1 "10" and "110" (or "110" and "10" when XSWP
