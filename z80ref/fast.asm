@@ -11,7 +11,7 @@
 ; point PTL/PTH at the stored blocks (SBLK on, ready in the file), then
 ; expand the packed columns (those whose bit is set in their layer's bitmap
 ; XBMk; the builder packed only as many as the file's size limit needed)
-; into index-list blocks (see above; a target whose file limit is not
+; into index-list blocks (lists.asm; a target whose file limit is not
 ; below its memory, the Spectrum's by default, packs nothing and its INIT
 ; has no decoder: see target.pack in build.go).  Must run exactly once, before
 ; anything else (the packed columns are gone afterwards).  Uses the normal
