@@ -163,7 +163,7 @@
 // activation list. On the reference tinychat model a generation step
 // costs about 0.43 million T-states (median over 20 queries, 0.11 s at
 // 4 MHz; the original's index-list build needs 2.1 million and 45,056
-// bytes), the .COM is 40,943 bytes and INIT takes 1.02 million T-states
+// bytes), the .COM is 40,939 bytes and INIT takes 1.02 million T-states
 // once. "mulm bench" measures every engine on any model.
 //
 // # The dense engine
