@@ -95,7 +95,6 @@ pt_i:   call PTPUT              ; column 2j at HL
         ld h,(hl)
         inc hl
         ld (dw_ce+1),hl
-        ld (dw_ch+1),hl
         ld c,0                  ; C = t, the stored byte value
 hg_s:   ld h,DTBL/256
         ld l,c
@@ -414,9 +413,9 @@ HTNLEN  equ $ - NEXT
 ; (INIT's), which the walk reads as that entry's x, so that only the rare
 ; path of an x outside 0..255 looks for the end.  An x of 0 (no list has
 ; one) would be walked as the 8-bit x it is.
-; Per input with x in 1..127: 175 T to fetch the entry and start the column
+; Per input with x in 1..127: 166 T to fetch the entry and start the column
 ; (up to and with its first NEXT), and leaving it at its sentinel (HT_END,
-; 44 T); per byte the handler (per non-zero weight 25 T, 65 T with a carry,
+; 36 T); per byte the handler (per non-zero weight 25 T, 65 T with a carry,
 ; 53 T for a handler's last; 4 T per output) and its copy of NEXT (28 T).
 ; Other x walk the column more than once through the same handlers, each
 ; time with an x' of 1..127 on ACCLO or any x' on ACCHI:
@@ -428,10 +427,10 @@ HTNLEN  equ $ - NEXT
 ; The rest (x = 255, or h not 0 and l in 128..255), which would take three
 ; walks, take the 16-bit path DW16 (about 440 T a byte, 120 T a weight at
 ; worst, against 152 T for two walks).
-; Three words of code are set per layer (self-modifying): the column
-; pair's length at dw_ws+1 and dw_wh+1, and, per column, its end in the
-; sentinel handler's ld hl,nn (whose address INIT writes at dw_ce+1 and
-; dw_ch+1).
+; Code is set as it runs (self-modifying): per layer the column pair's
+; length at dw_ws+1, per column its end in the sentinel handler's ld hl,nn
+; (whose address INIT writes at dw_ce+1), per entry the list's position in
+; dw_nx's ld sp,nn.
 ; ---------------------------------------------------------------------------
 WALK:   ld (ACTSP),hl
 WALKA:  ld a,i                  ; WALKA: the list at ACTSP
@@ -448,7 +447,6 @@ WALKA:  ld a,i                  ; WALKA: the list at ACTSP
         ld l,a
         ld h,0FFh
         ld (dw_ws+1),hl         ; -2*(STRIDE + 1): minus a column pair
-        ld (dw_wh+1),hl
         ld d,ACCLO/256          ; D = the ACCLO page (dw_8 keeps it)
         ld ix,dw_nx             ; where a column's end goes (HT_END)
 dw_nx:  ld sp,0                 ; 10  the list (self-modifying)
@@ -485,16 +483,9 @@ dw_w:   ld a,h
         add a,a
         ld b,a                  ; B = 2h mod 256
         ld ix,dw_lo
-        ld sp,hl                ; the walk of dw_8, on the high bytes
-dw_wh:  ld hl,0                 ; (set above)
-        or a
-        sbc hl,sp
-dw_ch:  ld (0),hl               ; (INIT sets the address)
-        ld de,ACCHI
-        pop hl
-        ld h,DTBL/256
-        ld h,(hl)
-        jp (hl)
+        ld d,ACCHI/256          ; dw_8's walk, on the high bytes
+        or a                    ; CY = 0 (dw_8's sbc)
+        jr dw_8
 dw_h:   ld a,c                  ; x in 128..254: walk the column with
         sub 127                 ; 127, then with x - 127 (1..127)
         jp m,DW16               ; x = 255
