@@ -453,8 +453,8 @@ func handlerBits(code *[256]byte, set *[256]bool) []byte {
 }
 
 // ctxEnds returns i + n for every context n-gram (start i, length n), in
-// the order ENCCTX writes their buckets (trigram.EncodeContext's): i =
-// 0..7, n = 1..min(3, 8-i).
+// the order ENCCTX writes their buckets: i = 0..7, then n = 1..min(3, 8-i)
+// (not trigram.EncodeWindow's order, which takes n first).
 func ctxEnds() []byte {
 	var e []byte
 	for i := range trigram.ContextLen {

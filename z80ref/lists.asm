@@ -709,10 +709,10 @@ st_w:   cp (hl)
         jr nz,st_c
         inc hl
         djnz st_w
-st_c:   ld a,(NC0)
-        cp b
-        jr c,st_n               ; NC0 <= 8 - k: no C0 vector for k
-        jr z,st_n
+st_c:   ld a,b
+        ld hl,NC0
+        cp (hl)
+        jr nc,st_n              ; 8 - k >= NC0: no C0 vector for k
         ld a,9                  ; CTXACT leaves out the n-grams in the
         sub b                   ; leading spaces (i + n <= k)
         ld (ca_k+1),a
