@@ -108,6 +108,9 @@ func TestDensePreShift(t *testing.T) {
 			}
 		}
 		if k >= 5 {
+			// Output 0 (FINISH1's separate last test, listtail) at the
+			// lowest bias: any context sum below 0 wraps it.
+			l1.Bias[0] = -32768
 			// No query share: layer 1 is its bias plus the context.
 			l1.W = slices.Clone(l1.W)
 			for o := range l1.Out {
@@ -125,6 +128,19 @@ func TestDensePreShift(t *testing.T) {
 		}
 		name := fmt.Sprintf("dense, layer-1 shift %d (case %d)", shift, k)
 		checkRepliesKind(t, name, m, replyQueries, Dense)
+		if k >= 5 {
+			// Output 0 must wrap (y > 0 from a bias of -32768) somewhere,
+			// or its sign test (not the scan's) would go untested.
+			wraps := 0
+			for _, q := range replyQueries {
+				for _, st := range m.DenseTrace(q).Steps {
+					wraps += b2i(st.Layers[0][0] > 0)
+				}
+			}
+			if wraps == 0 {
+				t.Fatalf("%s: layer-1 output 0 never wraps", name)
+			}
+		}
 		if pre == 0 {
 			continue
 		}
