@@ -265,14 +265,15 @@ hg_se:  pop bc
         ret z                   ; first k = 8 - v spaces of a window (i + n
         ld a,30h                ; <= k), walked from ACC = 0 as L1LIST
         ld (ca_j),a             ; walks them: CTXACT lists only those (jr nc)
-        ld b,0                  ; B = v
-in_v:   push bc
-        ld hl,WIN
+        ld hl,WIN               ; a window of spaces
         ld b,8
 in_w:   ld (hl),' '
         inc hl
         djnz in_w
-        call ENCCTX
+        ld b,0                  ; B = v
+in_v:   push bc
+        call ENCCTX             ; (each time: NGR is in ACCX, where the
+                                ; walks carry)
         pop bc
         push bc
         ld a,9

@@ -591,7 +591,7 @@ L1LIST: ld hl,LAYERS
         ld a,(LAYERS+FDNOUT)
         ld b,a
         call LDACC
-        call WALKA
+l1_w:   call WALKA              ; (L1C0's tail too)
 {{if .L1Pre}}        ld a,(L1PRE)
         or a
         jp nz,FINISH1
@@ -628,11 +628,7 @@ c0_l:   ld a,(de)               ; 7   ACC[o] += C0[o]
         inc e                   ; 4
         inc l                   ; 4
         djnz c0_l               ; 13
-        call WALKA
-{{if .L1Pre}}        ld a,(L1PRE)
-        or a
-        jp nz,FINISH1
-{{end}}        jp FINISH
+        jp l1_w                 ; the walk and FINISH, as L1LIST
 {{end}}{{if .L1Pre}}
 ; L1GQ, L1GC - layer 1 on any input (the stage API's, mulm/z80ref): L1GQ
 ; sets ACC = the biases plus the query's share (QACT, XV), as BEGIN does but
