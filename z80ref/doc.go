@@ -199,7 +199,7 @@
 // weights; memory bounds its widths (parity's mustHold: every 256→256→192→128→n
 // model with n ≤ 64). On the reference tinychat model (27 % non-zero) a
 // step costs about 0.56 million T-states (median over 20 queries), the .COM
-// is 40,665 bytes and INIT takes 0.98 million T-states.
+// is 40,655 bytes and INIT takes 0.98 million T-states.
 //
 // # Entry points
 //
