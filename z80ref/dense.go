@@ -291,11 +291,15 @@ func denseBufList(layers []quant.Layer, p *densePlan) []buf {
 	i := slices.IndexFunc(bs, func(b buf) bool { return b.name == "ACCHI" })
 	bs = slices.Insert(bs, i+1, buf{name: "ACCX", size: 256, page: true,
 		comment: "WALK: the carries out of ACCHI's bytes (discarded); LOGITS, NGR, INIT's variables"})
+	inside := []string{"LOGITS", "NGR"}
+	for _, v := range initVars {
+		inside = append(inside, v.name)
+	}
 	off := 0
-	for _, name := range []string{"LOGITS", "NGR", "HOPP", "HCUR", "HEND", "HLST", "HSTUB", "OPL"} {
+	for _, name := range inside {
 		j := slices.IndexFunc(bs, func(b buf) bool { return b.name == name })
 		if off+bs[j].size > 256 {
-			break
+			continue // (LOGITS, for more than 128 characters)
 		}
 		bs[j].at = fmt.Sprintf("ACCX + %d", off)
 		bs[j].comment += " (inside ACCX)"
