@@ -272,8 +272,8 @@ in_w:   ld (hl),' '
         djnz in_w
         ld b,0                  ; B = v
 in_v:   push bc
-        call ENCCTX             ; (each time: NGR is in ACCX, where the
-                                ; walks carry)
+        call ENCCTX             ; (each time: NGR may be in ACCX, where
+                                ; the walks carry)
         pop bc
         push bc
         ld a,9
