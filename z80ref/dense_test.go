@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"mulm/infer"
 )
 
@@ -199,6 +201,46 @@ func TestDenseLean(t *testing.T) {
 			if want := c.m.Reply(q); err != nil || got != want {
 				t.Errorf("%s, %q: %q, %v; Go says %q", c.name, q, got, err, want)
 			}
+		}
+	}
+}
+
+// TestDenseFewC0: when memory is short the planner gives fewer C0 vectors
+// (NC0 < denseMaxC0), and STEP must then walk the leading-space n-grams of
+// the steps that have no vector. Two models whose dense programs get 2
+// and 1 vectors answer as Go, step by step, over replies longer than
+// three steps.
+func TestDenseFewC0(t *testing.T) {
+	for _, c := range []struct {
+		nchars, nc0 int
+	}{{44, 2}, {58, 1}} {
+		m := randomModel(t, rand.New(rand.NewPCG(7, 8)), []int{256, 192, 128}, c.nchars, 20, 0.7)
+		im, err := Build(m, BuildOptions{Kind: Dense})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, ok := im.Symbols["NC0"]
+		if !ok {
+			t.Fatalf("%d characters: no NC0 (the lean variant)", c.nchars)
+		}
+		if got := int(im.File[int(a)-TPAStart]); got != c.nc0 {
+			t.Fatalf("%d characters: NC0 = %d, want %d (the planner changed: pick a model that gets %d vectors)", c.nchars, got, c.nc0, c.nc0)
+		}
+		e := NewEngineFromImage(im)
+		long := 0
+		for _, q := range replyQueries {
+			got, _, err := e.Trace(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := m.DenseTrace(q)
+			if d := cmp.Diff(want, got); d != "" {
+				t.Fatalf("%d characters (NC0 %d), query %q (-want +got):\n%s", c.nchars, c.nc0, q, d)
+			}
+			long += b2i(len(want.Steps) > denseMaxC0)
+		}
+		if long == 0 {
+			t.Fatalf("%d characters: no reply longer than %d steps", c.nchars, denseMaxC0)
 		}
 	}
 }
