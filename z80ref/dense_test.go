@@ -6,8 +6,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"mulm/infer"
 )
 
@@ -226,18 +224,10 @@ func TestDenseFewC0(t *testing.T) {
 		if got := int(im.File[int(a)-TPAStart]); got != c.nc0 {
 			t.Fatalf("%d characters: NC0 = %d, want %d (the planner changed: pick a model that gets %d vectors)", c.nchars, got, c.nc0, c.nc0)
 		}
-		e := NewEngineFromImage(im)
+		checkRepliesEngine(t, fmt.Sprintf("%d characters (NC0 %d)", c.nchars, c.nc0), NewEngineFromImage(im), replyQueries)
 		long := 0
 		for _, q := range replyQueries {
-			got, _, err := e.Trace(q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := m.DenseTrace(q)
-			if d := cmp.Diff(want, got); d != "" {
-				t.Fatalf("%d characters (NC0 %d), query %q (-want +got):\n%s", c.nchars, c.nc0, q, d)
-			}
-			long += b2i(len(want.Steps) > denseMaxC0)
+			long += b2i(len(m.DenseTrace(q).Steps) > denseMaxC0)
 		}
 		if long == 0 {
 			t.Fatalf("%d characters: no reply longer than %d steps", c.nchars, denseMaxC0)

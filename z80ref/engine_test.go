@@ -32,6 +32,13 @@ func checkRepliesKind(t *testing.T, name string, m *infer.Model, queries []strin
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkRepliesEngine(t, name, e, queries)
+}
+
+// checkRepliesEngine is checkRepliesKind on engine e (of e's model).
+func checkRepliesEngine(t *testing.T, name string, e *Engine, queries []string) {
+	t.Helper()
+	m := e.Image().Model()
 	for _, q := range queries {
 		got, st, err := e.Trace(q)
 		if err != nil {
