@@ -138,7 +138,8 @@ func writeBiases(b *strings.Builder, layers []quant.Layer, asByte func(*quant.La
 }
 
 // writeWeights writes WEIGHTS and, labelled Wk, every layer k's weights
-// packed by PackColumns (both engines store them so).
+// packed by PackColumns, as the compact engine reads them (the dense
+// engine writes its own values through writeWeightsMapped).
 func writeWeights(b *strings.Builder, layers []quant.Layer) {
 	writeWeightsMapped(b, layers, func(c byte) byte { return c })
 }

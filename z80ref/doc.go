@@ -205,7 +205,7 @@
 //
 // Every stage is a subroutine that tests call on their own through the
 // symbol table (cpm.Machine.Call); all of them may change every register,
-// the alternate set and AF'. Both engines define:
+// the alternate set and AF'. Every engine defines:
 //
 //	GENERATE  HL = query (length byte + chars): ENCQ, BEGIN, then STEP
 //	          until EOS or MAXLEN characters, printing each through PUTCH

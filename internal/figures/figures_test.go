@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"mulm/z80ref"
 )
 
 // TestDocsMatchCode fails when a document's exact figure differs from
@@ -159,5 +161,33 @@ func TestREADMETranscript(t *testing.T) {
 	}
 	if n < 5 {
 		t.Fatalf("only %d queries in the README's tinychat transcript", n)
+	}
+}
+
+// TestREADMENamesRegistry checks the README's lists of engines and
+// platforms against the registry (z80ref.Engines, z80ref.Platforms), so
+// that a new engine or platform cannot leave them behind.
+func TestREADMENamesRegistry(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b)
+	var engines, platforms []string
+	for _, k := range z80ref.Engines() {
+		engines = append(engines, k.String())
+	}
+	for _, p := range z80ref.Platforms() {
+		platforms = append(platforms, p.String())
+	}
+	and := strings.Join(engines[:len(engines)-1], ", ") + " and " + engines[len(engines)-1]
+	for _, want := range []string{
+		"[-engine auto|" + strings.Join(engines, "|") + "]",
+		"[-platform " + strings.Join(platforms, "|") + "]",
+		"(the engines of `z80ref.Engines`: " + and + ")",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("README.md does not say %q (the registry's names, in its order)", want)
+		}
 	}
 }
