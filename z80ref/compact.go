@@ -138,25 +138,14 @@ func writeBiases(b *strings.Builder, layers []quant.Layer, asByte func(*quant.La
 }
 
 // writeWeights writes WEIGHTS and, labelled Wk, every layer k's weights
-// packed by PackColumns, as the compact engine reads them (the dense
-// engine writes its own values through writeWeightsMapped).
+// packed by PackColumns, as the compact engine reads them.
 func writeWeights(b *strings.Builder, layers []quant.Layer) {
-	writeWeightsMapped(b, layers, func(c byte) byte { return c })
-}
-
-// writeWeightsMapped is writeWeights with every packed byte c stored as
-// stored(c).
-func writeWeightsMapped(b *strings.Builder, layers []quant.Layer, stored func(byte) byte) {
 	b.WriteString("WEIGHTS:\n")
 	for li := range layers {
 		l := &layers[li]
 		fmt.Fprintf(b, "W%d:                             ; %d columns of %d bytes\n",
 			li+1, l.In, quant.RowBytes(l.Out))
-		col := PackColumns(l)
-		for i, c := range col {
-			col[i] = stored(c)
-		}
-		writeBytes(b, col)
+		writeBytes(b, PackColumns(l))
 	}
 }
 
