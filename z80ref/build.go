@@ -24,7 +24,7 @@ var (
 	//go:embed common.asm
 	commonAsm []byte
 	//go:embed engine.asm
-	compactAsm []byte
+	compactAsmTmpl []byte
 	//go:embed bufs.asm
 	compactBufsAsm []byte
 )

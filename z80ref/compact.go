@@ -12,6 +12,10 @@ import (
 // Compact engine: data generator and layout reader. The layout is described
 // in engine.asm and doc.go.
 
+// compactAsm is engine.asm with its templates (the two column walks)
+// expanded.
+var compactAsm = expandAsm("engine.asm", compactAsmTmpl, nil)
+
 // compactCode maps a weight to the compact engine's 2-bit code: weight 0 is
 // 00 so that the column walk can leave a byte as soon as the rest is zero.
 func compactCode(w int8) byte {

@@ -137,72 +137,122 @@ initb_l:
 ; in:  IY = the first input's word, IX = its weight column, B = number of
 ;      inputs (0 = 256); STRIDE of the current layer (DESC)
 ; Input-stationary: a zero input only steps IX to the next column; a
-; non-zero x walks its column and adds x, -x or -2x (as -x twice) into the
-; split accumulators.  16-bit additions wrap, as the contract says.
+; non-zero x walks its column and adds x, -x or -2x into the split
+; accumulators.  16-bit additions wrap, as the contract says.  Two walks,
+; expanded from one template ("walk"): W8 for x in 1..127 (nearly every
+; activation: ReLU outputs and trigram counts are small), whose +-1 is an
+; 8-bit add with "inc (hl)"/"dec (hl)" on the high page when it carries
+; and whose -2 subtracts B = 2x; W16 for any other x (16-bit adds, -2 as
+; -x twice).
 ;
 ; Registers:   outer loop (main set)        column walk (alternate set)
-;              B  inputs left               BC  x
-;              DE STRIDE                    D   first output of this byte
-;              IY input word                E   L value past the last byte
-;              IX weight column             HL  ACCLO+o (L = output o)
-;                                           A   remaining codes of the byte
-;              AF' saves A while a weight is applied.
+;              B  inputs left               W8: C = x, B = 2x; W16: BC = x
+;              DE STRIDE                    DE  the column's next byte
+;              IY input word                HL  ACCLO+o (L = output o)
+;              IX weight column             A   remaining codes of the byte
+;              AF' saves A (and the flags of its last shift: Z = the rest
+;              of the byte is 0) while a weight is applied.
+; The walks' end test "cp 0" is set (self-modifying) by ACCUM to the L
+; after the column's last byte, 4*STRIDE mod 256.
 ;
-; Cost: a zero input 19+19+12+15+20+13 = 98 T.  A non-zero input 97 T to
-; start the walk and 4+12+20+13 = 49 T to finish, plus per column byte:
-; 37 T to load, then 12 T if all four weights are 0, else for each code
-; until the rest of the byte is 0: weight 0 42 T, +1 or -1 109 T, -2 170 T;
-; then 31 T to step to the next byte.  Tinychat: ~85 T per (non-zero
-; input, output) pair, layers 2 and 3 ~0.5-0.75 M T-states each per step.
+; Cost: a zero input 19+19+7+15+20+13 = 93 T.  A non-zero input ~115 T
+; to start a walk and 4+12+15+20+13 = 64 T to finish it, plus per column
+; byte: 17 T to load, then 39 T if all four weights are 0, else for each
+; code until the rest of the byte is 0 (W8, no carry): weight 0 40 T, -1
+; 49 T, +1 54 T, -2 66 T (a carry or borrow into the high byte: +31 T;
+; W16: +1 92 T, -1 97 T, -2 159 T); then 34 T to step to the next byte.
 ; ---------------------------------------------------------------------------
 ACCUM:  ld a,(STRIDE)
         ld e,a
         ld d,0                  ; DE = STRIDE, to skip a column
         add a,a
         add a,a                 ; A = 4*STRIDE mod 256: L after the last byte
-        exx
-        ld e,a                  ; E' = end of the column walk
-        exx
+        ld (w8_end+1),a         ; the walks' end tests
+        ld (w16_end+1),a
 acc_in: ld a,(iy+0)             ; 19  x == 0 ?
         or (iy+1)               ; 19
-        jr z,acc_zero           ; 12/7
-        exx                     ; 4   column walk set
-        ld c,(iy+0)             ; 19
-        ld b,(iy+1)             ; 19  BC = x
-        ld hl,ACCLO             ; 10  L = output 0
-acc_byte:
-        ld a,(ix+0)             ; 19  four codes, first output in bits 7-6
-        inc ix                  ; 10
-        ld d,l                  ; 4   remember the byte's first output
-        or a                    ; 4
-        jr z,acc_bend           ; 12/7 all four weights are 0
-acc_code:
-        add a,a                 ; 4   carry = high bit of this code
-        jr c,acc_hi             ; 12/7
-        add a,a                 ; 4   carry = low bit
-        jr c,acc_m1             ; 12/7 01: weight -1
-acc_next:                       ;     00: weight 0
-        inc l                   ; 4   next output
-        or a                    ; 4   codes left in this byte all 0?
-        jr nz,acc_code          ; 12/7
-acc_bend:
-        ld a,d                  ; 4   L = first output of the next byte
-        add a,4                 ; 7
-        ld l,a                  ; 4
-        cp e                    ; 4   past the column's last byte?
-        jr nz,acc_byte          ; 12/7
-        exx                     ; 4   back to the outer loop; IX already
-        jr acc_more             ; 12  points at the next column
+        jr nz,acc_x             ; 12/7
 acc_zero:
-        add ix,de               ; 15  skip this input's column
-acc_more:
+        add ix,de               ; 15  the next input's column
         inc iy                  ; 10
         inc iy                  ; 10
         djnz acc_in             ; 13/8
         ret
-
-acc_hi: add a,a                 ; 4   carry = low bit
-        jr c,acc_m2             ; 12/7 11: weight -2
+acc_x:  push ix                 ; 15
+        exx                     ; 4   column walk set
+        pop de                  ; 10  DE = the column
+        ld hl,ACCLO             ; 10  L = output 0
+        ld c,(iy+0)             ; 19
+        ld b,(iy+1)             ; 19  BC = x
+        ld a,b                  ; 4
+        or a                    ; 4
+        jp nz,w16_byte          ; 10  x >= 256 or negative
+        or c                    ; 4
+        jp m,w16_byte           ; 10  x in 128..255
+        add a,a                 ; 4
+        ld b,a                  ; 4   B = 2x
+{{template "walk" "w8"}}{{template "walk" "w16"}}
+{{define "walk"}}{{.}}_byte:                        ; walk the column from DE
+        ld a,(de)               ; 7   four codes, first output in bits 7-6
+        inc de                  ; 6
+        or a                    ; 4
+        jr z,{{.}}_skip            ; 12/7 all four weights are 0
+{{.}}_code:
+        add a,a                 ; 4   carry = high bit of this code
+        jr c,{{.}}_hi              ; 12/7
+        add a,a                 ; 4   carry = low bit, Z = the rest is 0
+        jr c,{{.}}_m1              ; 12/7 01: weight -1
+        inc hl                  ; 6   00: weight 0; next output (keeps Z;
+        jr nz,{{.}}_code           ; 12/7 H is wrong only past output 255)
+{{.}}_bend:                        ;     L = first output of the byte + 1..4
+        ld a,l                  ; 4
+        add a,3                 ; 7
+        and 0FCh                ; 7
+        ld l,a                  ; 4   L = first output of the next byte
+{{.}}_end:
+        cp 0                    ; 7   past the column's end? (set by ACCUM)
+        jr nz,{{.}}_byte           ; 12/7
+        exx                     ; 4   back to the outer loop
+        jp acc_zero             ; 10
+{{.}}_skip:
+        ld a,l                  ; 4
+        add a,4                 ; 7
+        ld l,a                  ; 4   the next byte's first output
+        jr {{.}}_end               ; 12
+{{if eq . "w8"}}{{.}}_hi:   add a,a                 ; 4   carry = low bit, Z = the rest is 0
+        jr c,{{.}}_m2              ; 12/7 11: weight -2
+        ex af,af'               ; 4   10: weight +1, ACC[o] += x
+        ld a,(hl)               ; 7
+        add a,c                 ; 4
+        ld (hl),a               ; 7
+        jr c,{{.}}_p1c             ; 12/7 a carry into the high byte
+{{.}}_nx:   inc l                   ; 4   next output
+        ex af,af'               ; 4   A = the codes, Z = the rest is 0
+        jr nz,{{.}}_code           ; 12/7
+        jr {{.}}_bend              ; 12
+{{.}}_p1c:  inc h                   ; 4
+        inc (hl)                ; 11
+        dec h                   ; 4
+        jr {{.}}_nx                ; 12
+{{.}}_m2:   ex af,af'               ; 4   weight -2: ACC[o] -= 2x
+        ld a,(hl)               ; 7
+        sub b                   ; 4
+        jr {{.}}_sub               ; 12
+{{.}}_m1:   ex af,af'               ; 4   weight -1: ACC[o] -= x
+        ld a,(hl)               ; 7
+        sub c                   ; 4
+{{.}}_sub:  ld (hl),a               ; 7
+        jr c,{{.}}_m1c             ; 12/7 a borrow from the high byte
+        inc l                   ; 4   next output
+        ex af,af'               ; 4
+        jr nz,{{.}}_code           ; 12/7
+        jr {{.}}_bend              ; 12
+{{.}}_m1c:  inc h                   ; 4
+        dec (hl)                ; 11
+        dec h                   ; 4
+        jr {{.}}_nx                ; 12
+{{else}}{{.}}_hi:  add a,a                 ; 4   carry = low bit, Z = the rest is 0
+        jr c,{{.}}_m2              ; 12/7 11: weight -2
         ex af,af'               ; 4   10: weight +1, ACC[o] += x
         ld a,(hl)               ; 7
         add a,c                 ; 4
@@ -212,10 +262,11 @@ acc_hi: add a,a                 ; 4   carry = low bit
         adc a,b                 ; 4
         ld (hl),a               ; 7
         dec h                   ; 4
-        ex af,af'               ; 4
-        jp acc_next             ; 10
-
-acc_m2: ex af,af'               ;     weight -2: ACC[o] -= x, twice
+{{.}}_nx:  inc l                   ; 4   next output
+        ex af,af'               ; 4   A = the codes, Z = the rest is 0
+        jr nz,{{.}}_code           ; 12/7
+        jr {{.}}_bend              ; 12
+{{.}}_m2:  ex af,af'               ;     weight -2: ACC[o] -= x, twice
         ld a,(hl)
         sub c
         ld (hl),a
@@ -225,7 +276,7 @@ acc_m2: ex af,af'               ;     weight -2: ACC[o] -= x, twice
         ld (hl),a
         dec h
         ex af,af'
-acc_m1: ex af,af'               ; 4   weight -1: ACC[o] -= x
+{{.}}_m1:  ex af,af'               ; 4   weight -1: ACC[o] -= x
         ld a,(hl)               ; 7
         sub c                   ; 4
         ld (hl),a               ; 7
@@ -234,9 +285,8 @@ acc_m1: ex af,af'               ; 4   weight -1: ACC[o] -= x
         sbc a,b                 ; 4
         ld (hl),a               ; 7
         dec h                   ; 4
-        ex af,af'               ; 4
-        jp acc_next             ; 10
-
+        jr {{.}}_nx                ; 12
+{{end}}{{end}}
 ; ---------------------------------------------------------------------------
 ; FINISH - the current layer's outputs from its accumulators:
 ;      DOUT[o] = ACC[o] >> SHIFT (arithmetic: rounds toward minus infinity),
