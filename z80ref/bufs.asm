@@ -28,6 +28,13 @@ CURD    equ DESC + LDSIZE       ; 2    address of that descriptor
 NLEFT   equ CURD + 2            ; 1    characters the reply may still have
 LLEFT   equ NLEFT + 1           ; 1    layers left in this step
 AMAX    equ LLEFT + 1           ; 1    argmax so far
-STKBOT  equ AMAX + 1            ; 128  stack
+RWALK   equ AMAX + 1            ;      the column walks, copied by INIT
+                                ;      (WALKLEN bytes, in the Spectrum's
+                                ;      uncontended RAM; engine.asm)
+RW8     equ RWALK + w8_byte - WALKS     ; the copies' entries
+RW16    equ RWALK + w16_byte - WALKS
+RW8END  equ RWALK + w8_end - WALKS      ; and their end tests
+RW16END equ RWALK + w16_end - WALKS
+STKBOT  equ RWALK + WALKLEN     ; 128  stack
 STACK   equ STKBOT + 128        ;      initial SP (grows down)
 BUFEND  equ STACK               ; first address past everything

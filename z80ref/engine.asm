@@ -53,9 +53,17 @@
 
 ; ---------------------------------------------------------------------------
 ; INIT - one-time start-up work, called by chat.asm before anything else.
-; The compact engine reads its weights where the .COM put them: nothing to do.
+; The compact engine reads its weights where the .COM put them; INIT only
+; copies the column walks (WALKS, position-independent) to RWALK among the
+; buffers: on the ZX Spectrum the image starts in contended RAM below
+; 8000h, where every opcode fetch may wait for the display, and the
+; buffers are above it.
 ; ---------------------------------------------------------------------------
-INIT:   ret
+INIT:   ld hl,WALKS
+        ld de,RWALK
+        ld bc,WALKLEN
+        ldir
+        ret
 
 ; ---------------------------------------------------------------------------
 ; ENCCTX - context encoder.
@@ -138,37 +146,37 @@ initb_l:
 ;      inputs (0 = 256); STRIDE of the current layer (DESC)
 ; Input-stationary: a zero input only steps IX to the next column; a
 ; non-zero x walks its column and adds x, -x or -2x into the split
-; accumulators.  16-bit additions wrap, as the contract says.  Two walks,
-; expanded from one template ("walk"): W8 for x in 1..127 (nearly every
-; activation: ReLU outputs and trigram counts are small), whose +-1 is an
-; 8-bit add with "inc (hl)"/"dec (hl)" on the high page when it carries
-; and whose -2 subtracts B = 2x; W16 for any other x (16-bit adds, -2 as
-; -x twice).
+; accumulators.  16-bit additions wrap, as the contract says.  Two column
+; walks, expanded from one template ("walk") and run from their copy at
+; RWALK (INIT): W8 for x in 1..127 (nearly every activation: ReLU outputs
+; and trigram counts are small), whose weights are 8-bit adds of x (+1),
+; -x (-1) or -2x (-2; B = 2x) with "inc (hl)"/"dec (hl)" on the high page
+; when they carry; W16 for any other x (16-bit adds, -2 as -x twice).
 ;
 ; Registers:   outer loop (main set)        column walk (alternate set)
 ;              B  inputs left               W8: C = x, B = 2x; W16: BC = x
 ;              DE STRIDE                    DE  the column's next byte
 ;              IY input word                HL  ACCLO+o (L = output o)
 ;              IX weight column             A   remaining codes of the byte
-;              AF' saves A (and the flags of its last shift: Z = the rest
+;              AF' holds A and the flags of its last shift (Z = the rest
 ;              of the byte is 0) while a weight is applied.
 ; The walks' end test "cp 0" is set (self-modifying) by ACCUM to the L
 ; after the column's last byte, 4*STRIDE mod 256.
 ;
-; Cost: a zero input 19+19+7+15+20+13 = 93 T.  A non-zero input ~115 T
-; to start a walk and 4+12+15+20+13 = 64 T to finish it, plus per column
-; byte: 17 T to load, then 39 T if all four weights are 0, else for each
-; code until the rest of the byte is 0 (W8, no carry): weight 0 40 T, -1
-; 49 T, +1 54 T, -2 66 T (a carry or borrow into the high byte: +31 T;
-; W16: +1 92 T, -1 97 T, -2 159 T); then 34 T to step to the next byte.
+; Cost: a zero input 19+19+7+15+20+13 = 98 T.  A non-zero input about
+; 150 T to start and end a walk, plus per column byte: 13 T to load it,
+; then for each code until the rest of the byte is 0, in W8 (no carry):
+; weight 0 40 T, -1 49 T, +1 54 T, -2 59 T (+31 T with a carry or
+; borrow into the high byte; W16: +1 92 T, -1 97 T, -2 159 T); then 41 T
+; to step to the next byte (36 T after an all-zero byte).
 ; ---------------------------------------------------------------------------
 ACCUM:  ld a,(STRIDE)
         ld e,a
         ld d,0                  ; DE = STRIDE, to skip a column
         add a,a
         add a,a                 ; A = 4*STRIDE mod 256: L after the last byte
-        ld (w8_end+1),a         ; the walks' end tests
-        ld (w16_end+1),a
+        ld (RW8END+1),a         ; the walks' end tests (run-time copies)
+        ld (RW16END+1),a
 acc_in: ld a,(iy+0)             ; 19  x == 0 ?
         or (iy+1)               ; 19
         jr nz,acc_x             ; 12/7
@@ -186,17 +194,27 @@ acc_x:  push ix                 ; 15
         ld b,(iy+1)             ; 19  BC = x
         ld a,b                  ; 4
         or a                    ; 4
-        jp nz,w16_byte          ; 10  x >= 256 or negative
+        jr nz,acc_16            ; 12/7 x >= 256 or negative
         or c                    ; 4
-        jp m,w16_byte           ; 10  x in 128..255
+        jp m,acc_16             ; 10  x in 128..255
         add a,a                 ; 4
         ld b,a                  ; 4   B = 2x
-{{template "walk" "w8"}}{{template "walk" "w16"}}
-{{define "walk"}}{{.}}_byte:                        ; walk the column from DE
+        call RW8                ; 17  the 8-bit walk
+        exx                     ; 4   back to the outer loop
+        jr acc_zero             ; 12
+acc_16: call RW16               ;     the 16-bit walk
+        exx
+        jr acc_zero
+
+; The column walks, copied by INIT to RWALK and run there: relative jumps
+; only.  Each walks the column at DE with L = 0 and returns with the
+; alternate set in use.
+WALKS:
+{{template "walk" "w8"}}{{template "walk" "w16"}}WALKLEN equ $ - WALKS            ; (RW8, RW16, RW8END, RW16END: bufs.asm)
+
+{{define "walk"}}{{.}}_byte:
         ld a,(de)               ; 7   four codes, first output in bits 7-6
-        inc de                  ; 6
-        or a                    ; 4
-        jr z,{{.}}_skip            ; 12/7 all four weights are 0
+        inc de                  ; 6   (an all-zero byte runs one weight 0)
 {{.}}_code:
         add a,a                 ; 4   carry = high bit of this code
         jr c,{{.}}_hi              ; 12/7
@@ -212,13 +230,7 @@ acc_x:  push ix                 ; 15
 {{.}}_end:
         cp 0                    ; 7   past the column's end? (set by ACCUM)
         jr nz,{{.}}_byte           ; 12/7
-        exx                     ; 4   back to the outer loop
-        jp acc_zero             ; 10
-{{.}}_skip:
-        ld a,l                  ; 4
-        add a,4                 ; 7
-        ld l,a                  ; 4   the next byte's first output
-        jr {{.}}_end               ; 12
+        ret                     ; 10
 {{if eq . "w8"}}{{.}}_hi:   add a,a                 ; 4   carry = low bit, Z = the rest is 0
         jr c,{{.}}_m2              ; 12/7 11: weight -2
         ex af,af'               ; 4   10: weight +1, ACC[o] += x
@@ -234,20 +246,7 @@ acc_x:  push ix                 ; 15
         inc (hl)                ; 11
         dec h                   ; 4
         jr {{.}}_nx                ; 12
-{{.}}_m2:   ex af,af'               ; 4   weight -2: ACC[o] -= 2x
-        ld a,(hl)               ; 7
-        sub b                   ; 4
-        jr {{.}}_sub               ; 12
-{{.}}_m1:   ex af,af'               ; 4   weight -1: ACC[o] -= x
-        ld a,(hl)               ; 7
-        sub c                   ; 4
-{{.}}_sub:  ld (hl),a               ; 7
-        jr c,{{.}}_m1c             ; 12/7 a borrow from the high byte
-        inc l                   ; 4   next output
-        ex af,af'               ; 4
-        jr nz,{{.}}_code           ; 12/7
-        jr {{.}}_bend              ; 12
-{{.}}_m1c:  inc h                   ; 4
+{{template "sub8" "w8_m1"}}{{template "sub8" "w8_m2"}}{{.}}_m1c:  inc h                   ; 4
         dec (hl)                ; 11
         dec h                   ; 4
         jr {{.}}_nx                ; 12
@@ -267,17 +266,19 @@ acc_x:  push ix                 ; 15
         jr nz,{{.}}_code           ; 12/7
         jr {{.}}_bend              ; 12
 {{.}}_m2:  ex af,af'               ;     weight -2: ACC[o] -= x, twice
-        ld a,(hl)
-        sub c
-        ld (hl),a
-        inc h
-        ld a,(hl)
-        sbc a,b
-        ld (hl),a
-        dec h
-        ex af,af'
+{{template "sub16"}}        ex af,af'
 {{.}}_m1:  ex af,af'               ; 4   weight -1: ACC[o] -= x
+{{template "sub16"}}        jr {{.}}_nx                ; 12
+{{end}}{{end}}{{define "sub8"}}{{.}}:  ex af,af'               ; 4   weight {{if eq . "w8_m1"}}-1: ACC[o] -= x{{else}}-2: ACC[o] -= 2x{{end}}
         ld a,(hl)               ; 7
+        sub {{if eq . "w8_m1"}}c{{else}}b{{end}}                   ; 4
+        ld (hl),a               ; 7
+        jr c,w8_m1c             ; 12/7 a borrow from the high byte
+        inc l                   ; 4   next output
+        ex af,af'               ; 4   A = the codes, Z = the rest is 0
+        jr nz,w8_code           ; 12/7
+        jr w8_bend              ; 12
+{{end}}{{define "sub16"}}        ld a,(hl)               ; 7
         sub c                   ; 4
         ld (hl),a               ; 7
         inc h                   ; 4
@@ -285,8 +286,7 @@ acc_x:  push ix                 ; 15
         sbc a,b                 ; 4
         ld (hl),a               ; 7
         dec h                   ; 4
-        jr {{.}}_nx                ; 12
-{{end}}{{end}}
+{{end}}
 ; ---------------------------------------------------------------------------
 ; FINISH - the current layer's outputs from its accumulators:
 ;      DOUT[o] = ACC[o] >> SHIFT (arithmetic: rounds toward minus infinity),

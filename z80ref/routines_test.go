@@ -236,6 +236,7 @@ func TestLAYER(t *testing.T) {
 	m := layerModel(t, r)
 	im := mustBuild(t, m)
 	g := newRig(t, im)
+	g.call("INIT") // the compact engine copies its column walks
 	layers := m.Layers()
 	for li := range layers {
 		l := &layers[li]
