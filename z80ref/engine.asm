@@ -142,7 +142,7 @@ initb_l:
 
 ; ---------------------------------------------------------------------------
 ; ACCUM - ACC[o] += w[o][i] * x[i] for a run of inputs i, all outputs o.
-; in:  IY = the first input's word, IX = its weight column, B = number of
+; in:  HL = the first input's word, IX = its weight column, B = number of
 ;      inputs (0 = 256); STRIDE of the current layer (DESC)
 ; Input-stationary: a zero input only steps IX to the next column; a
 ; non-zero x walks its column and adds x, -x or -2x into the split
@@ -174,24 +174,29 @@ ACCUM:  ld a,(STRIDE)
         ld e,a
         ld d,0                  ; DE = STRIDE, to skip a column
         add a,a
-        add a,a                 ; A = 4*STRIDE mod 256: L after the last byte
+        add a,a
+        dec a                   ; A = 4*STRIDE-1 mod 256: the last output's L
         ld (RW8END+1),a         ; the walks' end tests (run-time copies)
         ld (RW16END+1),a
-acc_in: ld a,(iy+0)             ; 19  x == 0 ?
-        or (iy+1)               ; 19
+acc_in: ld a,(hl)               ; 7   x == 0 ?
+        inc hl                  ; 6
+        or (hl)                 ; 7
+        inc hl                  ; 6
         jr nz,acc_x             ; 12/7
 acc_zero:
         add ix,de               ; 15  the next input's column
-        inc iy                  ; 10
-        inc iy                  ; 10
         djnz acc_in             ; 13/8
         ret
-acc_x:  push ix                 ; 15
+acc_x:  push hl                 ; 11  past x
+        push ix                 ; 15
         exx                     ; 4   column walk set
         pop de                  ; 10  DE = the column
-        ld hl,ACCLO             ; 10  L = output 0
-        ld c,(iy+0)             ; 19
-        ld b,(iy+1)             ; 19  BC = x
+        pop hl                  ; 10
+        dec hl                  ; 6
+        ld b,(hl)               ; 7
+        dec hl                  ; 6
+        ld c,(hl)               ; 7   BC = x
+        ld hl,ACCLO+255         ; 10  L = output -1 (mod 256)
         ld a,b                  ; 4
         or a                    ; 4
         jr nz,acc_16            ; 12/7 x >= 256 or negative
@@ -216,19 +221,18 @@ WALKS:
         ld a,(de)               ; 7   four codes, first output in bits 7-6
         inc de                  ; 6   (an all-zero byte runs one weight 0)
 {{.}}_code:
+        inc l                   ; 4   L = this code's output
         add a,a                 ; 4   carry = high bit of this code
         jr c,{{.}}_hi              ; 12/7
         add a,a                 ; 4   carry = low bit, Z = the rest is 0
         jr c,{{.}}_m1              ; 12/7 01: weight -1
-        inc hl                  ; 6   00: weight 0; next output (keeps Z;
-        jr nz,{{.}}_code           ; 12/7 H is wrong only past output 255)
-{{.}}_bend:                        ;     L = first output of the byte + 1..4
+        jr nz,{{.}}_code           ; 12/7 00: weight 0
+{{.}}_bend:                        ;     L = the byte's first output + 0..3
         ld a,l                  ; 4
-        add a,3                 ; 7
-        and 0FCh                ; 7
-        ld l,a                  ; 4   L = first output of the next byte
+        or 3                    ; 7
+        ld l,a                  ; 4   L = the byte's last output
 {{.}}_end:
-        cp 0                    ; 7   past the column's end? (set by ACCUM)
+        cp 0                    ; 7   the column's last? (set by ACCUM)
         jr nz,{{.}}_byte           ; 12/7
         ret                     ; 10
 {{if eq . "w8"}}{{.}}_hi:   add a,a                 ; 4   carry = low bit, Z = the rest is 0
@@ -238,8 +242,7 @@ WALKS:
         add a,c                 ; 4
         ld (hl),a               ; 7
         jr c,{{.}}_p1c             ; 12/7 a carry into the high byte
-{{.}}_nx:   inc l                   ; 4   next output
-        ex af,af'               ; 4   A = the codes, Z = the rest is 0
+{{.}}_nx:   ex af,af'               ; 4   A = the codes, Z = the rest is 0
         jr nz,{{.}}_code           ; 12/7
         jr {{.}}_bend              ; 12
 {{.}}_p1c:  inc h                   ; 4
@@ -261,8 +264,7 @@ WALKS:
         adc a,b                 ; 4
         ld (hl),a               ; 7
         dec h                   ; 4
-{{.}}_nx:  inc l                   ; 4   next output
-        ex af,af'               ; 4   A = the codes, Z = the rest is 0
+{{.}}_nx:  ex af,af'               ; 4   A = the codes, Z = the rest is 0
         jr nz,{{.}}_code           ; 12/7
         jr {{.}}_bend              ; 12
 {{.}}_m2:  ex af,af'               ;     weight -2: ACC[o] -= x, twice
@@ -274,7 +276,6 @@ WALKS:
         sub {{if eq . "w8_m1"}}c{{else}}b{{end}}                   ; 4
         ld (hl),a               ; 7
         jr c,w8_m1c             ; 12/7 a borrow from the high byte
-        inc l                   ; 4   next output
         ex af,af'               ; 4   A = the codes, Z = the rest is 0
         jr nz,w8_code           ; 12/7
         jr w8_bend              ; 12
@@ -329,7 +330,7 @@ fin_w:  ex de,hl
 ; ---------------------------------------------------------------------------
 LAYER:  call LDESC
         call INITB
-        ld iy,(DIN)
+        ld hl,(DIN)
         ld ix,(DWTS)
         ld a,(NIN)
         ld b,a
@@ -343,7 +344,7 @@ LAYER:  call LDESC
 BEGIN:  ld hl,LAYERS
         call LDESC
         call INITB
-        ld iy,XV
+        ld hl,XV
         ld ix,(DWTS)
         ld b,128
         call ACCUM
@@ -382,7 +383,7 @@ L1CTX:  ld hl,LAYERS
         add hl,de
         push hl
         pop ix
-        ld iy,XV+256
+        ld hl,XV+256
         ld b,128
         call ACCUM
         jp FINISH
