@@ -292,36 +292,39 @@ WALKS:
 ; FINISH - the current layer's outputs from its accumulators:
 ;      DOUT[o] = ACC[o] >> SHIFT (arithmetic: rounds toward minus infinity),
 ;      then max(., 0) when RELU is set; o = 0..NOUT-1, words.
-; Cost per output: 61 + 32*SHIFT T (+10 when ReLU zeroes it).
+; A negative ACC[o] of a ReLU layer is 0 at once (its shift is negative).
+; Cost per output: 95 + 32*SHIFT T (85 T when ReLU zeroes it).
 ; ---------------------------------------------------------------------------
 FINISH: ld hl,ACCLO             ; L = o
         ld de,(DOUT)
-fin_o:  ld c,(hl)               ; BC = ACC[o]
-        inc h
-        ld b,(hl)
-        dec h
-        ld a,(SHIFT)
-        or a
-        jr z,fin_r
+fin_o:  inc h                   ; 4
+        ld b,(hl)               ; 7   B = ACC[o] high byte
+        ld a,(RELU)             ; 13  80h for hidden layers
+        and b                   ; 4   A = 80h iff ReLU and negative
+        jr nz,fin_z             ; 12/7
+        dec h                   ; 4
+        ld c,(hl)               ; 7   BC = ACC[o]
+        ld a,(SHIFT)            ; 13
+        or a                    ; 4
+        jr z,fin_w              ; 12/7
 fin_s:  sra b                   ; 8   BC >>= 1, arithmetic
         rr c                    ; 8
         dec a                   ; 4
-        jr nz,fin_s             ; 12
-fin_r:  ld a,(RELU)             ; 80h for hidden layers
-        and b                   ; A = 80h iff ReLU and negative
-        jr z,fin_w
-        ld bc,0
-fin_w:  ex de,hl
-        ld (hl),c
-        inc hl
-        ld (hl),b
-        inc hl
-        ex de,hl
-        inc l
-        ld a,(NOUT)             ; 0 = 256: L wraps to 0 after 255
-        cp l
-        jr nz,fin_o
+        jr nz,fin_s             ; 12/7
+fin_w:  ex de,hl                ; 4
+        ld (hl),c               ; 7
+        inc hl                  ; 6
+        ld (hl),b               ; 7
+        inc hl                  ; 6
+        ex de,hl                ; 4
+        inc l                   ; 4
+        ld a,(NOUT)             ; 13  0 = 256: L wraps to 0 after 255
+        cp l                    ; 4
+        jr nz,fin_o             ; 12/7
         ret
+fin_z:  ld bc,0                  ; 10
+        dec h                   ; 4
+        jr fin_w                ; 12
 
 ; ---------------------------------------------------------------------------
 ; LAYER - run one whole layer: HL = its descriptor.
