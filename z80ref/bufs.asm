@@ -28,7 +28,8 @@ CURD    equ DESC + LDSIZE       ; 2    address of that descriptor
 NLEFT   equ CURD + 2            ; 1    characters the reply may still have
 LLEFT   equ NLEFT + 1           ; 1    layers left in this step
 AMAX    equ LLEFT + 1           ; 1    argmax so far
-RWALK   equ AMAX + 1            ;      the column walks, copied by INIT
+L1CW    equ AMAX + 1            ; 2    layer 1's column of input 128 (BEGIN)
+RWALK   equ L1CW + 2            ;      the column walks, copied by INIT
                                 ;      (WALKLEN bytes, in the Spectrum's
                                 ;      uncontended RAM; engine.asm)
 RW8     equ RWALK + w8_byte - WALKS     ; the copies' entries

@@ -242,10 +242,8 @@ WALKS:
         add a,c                 ; 4
         ld (hl),a               ; 7
         jr c,{{.}}_p1c             ; 12/7 a carry into the high byte
-{{.}}_nx:   ex af,af'               ; 4   A = the codes, Z = the rest is 0
-        jr nz,{{.}}_code           ; 12/7
-        jr {{.}}_bend              ; 12
-{{.}}_p1c:  inc h                   ; 4
+{{.}}_nx:
+{{template "next"}}{{.}}_p1c:  inc h                   ; 4
         inc (hl)                ; 11
         dec h                   ; 4
         jr {{.}}_nx                ; 12
@@ -276,7 +274,16 @@ WALKS:
         sub {{if eq . "w8_m1"}}c{{else}}b{{end}}                   ; 4
         ld (hl),a               ; 7
         jr c,w8_m1c             ; 12/7 a borrow from the high byte
-        ex af,af'               ; 4   A = the codes, Z = the rest is 0
+{{if eq . "w8_m1"}}{{template "next"}}{{else}}        ex af,af'               ; 4   A = the codes, Z = the rest is 0
+        jr nz,w8_code           ; 12/7
+        jr w8_bend              ; 12
+{{end}}{{end}}{{define "next"}}        ex af,af'               ; 4   A = the codes, Z = the rest is 0
+        jr z,w8_bend            ; 12/7
+        inc l                   ; 4   the next code, as at w8_code
+        add a,a                 ; 4
+        jr c,w8_hi              ; 12/7
+        add a,a                 ; 4
+        jr c,w8_m1              ; 12/7
         jr nz,w8_code           ; 12/7
         jr w8_bend              ; 12
 {{end}}{{define "sub16"}}        ld a,(hl)               ; 7
@@ -342,7 +349,8 @@ LAYER:  call LDESC
 
 ; ---------------------------------------------------------------------------
 ; BEGIN - once per reply, after ENCQ: Q1 = layer-1 bias + the query
-; columns (inputs 0..127) times XV[0..127]; WIN = 8 spaces.
+; columns (inputs 0..127) times XV[0..127]; WIN = 8 spaces; L1CW = the
+; column of input 128, where ACCUM left IX.
 ; ---------------------------------------------------------------------------
 BEGIN:  ld hl,LAYERS
         call LDESC
@@ -351,6 +359,7 @@ BEGIN:  ld hl,LAYERS
         ld ix,(DWTS)
         ld b,128
         call ACCUM
+        ld (L1CW),ix            ; input 128's column, for L1CTX
         ld hl,ACCLO             ; Q1 = ACC (both pages)
         ld de,Q1LO
         ld bc,512
@@ -364,7 +373,8 @@ beg_w:  ld (hl),' '
 
 ; ---------------------------------------------------------------------------
 ; L1CTX - layer 1 for the current step: ACC = Q1, plus the context columns
-; (inputs 128..255) times XV[128..255]; then FINISH into layer 1's output.
+; (inputs 128..255, from L1CW) times XV[128..255]; then FINISH into layer
+; 1's output.  in: Q1 and L1CW (BEGIN).
 ; ---------------------------------------------------------------------------
 L1CTX:  ld hl,LAYERS
         call LDESC
@@ -372,20 +382,7 @@ L1CTX:  ld hl,LAYERS
         ld de,ACCLO
         ld bc,512
         ldir
-        ld a,(STRIDE)           ; IX = DWTS + 128*STRIDE
-        ld l,a
-        ld h,0
-        add hl,hl
-        add hl,hl
-        add hl,hl
-        add hl,hl
-        add hl,hl
-        add hl,hl
-        add hl,hl
-        ld de,(DWTS)
-        add hl,de
-        push hl
-        pop ix
+        ld ix,(L1CW)            ; input 128's column (BEGIN)
         ld hl,XV+256
         ld b,128
         call ACCUM
