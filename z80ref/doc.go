@@ -125,8 +125,14 @@
 // bits 7-6, codes 00 = 0, 01 = −1, 10 = +1, 11 = −2 (see PackColumns). The
 // layer loop is input-stationary: a zero input costs about 100 T-states
 // and a non-zero input walks its column, adding x, −x or −2x into 16-bit
-// accumulators split into a low-byte page and a high-byte page. A byte
-// whose remaining codes are all 0 is left at once. The query's share of
+// accumulators split into a low-byte page and a high-byte page: for x in
+// 1..127 (nearly every input) with 8-bit adds and "inc (hl)"/"dec (hl)"
+// on the high page when they carry, −2x as a subtraction of 2x held in a
+// register; any other x with 16-bit adds. A byte whose remaining codes
+// are all 0 is left at once. The two walks, written once as a template,
+// are copied by INIT into the buffers (RWALK) and run there: on the ZX
+// Spectrum that is uncontended RAM, where the image's code below 8000h
+// would wait for the display on every fetch. The query's share of
 // layer 1 (bias plus query buckets) is computed once per reply (BEGIN);
 // each step starts from a copy and adds only the context buckets. On the
 // reference tinychat model (256→256→192→128→40) a generation step costs
@@ -215,7 +221,7 @@
 //	BEGIN     Q1 = layer-1 bias + query share; WIN = spaces
 //	STEP      one character: ENCCTX, every layer, ARGMAX; A = index
 //	INIT      one-time start-up (Fast: expand the weights; Dense: write the
-//	          handlers; Compact: nothing)
+//	          handlers; Compact: copy the column walks to RWALK)
 //	LAYER     HL = layer descriptor: compute the layer (below)
 //	ARGMAX    A = argmax of the last layer's outputs
 //

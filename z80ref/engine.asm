@@ -156,19 +156,27 @@ initb_l:
 ; Registers:   outer loop (main set)        column walk (alternate set)
 ;              B  inputs left               W8: C = x, B = 2x; W16: BC = x
 ;              DE STRIDE                    DE  the column's next byte
-;              IY input word                HL  ACCLO+o (L = output o)
-;              IX weight column             A   remaining codes of the byte
+;              HL input word                HL  ACCLO+o (L = output o; the
+;              IX weight column                 walk starts at L = -1 and
+;                                               steps L first, each code)
+;                                           A   remaining codes of the byte
 ;              AF' holds A and the flags of its last shift (Z = the rest
 ;              of the byte is 0) while a weight is applied.
-; The walks' end test "cp 0" is set (self-modifying) by ACCUM to the L
-; after the column's last byte, 4*STRIDE mod 256.
+; The walks' end test "cp 0" is set (self-modifying) by ACCUM to the L of
+; the column's last output, 4*STRIDE-1 mod 256.  W8's +1 and -1 go on
+; with the next code's dispatch inline (template "next") rather than
+; through the loop's JR.
 ;
-; Cost: a zero input 19+19+7+15+20+13 = 98 T.  A non-zero input about
-; 150 T to start and end a walk, plus per column byte: 13 T to load it,
-; then for each code until the rest of the byte is 0, in W8 (no carry):
-; weight 0 40 T, -1 49 T, +1 54 T, -2 59 T (+31 T with a carry or
-; borrow into the high byte; W16: +1 92 T, -1 97 T, -2 159 T); then 41 T
-; to step to the next byte (36 T after an all-zero byte).
+; Cost (TestCompactWalkCost checks these against the walks' T-states):
+; a zero input 7+6+7+6+7+15+13 = 61 T.  A non-zero input 185 T more
+; than a zero one in W8 (168 T in W16) to set up, end and leave its walk,
+; plus per column byte 13 T to load it, for each code up to the byte's
+; last non-zero one, in W8 without a carry: weight 0 38 T, -1 71 T, +1
+; 71 T, -2 81 T (+36 T, for -2 +31 T, when the add carries into or
+; borrows from the high byte; the byte's last code +5 T, for -2 +7 T;
+; an all-zero byte runs one weight 0, 33 T); W16: +1 95 T, -1 107 T,
+; -2 164 T (+7 T as the byte's last); then 15 T to step L to the byte's
+; last output and 19 T to go on to the next byte.
 ; ---------------------------------------------------------------------------
 ACCUM:  ld a,(STRIDE)
         ld e,a

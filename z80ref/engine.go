@@ -51,7 +51,8 @@ func NewEngineFromImage(img *Image) *Engine {
 
 // Startup returns the T-states of the engine's one-time start-up work
 // (INIT, which chat.asm calls before anything else): expanding the weights
-// for the fast engine, nothing for the compact one.
+// for the fast engine, writing the handlers for the dense one, copying the
+// column walks to the run-time memory for the compact one.
 func (e *Engine) Startup() (uint64, error) {
 	e.init()
 	return e.initT, e.initErr

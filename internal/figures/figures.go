@@ -440,7 +440,7 @@ func figures() []Figure {
 		},
 		{
 			Doc:     "z80ref/engine.asm",
-			Pattern: "Cost: a zero input 19+19+7+15+20+13 = {t} T.",
+			Pattern: "a zero input 7+6+7+6+7+15+13 = {t} T.",
 			Command: "z80ref.Engine.Layer's T-states on all-zero inputs, 64 vs 192 of them (internal/figures zeroInputCost)",
 			Compute: zeroCost,
 		},
