@@ -65,7 +65,7 @@
 // (all of a small one; the buffers always) lies in uncontended RAM above
 // 8000h; what does not fit is a *MemoryError naming the bytes too many.
 // The compact engine holds the original tinychat model there
-// (5E76h..FE99h, "mulm build -platform zx48 -map"), after its console
+// (5E17h..FF29h, "mulm build -platform zx48 -map"), after its console
 // buffers moved inside its layer-output buffers. The fast engine holds our
 // guess example (16.5 % non-zero weights; 7A2Dh..FE6Ah, all but the
 // first 1,491 bytes of its code in uncontended RAM) and our tinychat
@@ -100,9 +100,10 @@
 //
 // On the Spectrum, Engine runs GENERATE on a booted 48K (ZX48.Available
 // says whether its ROM is installed) with interrupts off, as zxchat.asm
-// calls it, and counts the 48K's memory contention: the code and the
-// first 6-7 KB of weights lie in contended RAM below 8000h, the buffers
-// (accumulators, input vector) above it. Image.Chat loads the tape with
+// calls it, and counts the 48K's memory contention: for the compact
+// engine the code and the first 6-7 KB of weights lie in contended RAM
+// below 8000h, the buffers (accumulators, input vector, the run-time copy
+// of the column walks) above it. Image.Chat loads the tape with
 // LOAD "", types each line key by key and reads the transcript from RST
 // 10h and the screen.
 //
@@ -123,7 +124,7 @@
 // Weights are stored column-major: for input i, ceil(nout/4) bytes with
 // the weights from i to every output, four per byte, the first output in
 // bits 7-6, codes 00 = 0, 01 = −1, 10 = +1, 11 = −2 (see PackColumns). The
-// layer loop is input-stationary: a zero input costs about 100 T-states
+// layer loop is input-stationary: a zero input costs about 60 T-states
 // and a non-zero input walks its column, adding x, −x or −2x into 16-bit
 // accumulators split into a low-byte page and a high-byte page: for x in
 // 1..127 (nearly every input) with 8-bit adds and "inc (hl)"/"dec (hl)"
@@ -136,8 +137,8 @@
 // layer 1 (bias plus query buckets) is computed once per reply (BEGIN);
 // each step starts from a copy and adds only the context buckets. On the
 // reference tinychat model (256→256→192→128→40) a generation step costs
-// about 1.67 million T-states (median over 20 queries; the original
-// packed build needs 27.6 million) and the .COM is 38,152 bytes.
+// about 1.31 million T-states (median over 20 queries; the original
+// packed build needs 27.6 million) and the .COM is 38,247 bytes.
 //
 // # The fast engine
 //

@@ -25,7 +25,7 @@
 ;
 ; Why input-stationary: most inputs are 0 (about 25 of 256 for layer 1,
 ; 30-70 for the hidden layers after ReLU), and a zero input costs only
-; ~98 T-states here instead of a walk through its column.  The query's
+; ~61 T-states here instead of a walk through its column.  The query's
 ; share of layer 1 does not change during a reply, so BEGIN computes it
 ; once (bias + query columns) into Q1 and every STEP starts from a copy.
 ;
