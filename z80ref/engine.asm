@@ -308,7 +308,8 @@ WALKS:
 ;      DOUT[o] = ACC[o] >> SHIFT (arithmetic: rounds toward minus infinity),
 ;      then max(., 0) when RELU is set; o = 0..NOUT-1, words.
 ; A negative ACC[o] of a ReLU layer is 0 at once (its shift is negative).
-; Cost per output: 95 + 32*SHIFT T (85 T when ReLU zeroes it).
+; Cost per output: 132 + 32*SHIFT T (142 T for SHIFT 0; 133 T when ReLU
+; zeroes it), as Engine.Layer measures it (with INITB's 65 T an output).
 ; ---------------------------------------------------------------------------
 FINISH: ld hl,ACCLO             ; L = o
         ld de,(DOUT)
