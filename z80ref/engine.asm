@@ -220,8 +220,8 @@ acc_16: call RW16               ;     the 16-bit walk
         jr acc_zero
 
 ; The column walks, copied by INIT to RWALK and run there: relative jumps
-; only.  Each walks the column at DE with L = 0 and returns with the
-; alternate set in use.
+; only.  Each walks the column at DE from L = -1 (it steps L before each
+; code) and returns with the alternate set in use.
 WALKS:
 {{template "walk" "w8"}}{{template "walk" "w16"}}WALKLEN equ $ - WALKS            ; (RW8, RW16, RW8END, RW16END: bufs.asm)
 
