@@ -225,6 +225,7 @@ const (
 	moreCap      = 400  // most lines per response from the further frames
 	noiseRatio   = 1    // noisy copies per training line
 	moreNonsense = 600  // extra nonsense lines
+	morePseudo   = 600  // extra salads of pseudo-words
 )
 
 // article returns "an" before a vowel sound, else "a".
@@ -406,5 +407,6 @@ var extension = &phrase.Extension{
 	Noise:       phrase.AugmentOptions{Ratio: noiseRatio, Skip: []string{IDK}, Words: phrase.SaladWords},
 	CatchAll:    IDK,
 	Nonsense:    moreNonsense,
+	Pseudo:      morePseudo,
 	Salad:       append(slices.Clone(saladTrain), phrase.SaladWords...),
 }

@@ -3,6 +3,7 @@ package phrase
 import (
 	"math/rand/v2"
 	"slices"
+	"strings"
 )
 
 // Extension is what a generator adds to its training set after drawing
@@ -24,14 +25,46 @@ type Extension struct {
 	CatchAll string
 	Nonsense int
 	Salad    []string
+	// Pseudo more salads of pronounceable nonsense words ([MorePseudo],
+	// mixed with Salad words) are answered CatchAll. No pseudo-word is a
+	// word of a pool phrasing, of a training line or of a held-out query
+	// ([Extension.AvoidWords]).
+	Pseudo int
 }
 
 // Stream constants of the extension's generators.
 const (
-	streamMore     = 0x6d6f7265   // "more"
-	streamNoise    = 0x6e6f697379 // "noisy"
-	streamNonsense = 0x73616c6164 // "salad"
+	streamMore     = 0x6d6f7265     // "more"
+	streamNoise    = 0x6e6f697379   // "noisy"
+	streamNonsense = 0x73616c6164   // "salad"
+	streamPseudo   = 0x70736575646f // "pseudo"
 )
+
+// AvoidWords returns the words no pseudo-word may be: every word of the
+// pools' and More's phrasings, of train and of heldout, so a pseudo-word
+// salad never uses a held-out-only word (the held-out figure would no
+// longer measure generalisation) nor a word the model must read as part
+// of a question.
+func (x Extension) AvoidWords(train, heldout []Pair) map[string]bool {
+	avoid := map[string]bool{}
+	for _, cs := range append(slices.Clone(x.Pools), x.More) {
+		for _, c := range cs {
+			for _, g := range c.Groups {
+				for _, w := range Words(g) {
+					avoid[w] = true
+				}
+			}
+		}
+	}
+	for _, ps := range [][]Pair{train, heldout} {
+		for _, p := range ps {
+			for _, w := range strings.Fields(Key(p.Q)) {
+				avoid[w] = true
+			}
+		}
+	}
+	return avoid
+}
 
 // Apply returns train extended by x for seed; heldout is only read.
 func (x Extension) Apply(seed uint64, train, heldout []Pair) []Pair {
@@ -65,6 +98,17 @@ func (x Extension) Apply(seed uint64, train, heldout []Pair) []Pair {
 		}
 		r := rand.New(rand.NewPCG(seed, streamNonsense))
 		for _, q := range MoreGibberish(r, x.Nonsense, x.Salad, exclude) {
+			train = append(train, Pair{Q: q, A: x.CatchAll})
+		}
+		shuffle(r)
+	}
+	if x.Pseudo > 0 {
+		avoid := x.AvoidWords(train, heldout)
+		for k := range Keys(train) {
+			exclude[k] = true
+		}
+		r := rand.New(rand.NewPCG(seed, streamPseudo))
+		for _, q := range MorePseudo(r, x.Pseudo, x.Salad, avoid, exclude) {
 			train = append(train, Pair{Q: q, A: x.CatchAll})
 		}
 		shuffle(r)

@@ -354,6 +354,7 @@ func TestExtension(t *testing.T) {
 		CatchAll:    "WHAT",
 		Nonsense:    5,
 		Salad:       []string{"pebble", "walnut", "carpet"},
+		Pseudo:      40,
 	}
 	got := x.Apply(3, train, held)
 	if again := x.Apply(3, train, held); !slices.Equal(got, again) {
@@ -370,13 +371,130 @@ func TestExtension(t *testing.T) {
 		}
 	}
 	// FINE: 3 lines + 2 from More ("how are you" is held out) = 5, doubled by
-	// the noise; WHAT: 1 + 5 nonsense.
-	if n["FINE"] != 10 || n["WHAT"] != 6 {
-		t.Errorf("counts %v, want FINE 10, WHAT 6", n)
+	// the noise; WHAT: 1 + 5 nonsense + 40 pseudo-word salads.
+	if n["FINE"] != 10 || n["WHAT"] != 46 {
+		t.Errorf("counts %v, want FINE 10, WHAT 46", n)
+	}
+	// No pseudo-word is a word of a pool, More, training or held-out
+	// phrasing: AvoidWords holds them, and Apply used it.
+	avoid := x.AvoidWords(train, held)
+	for _, w := range []string{"how", "doing", "ok", "well", "fine", "qqq"} {
+		if !avoid[w] {
+			t.Errorf("AvoidWords lacks %q", w)
+		}
+	}
+	// The words of the salad the pseudo stream draws first when nothing is
+	// avoided, made held-out queries: Apply must not use them.
+	first := strings.Fields(PseudoSalad(rand.New(rand.NewPCG(3, streamPseudo)), x.Salad, nil))
+	held2 := slices.Clone(held)
+	for _, w := range first {
+		if !slices.Contains(x.Salad, w) {
+			held2 = append(held2, Pair{Q: w + " " + w, A: "WHAT"})
+		}
+	}
+	got2 := x.Apply(3, train, held2)
+	for _, p := range got2 {
+		for _, w := range strings.Fields(p.Q) {
+			if slices.Contains(first, w) && !slices.Contains(x.Salad, w) {
+				t.Errorf("extended line %q uses %q, a word of a held-out query", p.Q, w)
+			}
+		}
 	}
 	for _, p := range train {
 		if !slices.Contains(got, p) {
 			t.Errorf("training pair %v lost", p)
 		}
+	}
+}
+
+// TestPseudoWord: pseudo-words are lower-case words of at least three
+// letters, mostly distinct, deterministic for a generator state, and
+// pronounceable: no more than four consonants in a row.
+func TestPseudoWord(t *testing.T) {
+	r, again := rand.New(rand.NewPCG(5, 6)), rand.New(rand.NewPCG(5, 6))
+	seen := map[string]bool{}
+	for range 2000 {
+		w := PseudoWord(r)
+		if w2 := PseudoWord(again); w2 != w {
+			t.Fatalf("PseudoWord not deterministic: %q then %q", w, w2)
+		}
+		if len(w) < 3 || strings.Trim(w, "abcdefghijklmnopqrstuvwxyz") != "" {
+			t.Errorf("PseudoWord %q: want at least three lower-case letters", w)
+		}
+		run := 0
+		for i := range len(w) {
+			if strings.IndexByte("aeiouy", w[i]) >= 0 {
+				run = 0
+			} else if run++; run > 4 {
+				t.Errorf("PseudoWord %q: more than four consonants in a row", w)
+				break
+			}
+		}
+		seen[w] = true
+	}
+	if len(seen) < 1600 {
+		t.Errorf("only %d distinct pseudo-words of 2000", len(seen))
+	}
+}
+
+// TestPseudoSaladAvoid: PseudoSalad never uses a word of avoid, though the
+// same stream's PseudoWord produces them; mix words appear; MorePseudo
+// returns valid, distinct queries outside exclude.
+func TestPseudoSaladAvoid(t *testing.T) {
+	// avoid: every short word the unfiltered generator makes in 3000 draws.
+	r := rand.New(rand.NewPCG(7, 8))
+	avoid := map[string]bool{}
+	for range 3000 {
+		if w := PseudoWord(r); len(w) <= 4 {
+			avoid[w] = true
+		}
+	}
+	if len(avoid) < 100 {
+		t.Fatalf("only %d short pseudo-words to avoid", len(avoid))
+	}
+	mix := []string{"pebble", "walnut"}
+	r = rand.New(rand.NewPCG(7, 8))
+	mixed, lengths := 0, map[int]int{}
+	for range 3000 {
+		words := strings.Fields(PseudoSalad(r, mix, avoid))
+		lengths[len(words)]++
+		for _, w := range words {
+			if avoid[w] {
+				t.Fatalf("PseudoSalad used the avoided word %q", w)
+			}
+			if slices.Contains(mix, w) {
+				mixed++
+			}
+		}
+	}
+	for n := 1; n <= 4; n++ {
+		if lengths[n] == 0 {
+			t.Errorf("no salad of %d words", n)
+		}
+	}
+	if lengths[0]+lengths[5] > 0 || lengths[1] > lengths[2] {
+		t.Errorf("salad lengths %v: want 1–4 words, one word rarer than two", lengths)
+	}
+	if mixed == 0 {
+		t.Error("no mix word in 3000 salads")
+	}
+	exclude := map[string]bool{}
+	first := MorePseudo(rand.New(rand.NewPCG(9, 9)), 50, mix, avoid, nil)
+	for _, q := range first[:10] {
+		exclude[Key(q)] = true
+	}
+	got := MorePseudo(rand.New(rand.NewPCG(9, 9)), 200, mix, avoid, exclude)
+	if len(got) != 200 {
+		t.Fatalf("MorePseudo returned %d queries, want 200", len(got))
+	}
+	keys := map[string]bool{}
+	for _, q := range got {
+		if err := ValidQuery(q); err != nil {
+			t.Error(err)
+		}
+		if exclude[Key(q)] || keys[Key(q)] {
+			t.Errorf("MorePseudo returned %q: excluded or repeated", q)
+		}
+		keys[Key(q)] = true
 	}
 }
