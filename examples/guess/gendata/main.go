@@ -225,7 +225,8 @@ const (
 	moreCap      = 400  // most lines per response from the further frames
 	noiseRatio   = 1    // noisy copies per training line
 	moreNonsense = 600  // extra nonsense lines
-	morePseudo   = 600  // extra salads of pseudo-words
+	morePseudo   = 1500 // extra salads of pseudo-words
+	moreFramed   = 400  // guesses of objects named by a pseudo-word (NO)
 )
 
 // article returns "an" before a vowel sound, else "a".
@@ -408,5 +409,27 @@ var extension = &phrase.Extension{
 	CatchAll:    IDK,
 	Nonsense:    moreNonsense,
 	Pseudo:      morePseudo,
+	Framed:      framedPseudo,
+	FramedN:     moreFramed,
 	Salad:       append(slices.Clone(saladTrain), phrase.SaladWords...),
+}
+
+// framedPseudo returns the guesses of an object named by the pseudo-word
+// w, answered NO, in every training guess frame but the bare "X" and "A X"
+// (a lone pseudo-word is nonsense, IDK), decorated like the training set.
+func framedPseudo(w string) []phrase.Pair {
+	var out []phrase.Pair
+	for _, f := range append(slices.Clone(guessFrames), moreGuessFrames...) {
+		if f == "X" || f == "A X" {
+			continue
+		}
+		for _, q := range fill([]string{f}, w) {
+			for _, c := range phrase.Contractions(q) {
+				for _, d := range phrase.Decorate([]string{c}, trainPre, trainSuf) {
+					out = append(out, phrase.Pair{Q: d, A: No})
+				}
+			}
+		}
+	}
+	return out
 }

@@ -179,8 +179,8 @@ func TestHeldOutWordsUnseen(t *testing.T) {
 	phrasetest.WordsUnseen(t, append(append(phrasings, saladTrain...), phrase.SaladWords...), heldOnlyWords)
 }
 
-// TestPseudoWordsUnseen: the pseudo-words of -extend never are held-out-only
-// words. The generator does make some ("bet", "swan"); the extension's
+// TestPseudoWordsUnseen: the pseudo-words of -extend (salads answered IDK,
+// guesses of an object so named answered NO) never are held-out-only words. The generator does make some ("bet", "swan"); the extension's
 // AvoidWords holds every held-out-only word, and PseudoSalad leaves them
 // out. The lines they add to the extended training set are checked, too.
 func TestPseudoWordsUnseen(t *testing.T) {
@@ -212,16 +212,44 @@ func TestPseudoWordsUnseen(t *testing.T) {
 		t.Skip("-short: the extended training set is not generated")
 	}
 	plain := *extension
-	plain.Pseudo = 0
+	plain.Pseudo, plain.Framed = 0, nil
 	before := phrase.Keys(plain.Apply(phrase.DefaultSeed, genTrain, genHeld))
 	var added []string // (the committed train.txt has a typo making "im": not checked here)
+	n := map[string]int{}
 	for _, p := range extension.Apply(phrase.DefaultSeed, genTrain, genHeld) {
 		if !before[phrase.Key(p.Q)] {
 			added = append(added, p.Q)
+			n[p.A]++
 		}
 	}
-	if len(added) != morePseudo {
-		t.Errorf("the pseudo-word salads added %d lines, want %d", len(added), morePseudo)
+	if n[IDK] != morePseudo || n[No] != moreFramed || len(added) != morePseudo+moreFramed {
+		t.Errorf("the pseudo-words added %v, want IDK %d (salads) and NO %d (guesses)", n, morePseudo, moreFramed)
 	}
 	phrasetest.WordsUnseen(t, added, heldOnlyWords)
+}
+
+// TestFramedPseudo: a pseudo-word's guesses are NO, in the training guess
+// frames but the bare ones, decorated.
+func TestFramedPseudo(t *testing.T) {
+	ps := framedPseudo("brindle")
+	got := map[string]bool{}
+	for _, p := range ps {
+		if p.A != No {
+			t.Errorf("%q answered %s, want NO", p.Q, p.A)
+		}
+		got[p.Q] = true
+	}
+	for _, q := range []string{"is it a brindle", "hmm i guess brindle??", "guess brindle", "ok is the answer brindle ?"} {
+		if !got[q] {
+			t.Errorf("framedPseudo(brindle) lacks %q", q)
+		}
+	}
+	for _, q := range []string{"brindle", "a brindle"} {
+		if got[q] {
+			t.Errorf("framedPseudo(brindle) has the bare %q (a lone pseudo-word is IDK)", q)
+		}
+	}
+	if a := framedPseudo("oolip"); !slices.ContainsFunc(a, func(p phrase.Pair) bool { return p.Q == "is it an oolip" }) {
+		t.Error(`framedPseudo(oolip) lacks "is it an oolip"`)
+	}
 }

@@ -30,6 +30,12 @@ type Extension struct {
 	// word of a pool phrasing, of a training line or of a held-out query
 	// ([Extension.AvoidWords]).
 	Pseudo int
+	// Framed, when not nil, returns the phrasings that put the pseudo-word
+	// w in a question ("is it a brindle" → NO: an object the model never
+	// heard of is not the secret); FramedN lines are added, each one of
+	// Framed(w) for a fresh pseudo-word w (avoiding the same words).
+	Framed  func(w string) []Pair
+	FramedN int
 }
 
 // Stream constants of the extension's generators.
@@ -38,6 +44,7 @@ const (
 	streamNoise    = 0x6e6f697379   // "noisy"
 	streamNonsense = 0x73616c6164   // "salad"
 	streamPseudo   = 0x70736575646f // "pseudo"
+	streamFramed   = 0x6672616d6564 // "framed"
 )
 
 // AvoidWords returns the words no pseudo-word may be: every word of the
@@ -110,6 +117,33 @@ func (x Extension) Apply(seed uint64, train, heldout []Pair) []Pair {
 		r := rand.New(rand.NewPCG(seed, streamPseudo))
 		for _, q := range MorePseudo(r, x.Pseudo, x.Salad, avoid, exclude) {
 			train = append(train, Pair{Q: q, A: x.CatchAll})
+		}
+		shuffle(r)
+	}
+	if x.Framed != nil && x.FramedN > 0 {
+		avoid := x.AvoidWords(train, heldout)
+		for k := range Keys(train) {
+			exclude[k] = true
+		}
+		r := rand.New(rand.NewPCG(seed, streamFramed))
+		for added, try := 0, 0; added < x.FramedN && try < 50*x.FramedN; try++ {
+			w := PseudoWord(r)
+			if avoid[w] {
+				continue
+			}
+			ps := x.Framed(w)
+			if len(ps) == 0 {
+				continue
+			}
+			p := ps[r.IntN(len(ps))]
+			p.Q = Norm(p.Q)
+			if k := Key(p.Q); exclude[k] || ValidQuery(p.Q) != nil {
+				continue
+			} else {
+				exclude[k] = true
+			}
+			train = append(train, p)
+			added++
 		}
 		shuffle(r)
 	}

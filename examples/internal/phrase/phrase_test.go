@@ -355,6 +355,8 @@ func TestExtension(t *testing.T) {
 		Nonsense:    5,
 		Salad:       []string{"pebble", "walnut", "carpet"},
 		Pseudo:      40,
+		Framed:      func(w string) []Pair { return []Pair{{"is it a " + w, "FINE"}, {"is it a " + w + " then", "FINE"}} },
+		FramedN:     5,
 	}
 	got := x.Apply(3, train, held)
 	if again := x.Apply(3, train, held); !slices.Equal(got, again) {
@@ -371,9 +373,10 @@ func TestExtension(t *testing.T) {
 		}
 	}
 	// FINE: 3 lines + 2 from More ("how are you" is held out) = 5, doubled by
-	// the noise; WHAT: 1 + 5 nonsense + 40 pseudo-word salads.
-	if n["FINE"] != 10 || n["WHAT"] != 46 {
-		t.Errorf("counts %v, want FINE 10, WHAT 46", n)
+	// the noise, + 5 framed pseudo-words; WHAT: 1 + 5 nonsense + 40
+	// pseudo-word salads.
+	if n["FINE"] != 15 || n["WHAT"] != 46 {
+		t.Errorf("counts %v, want FINE 15, WHAT 46", n)
 	}
 	// No pseudo-word is a word of a pool, More, training or held-out
 	// phrasing: AvoidWords holds them, and Apply used it.
@@ -383,9 +386,11 @@ func TestExtension(t *testing.T) {
 			t.Errorf("AvoidWords lacks %q", w)
 		}
 	}
-	// The words of the salad the pseudo stream draws first when nothing is
-	// avoided, made held-out queries: Apply must not use them.
+	// The words of the salad the pseudo stream draws first and the first
+	// word of the framed stream when nothing is avoided, made held-out
+	// queries: Apply must not use them.
 	first := strings.Fields(PseudoSalad(rand.New(rand.NewPCG(3, streamPseudo)), x.Salad, nil))
+	first = append(first, PseudoWord(rand.New(rand.NewPCG(3, streamFramed)))) // the first framed one
 	held2 := slices.Clone(held)
 	for _, w := range first {
 		if !slices.Contains(x.Salad, w) {
