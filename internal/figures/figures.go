@@ -256,7 +256,7 @@ func figures() []Figure {
 		zxPlace([]string{"guess", "tinychat"}, "README.md", "guess models (guess's from {addrguess}, tinychat's from {addrtinychat}), the compact one"),
 		zxPlace([]string{"guess", "tinychat"}, "README.md", "from {addrguess}, tinychat's from {addrtinychat}; `mulm zx -stats CHAT.TAP`"),
 		zxPlace([]string{"orig-tinychat"}, "z80ref/doc.go", "holds the original tinychat model there ({addrorig}..{addrorigend}, \"mulm build -platform zx48 -map\")"),
-		zxPlace([]string{"guess", "tinychat"}, "z80ref/doc.go", "guess example (16.5 % non-zero weights; {addrguess}..{addrguessend}, all but the "+
+		zxPlace([]string{"guess", "tinychat"}, "z80ref/doc.go", "guess example (15.6 % non-zero weights; {addrguess}..{addrguessend}, all but the "+
 			"first {guesslow} bytes of its code in uncontended RAM) and our tinychat example (19 %; {addrtinychat}..{addrtinychatend}); for"),
 		{
 			Doc:     "README.md",
@@ -501,7 +501,7 @@ func figures() []Figure {
 		},
 	}
 	fs = append(fs, trainMD("tinychat", "0.015")...)
-	fs = append(fs, trainMD("guess", "two phases, 0.015")...)
+	fs = append(fs, trainMD("guess", "two phases, 0.015, pseudo-words")...)
 	fs = append(fs, inspectFigures()...)
 	return fs
 }

@@ -19,9 +19,13 @@
 // drawn, the training set is extended (phrase.Extension, from streams of
 // their own, so the held-out set stays the same): further frames
 // (moreFrames), one noisy copy per line (a typo, a word dropped, two words
-// swapped, a space lost or added, a salad word put in) and more nonsense
-// over a larger salad. No training phrasing uses a word only the held-out
-// set uses (heldOnlyWords in the tests).
+// swapped, a space lost or added, a salad word put in), more nonsense
+// over a larger salad, salads of pronounceable pseudo-words ("brindle
+// plosk", IDK: unseen real words look like them, not like random letters)
+// and guesses of objects named by a pseudo-word ("is it a tarvent", NO).
+// No training phrasing uses a word only the held-out set uses
+// (heldOnlyWords in the tests); the pseudo-words avoid every word of the
+// templates and of both sets (phrase.Extension.AvoidWords).
 //
 // Usage:
 //
@@ -345,7 +349,8 @@ var generator = &phrase.Generator{
 	},
 	ExtendHeader: []string{
 		"Then (-extend) further frames, one noisy copy per line (typo, word dropped, words",
-		"swapped, spacing, a salad word put in) and more nonsense, drawn after the held-out set.",
+		"swapped, spacing, a salad word put in), more nonsense, salads of pseudo-words (IDK)",
+		"and guesses of pseudo-word objects (NO), drawn after the held-out set.",
 	},
 	HeldHeader: []string{
 		"guess held-out set: held-out question frames, properties, objects and names that the",
@@ -399,8 +404,9 @@ func moreClasses() []phrase.Class {
 
 // extension is what -extend adds to the training set, after the held-out
 // set is drawn (see phrase.Extension): the further frames, noisy copies of every line
-// (typos, word drops, swaps, spacing, an inserted salad word) and extra
-// nonsense over a larger salad.
+// (typos, word drops, swaps, spacing, an inserted salad word), extra
+// nonsense over a larger salad, pseudo-word salads and guesses of
+// pseudo-word objects (measured in TRAIN.md).
 var extension = &phrase.Extension{
 	Pools:       [][]phrase.Class{classes(rand.New(rand.NewPCG(0, 0)), false), classes(rand.New(rand.NewPCG(0, 0)), true)},
 	More:        moreClasses(),
