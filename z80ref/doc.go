@@ -67,8 +67,8 @@
 // The compact engine holds the original tinychat model there
 // (5E17h..FF29h, "mulm build -platform zx48 -map"), after its console
 // buffers moved inside its layer-output buffers. The fast engine holds our
-// guess example (15.6 % non-zero weights; 7A2Dh..FE6Ah, all but the
-// first 1,491 bytes of its code in uncontended RAM) and our tinychat
+// guess example (15.6 % non-zero weights; 7F3Ch..FE6Ah, all but the
+// first 196 bytes of its code in uncontended RAM) and our tinychat
 // example (19 %; 6AF3h..FE96h); for
 // the original models the fast engine's weights and buffers, and the
 // dense engine's packed weights and tables, exceed the 48K's 41 KB, so

@@ -324,7 +324,7 @@ func figures() []Figure {
 			},
 		},
 		ourTraining("tinychat", "2.2"),
-		ourTraining("guess", "2.6"),
+		ourTraining("guess", "4.1"),
 		// README.md: host figures.
 		{
 			Doc:     "README.md",
