@@ -12,7 +12,7 @@ import (
 // each (18 for the original tinychat), so its figures are manual.
 const certifyCmd = "go run ./cmd/mulm info -certify -model M for M = examples/tinychat/model.mulm, " +
 	"examples/guess/model.mulm and copies of ../shared/reference/{tinychat,guess}-model.npz " +
-	"(it writes M.cert.json next to M; 4, 0.2, 18 and 0.6 min on the shared 2-core machine)"
+	"(it writes M.cert.json next to M; 4, 0.7, 18 and 0.6 min on the shared 2-core machine)"
 
 // sensitivityCmd reproduces a sensitivity row (minutes per model).
 const sensitivityCmd = "go run ./cmd/mulm inspect -model M -data D -o DIR -sensitivity " +
@@ -54,7 +54,7 @@ func inspectFigures() []Figure {
 				return map[string]string{"n": strconv.Itoa(n), "max": group(int(most))}, nil
 			},
 		},
-		manual("README.md", "| 2 | proved safe | safe ≤ {c} bytes; unknown above (worst found −{d}) | "+
+		manual("README.md", "| 2 | proved safe | proved safe | "+
 			"safe ≤ {e} bytes; {f} bytes of `f` (one `{`) wrap | safe ≤ {g} bytes; `/`×{h} wraps |", certifyCmd),
 		manual("README.md", "| 3 | safe ≤ {a} bytes; unknown above (worst found {b}) | safe ≤ {c} bytes; unknown above (worst found −{d}) | "+
 			"safe ≤ {e} bytes; `z`×{f} wraps | safe ≤ {g} bytes; `d`×{h} wraps |", certifyCmd),
@@ -64,7 +64,7 @@ func inspectFigures() []Figure {
 		manual("README.md", "`mulm info -certify` took {a}, {b}, {c} and {d} min", certifyCmd),
 		manual("README.md", "\"is it (a) WORD\", {n} queries)",
 			"go run ./cmd/mulm probe -model examples/guess/model.mulm -want WIN (prints the count)"),
-		manual("README.md", "\"is it a penguin\" for ours ({a} s), \"is it a chair\" for the original ({b} s;",
+		manual("README.md", "\"is it a penguins\" for ours ({a} s), \"is it a chair\" for the original ({b} s;",
 			"time go run ./cmd/mulm probe -model M -want WIN for our and the original guess model (host-dependent)"),
 	}
 	for _, name := range []string{"our tinychat", "our guess", "original tinychat", "original guess"} {
