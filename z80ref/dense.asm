@@ -89,10 +89,11 @@ pt_i:   call PTPUT              ; column 2j at HL
         ld de,DTBL
         ld bc,256
         ldir
-        ld a,(HSENT)            ; WALK writes a column's end into the
-        ld l,a                  ; sentinel handler's ld hl,nn
+        ld a,(HSENT)            ; WALKA writes a layer's column end (E
+        ld l,a                  ; there) into the sentinel handler's cp n
         ld h,DTBL/256
         ld h,(hl)
+        inc hl
         inc hl
         ld (dw_ce+1),hl
         ld c,0                  ; C = t, the stored byte value
@@ -384,13 +385,16 @@ HST:    dw HS_M1, HS_P1, HS_M1
 {{end}}{{template "stub" (op "HS_M1" "" "dec (hl)")}}{{template "stub" (op "HS_P1" "" "inc (hl)")}}HSTLEN  equ HS_P1 - HS_M1
 
 ; HT_END starts the handler of the sentinel byte HSENT, which ends every
-; column: past the column's last byte (SP = the column's end, whose
-; negation WALK wrote into its ld hl,nn) the column is done, else it is a
-; weight byte like any other: 33 T (36 T at the end, to IX: dw_nx, or dw_lo
-; when the column has another walk).
-HT_END: ld hl,0                 ; 10  (WALK: minus the column's end)
-        add hl,sp               ; 11  a carry: SP at the end (never past)
-        jr nc,hte_x             ; 12/7
+; column: past the column's last byte (E = 4*STRIDE mod 256, which WALKA
+; wrote into its cp n) the column is done, else it is a weight byte like
+; any other: 23 T (26 T at the end, to IX: dw_nx, or dw_lo when the column
+; has another walk).  Inside a column E is 4k for its byte k < STRIDE, so
+; it never equals 4*STRIDE mod 256 there, except E = 0 at byte 0 of a
+; column of 64 bytes (249..256 outputs): the builder takes as HSENT a byte
+; that no such column starts with.
+HT_END: ld a,e                  ; 4   E = the output of the byte
+        cp 0                    ; 7   (WALKA: 4*STRIDE mod 256)
+        jr nz,hte_x             ; 12/7
         jp (ix)                 ; 8   done: dw_nx (or dw_lo, another walk)
 hte_x:
 HTELEN  equ $ - HT_END
@@ -414,9 +418,9 @@ HTNLEN  equ $ - NEXT
 ; (INIT's), which the walk reads as that entry's x, so that only the rare
 ; path of an x outside 0..255 looks for the end.  An x of 0 (no list has
 ; one) would be walked as the 8-bit x it is.
-; Per input with x in 1..127: 166 T to fetch the entry and start the column
+; Per input with x in 1..127: 125 T to fetch the entry and start the column
 ; (up to and with its first NEXT), and leaving it at its sentinel (HT_END,
-; 36 T); per byte the handler (per non-zero weight 25 T, 65 T with a carry,
+; 26 T); per byte the handler (per non-zero weight 25 T, 65 T with a carry,
 ; 53 T for a handler's last; 4 T per output) and its copy of NEXT (28 T).
 ; Other x walk the column more than once through the same handlers, each
 ; time with an x' of 1..127 on ACCLO or any x' on ACCHI:
@@ -428,10 +432,10 @@ HTNLEN  equ $ - NEXT
 ; The rest (x = 255, or h not 0 and l in 128..255), which would take three
 ; walks, take the 16-bit path DW16 (about 440 T a byte, 120 T a weight at
 ; worst, against 152 T for two walks).
-; Code is set as it runs (self-modifying): per layer the column pair's
-; length at dw_ws+1, per column its end in the sentinel handler's ld hl,nn
-; (whose address INIT writes at dw_ce+1), per entry the list's position in
-; dw_nx's ld sp,nn.
+; Code is set as it runs (self-modifying): per layer the column's end (E
+; there, 4*STRIDE mod 256) in the sentinel handler's cp n (whose address
+; INIT writes at dw_ce+1), per entry the list's position in dw_nx's
+; ld sp,nn.
 ; ---------------------------------------------------------------------------
 WALK:   ld (ACTSP),hl
 WALKA:  ld a,i                  ; WALKA: the list at ACTSP
@@ -442,12 +446,10 @@ WALKA:  ld a,i                  ; WALKA: the list at ACTSP
         ld (dw_nx+1),hl         ; the list, in dw_nx's ld sp,nn
         ld ix,(CURD)
         ld a,(ix+FDSTR)
-        inc a
         add a,a
-        neg
-        ld l,a
-        ld h,0FFh
-        ld (dw_ws+1),hl         ; -2*(STRIDE + 1): minus a column pair
+        add a,a
+dw_ce:  ld (0),a                ; 4*STRIDE mod 256: E at a column's end,
+                                ; into HT_END's cp n (INIT sets the address)
         ld d,ACCLO/256          ; D = the ACCLO page (dw_8 keeps it)
         ld ix,dw_nx             ; where a column's end goes (HT_END)
 dw_nx:  ld sp,0                 ; 10  the list (self-modifying)
@@ -459,13 +461,9 @@ dw_nx:  ld sp,0                 ; 10  the list (self-modifying)
         jr nz,dw_w              ; 7   x not in 0..255, or the end
         ld a,c                  ; 4
         add a,a                 ; 4   2x; a carry: x in 128..255
-        jr c,dw_h               ; 7   (no carry: CY = 0 for sbc below)
+        jr c,dw_h               ; 7
         ld b,a                  ; 4   B = 2x
-dw_8:   ld sp,hl                ; 6   SP walks the column (CY = 0 here)
-dw_ws:  ld hl,0                 ; 10  -2*(STRIDE + 1) (set above)
-        sbc hl,sp               ; 15  minus the column's end: SP after
-dw_ce:  ld (0),hl               ; 16  popping the sentinel, into HT_END's
-                                ;     ld hl,nn (INIT sets the address)
+dw_8:   ld sp,hl                ; 6   SP walks the column
         ld e,0                  ; 7   E = output 0
         pop hl                  ; 10  NEXT, inline: the first byte
         ld h,DTBL/256           ; 7
@@ -485,7 +483,6 @@ dw_w:   ld a,h
         ld b,a                  ; B = 2h mod 256
         ld ix,dw_lo
         ld d,ACCHI/256          ; dw_8's walk, on the high bytes
-        or a                    ; CY = 0 (dw_8's sbc)
         jr dw_8
 dw_h:   ld a,c                  ; x in 128..254: walk the column with
         sub 127                 ; 127, then with x - 127 (1..127)
@@ -510,10 +507,10 @@ dw_lo:  ld ix,dw_nx             ; the column's second walk: WX2 (0..127)
 ; 00 nothing, 01 ACC -= x, 10 ACC += x, 11 ACC -= x twice.
 DW16:   push hl
         pop ix                  ; IX = the column
-        ld a,(dw_ws+1)          ; -2*(STRIDE + 1)
-        neg
-        rrca
-        dec a
+        ld hl,(CURD)
+        ld de,FDSTR
+        add hl,de
+        ld a,(hl)
         ld (WCNT),a             ; bytes left: STRIDE
         ld hl,ACCLO             ; L = output
 d16_by: push hl

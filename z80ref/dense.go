@@ -3,6 +3,7 @@ package z80ref
 import (
 	"cmp"
 	_ "embed"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -37,14 +38,16 @@ const (
 	denseHSTLen = 6
 	denseHTILen = 9
 	denseHTNLen = 5
-	denseHTELen = 8
+	denseHTELen = 7
 )
 
 // densePlan is the dense engine's layout of a model's handlers.
 type densePlan struct {
 	// sent is the byte of codes that ends every column: the one rarest
 	// in the model's packed weights (the lowest on a tie), so that its
-	// handler's end check costs least.
+	// handler's end check costs least, among those that no column of 64
+	// bytes starts with (HT_END in dense.asm: E is 0 there as at the end);
+	// -1 when every byte does.
 	sent int
 	// inline[s] says that the handler of codes s ends with a copy of NEXT
 	// (else with jp NEXT, 3 bytes shorter and 10 T slower); stub[s] that
@@ -165,11 +168,7 @@ func planDense(m *infer.Model, t target) densePlan {
 		}
 	}
 	var p densePlan
-	for c := range n {
-		if n[c] < n[p.sent] {
-			p.sent = c
-		}
-	}
+	p.sent = denseSentinel(layers, &n)
 	// The options, best value (T-states saved per byte of memory, times
 	// the byte's frequency) first: a copy of NEXT saves 10 T a byte for 3
 	// bytes, stubs about 3 T a weight (x about 20: 5 T less 40 T times a
@@ -242,6 +241,32 @@ func planDense(m *infer.Model, t target) densePlan {
 	fits(k)
 	return p
 }
+
+// denseSentinel returns the byte of codes that ends every column (sent in
+// densePlan), given n, the number of times each byte occurs in the weights.
+func denseSentinel(layers []quant.Layer, n *[256]int) int {
+	var starts [256]bool // the first bytes of columns of 64 bytes
+	for li := range layers {
+		l := &layers[li]
+		if stride := quant.RowBytes(l.Out); stride*4%256 == 0 {
+			packed := PackColumns(l)
+			for i := range l.In {
+				starts[packed[i*stride]] = true
+			}
+		}
+	}
+	sent := -1
+	for c := range n {
+		if !starts[c] && (sent < 0 || n[c] < n[sent]) {
+			sent = c
+		}
+	}
+	return sent
+}
+
+// errNoSentinel is the error of a model whose every byte of codes starts a
+// column of 64 bytes: the dense engine has no byte to end its columns with.
+var errNoSentinel = errors.New("z80ref: the dense engine needs a byte of weight codes that no column of 64 bytes starts with, and every byte does")
 
 // lastCode is the position (0..3, the first output in bits 7-6) of the
 // last non-zero code of s, which must have one.
@@ -318,6 +343,9 @@ func denseSources(m *infer.Model, t target) ([]asm.Source, error) {
 	var b strings.Builder
 	listData(&b, m, "dense")
 	p := planDense(m, t)
+	if p.sent < 0 {
+		return nil, errNoSentinel
+	}
 	sent, code, page, st := p.sent, p.code, p.page, p.stored()
 	pre := denseL1Pre(layers)
 	b.WriteString("\n; Layer 1's pre-shift m (see L1LIST in lists.asm), and the bit test and mask\n")
@@ -440,6 +468,9 @@ func densePairs(n int) int { return (n + 1) / 2 }
 func denseLayout(m *infer.Model, t target) (layout, error) {
 	lay := denseTables(m, t.lean)
 	p := planDense(m, t)
+	if p.sent < 0 {
+		return layout{}, errNoSentinel
+	}
 	lay.bufs = bufsSize(denseBufList(m.Layers(), &p))
 	return lay, nil
 }

@@ -211,7 +211,7 @@ func TestDenseLean(t *testing.T) {
 func TestDenseFewC0(t *testing.T) {
 	for _, c := range []struct {
 		nchars, nc0 int
-	}{{44, 2}, {58, 1}} {
+	}{{56, 2}, {70, 1}} {
 		m := randomModel(t, rand.New(rand.NewPCG(7, 8)), []int{256, 192, 128}, c.nchars, 20, 0.7)
 		im, err := Build(m, BuildOptions{Kind: Dense})
 		if err != nil {
