@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"mulm/infer"
+	"mulm/quant"
 )
 
 // TestDenseSizes checks the handler sizes the planner assumes against the
@@ -233,4 +234,60 @@ func TestDenseFewC0(t *testing.T) {
 			t.Fatalf("%d characters: no reply longer than %d steps", c.nchars, denseMaxC0)
 		}
 	}
+}
+
+// TestDenseSentinelStart: a column ends where E is 4*STRIDE mod 256
+// (HT_END), which is 0 for a column of 64 bytes, as at its byte 0. Here the
+// rarest byte of codes (all -2) starts 30 columns of layer 1 (256 outputs)
+// and occurs nowhere else: the builder must end the columns with another
+// byte, or those columns would be cut at their start.
+func TestDenseSentinelStart(t *testing.T) {
+	const ff = 0xFF // four -2 codes
+	r := rand.New(rand.NewPCG(11, 12))
+	sizes := []int{256, 256, 64, 20}
+	var layers []quant.Layer
+	for i := 0; i+1 < len(sizes); i++ {
+		l := randomLayer(r, sizes[i], sizes[i+1], quant.DefaultShift, 0.7, 8)
+		for o := 3; o < l.Out; o += 4 {
+			for in := range l.In {
+				if l.W[(o-3)*l.In+in] == -2 && l.W[(o-2)*l.In+in] == -2 && l.W[(o-1)*l.In+in] == -2 && l.W[o*l.In+in] == -2 {
+					l.W[o*l.In+in] = 0
+				}
+			}
+		}
+		layers = append(layers, l)
+	}
+	for in := range 30 {
+		for o := range 4 {
+			layers[0].W[o*layers[0].In+in] = -2
+		}
+	}
+	cs := make([]byte, sizes[len(sizes)-1])
+	for i := range cs {
+		cs[i] = byte('a' + i)
+	}
+	cs[len(cs)-1] = 0
+	m, err := infer.New(cs, layers, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n [256]int
+	for li := range layers {
+		for _, c := range PackColumns(&layers[li]) {
+			n[c]++
+		}
+	}
+	for c := range n {
+		if c != ff && n[c] <= n[ff] {
+			t.Fatalf("byte %02X occurs %d times, all -2 %d: not the rarest", c, n[c], n[ff])
+		}
+	}
+	if s := denseSentinel(layers, &n); s == ff || s < 0 {
+		t.Fatalf("sentinel %02X: a byte that starts a column of 64 bytes", s)
+	}
+	im, err := Build(m, BuildOptions{Kind: Dense})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRepliesEngine(t, "all -2 starting 30 columns", NewEngineFromImage(im), replyQueries)
 }
