@@ -182,7 +182,7 @@ func planDense(m *infer.Model, t target) densePlan {
 	for s := range 256 {
 		opts = append(opts, option{s, false, float64(n[s]) * 10 / 3})
 		if nz := nonZeroCodes(s); nz > 0 {
-			opts = append(opts, option{s, true, float64(n[s]) * 3 / 2})
+			opts = append(opts, option{s, true, float64(n[s]) * 1 / 2})
 		}
 	}
 	slices.SortStableFunc(opts, func(a, b option) int { return cmp.Compare(b.value, a.value) })
