@@ -80,7 +80,7 @@ func TestPasmo(t *testing.T) {
 	}
 	// The dense engine's lean variant (TestDenseLean): Auto on a model
 	// with a larger charset.
-	wide := randomModel(t, r, []int{256, 192, 128}, 52, 20, 0.7)
+	wide := randomModel(t, r, []int{256, 192, 128}, 54, 20, 0.7)
 	im, err := Build(wide, BuildOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -30,7 +30,7 @@
 ; bytes a NEXT), DE accumulator (D = ACCLO page, E = output), C = x,
 ; B = 2x, HL the dispatch, A scratch.
 ; Other x (128 or more, or negative: rare, ReLU outputs are small) walk
-; the column twice (see WALK), or take the 16-bit path DW16.
+; the column twice (see WALK).
 ; ===========================================================================
 
 ; ---------------------------------------------------------------------------
@@ -422,16 +422,15 @@ HTNLEN  equ $ - NEXT
 ; (up to and with its first NEXT), and leaving it at its sentinel (HT_END,
 ; 26 T); per byte the handler (per non-zero weight 25 T, 65 T with a carry,
 ; 53 T for a handler's last; 4 T per output) and its copy of NEXT (28 T).
-; Other x walk the column more than once through the same handlers, each
-; time with an x' of 1..127 on ACCLO or any x' on ACCHI:
-;   x in 128..254: x' = 127, then x - 127;
-;   x = 256h + l with h not 0 (negative x included) and l in 0..127: h on
-;   the high bytes (D = ACCHI page, C = h, B = 2h mod 256): ACC[o] +=
-;   256*w*h mod 65536, the carries out of a high byte going to ACCX, the
-;   page above ACCHI, which nothing reads; then l (none for 0).
-; The rest (x = 255, or h not 0 and l in 128..255), which would take three
-; walks, take the 16-bit path DW16 (about 440 T a byte, 120 T a weight at
-; worst, against 152 T for two walks).
+; Other x = 256h + l (x of 128..255, or negative, included) walk the
+; column twice through the same handlers: h on the high bytes (D = ACCHI
+; page, C = h, B = 2h + 1 if l >= 128 else 2h, mod 256), the carries out
+; of a high byte going to ACCX, the page above ACCHI, which nothing reads;
+; then l on the low bytes (C = l, B = 2l mod 256; none for an l of 0).
+; Together they add w*x mod 65536: a -2 takes 2l mod 256 off the low byte
+; and 2h + (l >= 128), with the borrow, off the high byte.  (For x in
+; 128..255, h = 0: the first walk only takes 1 off the high byte of a -2,
+; and its +1 and -1, adding or taking 0, never carry.)
 ; Code is set as it runs (self-modifying): per layer the column's end (E
 ; there, 4*STRIDE mod 256) in the sentinel handler's cp n (whose address
 ; INIT writes at dw_ce+1), per entry the list's position in dw_nx's
@@ -472,27 +471,18 @@ dw_8:   ld sp,hl                ; 6   SP walks the column
 dw_w:   ld a,h
         or a
         jp z,SPBACK             ; the end
-        ld a,c                  ; x = 256h + l
-        cp 128
-        jr nc,DW16              ; l in 128..255: the 16-bit path
+dw_h:   ld a,c                  ; x = 256h + l (dw_h: h = 0, l >= 128)
         ld (WX2),a              ; l for the second walk (dw_lo)
         ld (WCOL),hl
-        ld c,b                  ; C = h
+        rlca                    ; CY = l >= 128
         ld a,b
-        add a,a
-        ld b,a                  ; B = 2h mod 256
+        adc a,a
+        ld c,b                  ; C = h
+        ld b,a                  ; B = 2h + (l >= 128), mod 256
         ld ix,dw_lo
         ld d,ACCHI/256          ; dw_8's walk, on the high bytes
         jr dw_8
-dw_h:   ld a,c                  ; x in 128..254: walk the column with
-        sub 127                 ; 127, then with x - 127 (1..127)
-        jp m,DW16               ; x = 255
-        ld (WX2),a
-        ld (WCOL),hl
-        ld ix,dw_lo
-        ld bc,254*256+127
-        jr dw_8
-dw_lo:  ld ix,dw_nx             ; the column's second walk: WX2 (0..127)
+dw_lo:  ld ix,dw_nx             ; the column's second walk: l (0..255)
         ld d,ACCLO/256
         ld hl,(WCOL)
         ld a,(WX2)
@@ -500,56 +490,5 @@ dw_lo:  ld ix,dw_nx             ; the column's second walk: WX2 (0..127)
         jr z,dw_nx              ; (none for an l of 0)
         ld c,a
         add a,a
-        ld b,a
+        ld b,a                  ; B = 2l mod 256
         jr dw_8
-
-; DW16 - the column at HL times any x (BC), with 16-bit additions: per code
-; 00 nothing, 01 ACC -= x, 10 ACC += x, 11 ACC -= x twice.
-DW16:   push hl
-        pop ix                  ; IX = the column
-        ld hl,(CURD)
-        ld de,FDSTR
-        add hl,de
-        ld a,(hl)
-        ld (WCNT),a             ; bytes left: STRIDE
-        ld hl,ACCLO             ; L = output
-d16_by: push hl
-        ld e,(ix+0)
-        inc ix
-        inc ix                  ; the column's bytes are two apart
-        ld d,0
-        ld hl,HCODE
-        add hl,de
-        ld a,(hl)               ; the codes of the stored byte
-        pop hl
-        ld d,4                  ; codes left in the byte
-d16_cd: rlca
-        rlca                    ; the next code in bits 1-0
-        ld e,a
-        and 3
-        jr z,d16_nx             ; 00: weight 0
-        cp 2
-        jr z,d16_p              ; 10: +1
-        dec a
-        jr z,d16_m              ; 01: -1
-                                ; 11: -2, as -1 twice
-{{define "acc16"}}{{if .L}}{{printf "%-8s" (print .L ":")}}{{else}}        {{end}}ld a,(hl)               ; ACC[o] {{.Op}} / {{.Cy}} x
-        {{.Op}}
-        ld (hl),a
-        inc h
-        ld a,(hl)
-        {{.Cy}}
-        ld (hl),a
-        dec h
-{{end}}{{template "acc16" (op "" "sub c" "sbc a,b")}}{{template "acc16" (op "d16_m" "sub c" "sbc a,b")}}        jr d16_nx
-{{template "acc16" (op "d16_p" "add a,c" "adc a,b")}}d16_nx: inc l
-        ld a,e
-        dec d
-        jr nz,d16_cd
-        ld a,(WCNT)
-        dec a
-        ld (WCNT),a
-        jr nz,d16_by
-        ld d,ACCLO/256
-        ld ix,dw_nx
-        jp dw_nx

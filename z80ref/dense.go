@@ -309,7 +309,6 @@ func denseBufList(layers []quant.Layer, p *densePlan) []buf {
 		{name: "DTBL", size: 256, page: true, comment: "handler page of every byte value (a copy of HPT)"},
 		{name: "HREG", size: p.size, page: true, comment: "the 256 handlers INIT writes (handler t at offset t of page HPT[t])"},
 	}, append([]buf{
-		{name: "WCNT", size: 1, comment: "DW16: bytes left"},
 		{name: "WX2", size: 1, comment: "WALK: the x of a column's second walk"},
 		{name: "WCOL", size: 2, comment: "WALK: the column of a second walk"},
 	}, initVars...))

@@ -172,7 +172,7 @@ func TestDensePreShift(t *testing.T) {
 func TestDenseLean(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	small := randomModel(t, r, []int{256, 192, 128}, 40, 20, 0.7)
-	wide := randomModel(t, r, []int{256, 192, 128}, 52, 20, 0.7)
+	wide := randomModel(t, r, []int{256, 192, 128}, 54, 20, 0.7)
 	for _, c := range []struct {
 		name string
 		m    *infer.Model
@@ -180,8 +180,8 @@ func TestDenseLean(t *testing.T) {
 		c0   bool
 	}{
 		{"40 characters", small, BuildOptions{}, true},
-		{"52 characters", wide, BuildOptions{}, false},
-		{"52 characters, -engine dense", wide, BuildOptions{Kind: Dense}, true},
+		{"54 characters", wide, BuildOptions{}, false},
+		{"54 characters, -engine dense", wide, BuildOptions{Kind: Dense}, true},
 	} {
 		im, err := Build(c.m, c.opt)
 		if err != nil {

@@ -180,15 +180,15 @@
 // any density: a non-zero input's column is read a byte (four weights) at
 // a time with SP, and each byte jumps to one of 256 handlers that add its
 // four weights times x (x in 1..127; 2x for −2) into the split
-// accumulators; an x of 128..254 walks the column twice (127, then the
-// rest), an x of 256h + l with l < 128 too (h through the same handlers
-// on the high bytes, whose carries go to a scratch page ACCX, then l), and
-// the rest take a 16-bit path. INIT writes the handlers into
+// accumulators; any other x = 256h + l (128..255 included) walks the
+// column twice: h through the same handlers on the high bytes (2h, plus 1
+// when l >= 128, for −2), whose carries go to a scratch page ACCX, then l
+// (2l mod 256 for −2). INIT writes the handlers into
 // the run-time memory, handler t at offset t of page HPT[t] (one table
 // lookup per byte); the builder chose which stored byte value stands for
 // which four codes so that the handlers pack tightly, ended every column
-// with a sentinel (the model's rarest byte, whose handler checks for the
-// column's end), stored the columns in pairs interleaved byte by byte (one
+// with a sentinel (the model's rarest byte that starts no column of 64
+// bytes, whose handler checks E for the column's end), stored the columns in pairs interleaved byte by byte (one
 // POP fetches a byte and steps SP to the column's next: no DEC SP), and
 // copies the dispatch into as many handlers, most
 // frequent bytes first, as the memory holds. A bucket hit by several
