@@ -299,10 +299,18 @@ in_z:   ld (hl),a
         add a,a
         add a,C0V/256
         ld d,a
-        ld e,0
-        ld hl,ACCLO             ; the two pages, as they are
-        ld bc,512
-        ldir
+        ld e,0                  ; DE = vector v: 256 words, ACC[o]
+        ld hl,ACCLO
+in_c:   ld a,(hl)
+        ld (de),a
+        inc de
+        inc h
+        ld a,(hl)
+        ld (de),a
+        inc de
+        dec h
+        inc l
+        jr nz,in_c
         pop bc
         inc b
         ld a,(NC0)

@@ -305,13 +305,18 @@ func denseBufList(layers []quant.Layer, p *densePlan) []buf {
 		{name: "OPL", size: 12, comment: "INIT: the handler's ops (jr c displacement address, code)"},
 	}
 	bs := listBufs(layers, []buf{
-		{name: "C0V", size: 512 * p.nc0, page: true, comment: "the C0 vectors (INIT; L1C0), low page and high page each"},
+		{name: "C0V", size: 512 * p.nc0, page: true, comment: "the C0 vectors (INIT; L1C0), 256 words each"},
 		{name: "DTBL", size: 256, page: true, comment: "handler page of every byte value (a copy of HPT)"},
 		{name: "HREG", size: p.size, page: true, comment: "the 256 handlers INIT writes (handler t at offset t of page HPT[t])"},
 	}, append([]buf{
 		{name: "WX2", size: 1, comment: "WALK: the x of a column's second walk"},
 		{name: "WCOL", size: 2, comment: "WALK: the column of a second walk"},
 	}, initVars...))
+	// Q1's high bytes at Q1 + 256 (lists.asm with Ctx0: L1C0 reads both
+	// with one pointer; the lean variant keeps them at Q1 + nout).
+	q := slices.IndexFunc(bs, func(b buf) bool { return b.name == "Q1" })
+	bs[q].size = 256 + layers[0].Out
+	bs[q].comment = "layer 1 after bias + query (low bytes, then the high bytes at Q1 + 256, or Q1 + nout in the lean variant)"
 	i := slices.IndexFunc(bs, func(b buf) bool { return b.name == "ACCHI" })
 	bs = slices.Insert(bs, i+1, buf{name: "ACCX", size: 256, page: true,
 		comment: "WALK: the carries out of ACCHI's bytes (discarded); LOGITS, NGR, INIT's variables"})

@@ -558,13 +558,14 @@ beg_h:  sra a
         djnz beg_s
 beg_c:
 {{end}}        ld a,(LAYERS+FDNOUT)    ; Q1 = ACC: low bytes, then high bytes
-        push af
+        push af                 ; {{if .Ctx0}}(at Q1 + 256, for L1C0){{else}}(at Q1 + nout){{end}}
         ld hl,ACCLO
         ld de,Q1
         call CPYN
         pop af
         ld hl,ACCHI
-        call CPYN
+{{if .Ctx0}}        ld de,Q1+256
+{{end}}        call CPYN
         ld hl,WIN
         ld b,8
 beg_w:  ld (hl),' '
@@ -588,46 +589,57 @@ beg_w:  ld (hl),' '
 L1LIST: ld hl,LAYERS
         ld (CURD),hl
         ld hl,Q1
+{{if .Ctx0}}        ld a,(LAYERS+FDNOUT)    ; ACC = Q1, whose high bytes are at
+        ld de,ACCLO             ; Q1 + 256
+        call CPYN
         ld a,(LAYERS+FDNOUT)
+        ld hl,Q1+256
+        ld de,ACCHI
+        call CPYN
+{{else}}        ld a,(LAYERS+FDNOUT)
         ld b,a
         call LDACC
-l1_w:   call WALKA              ; (L1C0's tail too)
+{{end}}l1_w:   call WALKA              ; (L1C0's tail too)
 {{if .L1Pre}}        ld a,(L1PRE)
         or a
         jp nz,FINISH1
 {{end}}        jp FINISH
 {{if .Ctx0}}
 ; L1C0 - L1LIST for a window with k leading spaces, when INIT computed
-; C0 vector 8 - k (NC0 > 8 - k, in the pages at C0V + 512*(8 - k)): layer
-; 1's share of the n-grams in those spaces (i + n <= k), which are the same
-; whatever follows them, as L1LIST walks them (wrapping 16-bit additions
-; commute).  ACC = Q1 + the vector, then the walk of CTXACT's list of the
-; other n-grams and FINISH (or FINISH1).  32 T an output to copy Q1, 79 T to
-; add the vector, against walks of their columns.
+; C0 vector 8 - k (NC0 > 8 - k, at C0V + 512*(8 - k)): layer 1's share of
+; the n-grams in those spaces (i + n <= k), which are the same whatever
+; follows them, as L1LIST walks them (wrapping 16-bit additions commute);
+; INIT stores it as 256 words, ACC[o] for o = 0..255.  ACC = Q1 + the
+; vector (SP reads the vector; 84 T an output, all 256: beyond nout the
+; accumulators' bytes are not read), then the walk of CTXACT's list of the
+; other n-grams and FINISH (or FINISH1), as L1LIST.
 L1C0:   ld hl,LAYERS
         ld (CURD),hl
-        ld hl,Q1
-        ld a,(LAYERS+FDNOUT)
-        ld b,a
-        call LDACC              ; ACC = Q1
-        ld a,(LAYERS+FDNOUT)
-        ld b,a                  ; B = outputs (0 = 256)
-        ld hl,ACCLO
-l1_v:   ld d,0                  ; (STEP: the vector's low page)
-        ld e,l
-c0_l:   ld a,(de)               ; 7   ACC[o] += C0[o]
-        add a,(hl)              ; 7
-        ld (hl),a               ; 7
-        inc d                   ; 4
+        ld a,i                  ; P/V = IFF2: interrupts enabled?
+        push af
+        di
+        ld (SAVSP),sp
+l1_v:   ld sp,0                 ; (STEP: the vector)
+        ld bc,Q1                ; BC = Q1 + o (high bytes at Q1 + 256 + o)
+        ld hl,ACCLO             ; HL = ACC + o
+c0_l:   pop de                  ; 10  DE = C0[o]
+        ld a,(bc)               ; 7
+        add a,e                 ; 4
+        ld (hl),a               ; 7   ACCLO[o] = Q1 low + C0 low
+        inc b                   ; 4
         inc h                   ; 4
-        ld a,(de)               ; 7
-        adc a,(hl)              ; 7
-        ld (hl),a               ; 7
-        dec d                   ; 4
+        ld a,(bc)               ; 7
+        adc a,d                 ; 4
+        ld (hl),a               ; 7   ACCHI[o] = Q1 high + C0 high + carry
+        dec b                   ; 4
         dec h                   ; 4
-        inc e                   ; 4
+        inc bc                  ; 6
         inc l                   ; 4
-        djnz c0_l               ; 13
+        jr nz,c0_l              ; 12
+        ld sp,(SAVSP)           ; SPBACK's, inline (a call would push
+        pop af                  ; onto the vector)
+        jp po,l1_w              ; they were disabled
+        ei
         jp l1_w                 ; the walk and FINISH, as L1LIST
 {{end}}{{if .L1Pre}}
 ; L1GQ, L1GC - layer 1 on any input (the stage API's, mulm/z80ref): L1GQ
@@ -715,7 +727,7 @@ st_c:   ld a,b
         ld a,b
         add a,a
         add a,C0V/256
-        ld (l1_v+1),a           ; C0 vector 8 - k, for L1C0
+        ld (l1_v+2),a           ; C0 vector 8 - k, for L1C0
         call CTXACT
         call L1C0
         jr STEPL
