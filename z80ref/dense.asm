@@ -372,7 +372,7 @@ HTT:    dw HT_M1, HT_P1, HT_M2
 {{.L}}X:
 {{end}}{{template "op" (op "HT_M1" "sub c" "dec a")}}{{template "op" (op "HT_P1" "add a,c" "inc a")}}{{template "op" (op "HT_M2" "sub b" "dec a")}}HTLEN   equ HT_P1 - HT_M1
 ; The same ops with the carry inline (for handlers the memory has no room
-; for stubs in): 30 T with or without a carry.
+; for stubs in): 30 T, 48 T with a carry.
 HTTI:   dw HI_M1, HI_P1, HI_M2
 {{define "opi"}}{{.L}}:  ld a,(de)               ; 7
         {{printf "%-24s" .Op}}; 4

@@ -52,10 +52,10 @@ type densePlan struct {
 	// inline[s] says that the handler of codes s ends with a copy of NEXT
 	// (else with jp NEXT, 3 bytes shorter and 10 T slower); stub[s] that
 	// its weights' carries go to stubs after it (11 bytes a weight instead
-	// of 9 inline; 25 T a weight, 65 T with a carry, against 30 T inline
-	// either way: faster while under one weight in eight carries). The builder turns
-	// them on by how many T-states a byte of memory saves, frequent bytes
-	// first, as long as the memory holds.
+	// of 9 inline; 25 T a weight, 65 T with a carry, against 30 T inline,
+	// 48 T with a carry: faster while under 5 weights in 22 carry). The
+	// builder turns them on by how many T-states a byte of memory saves,
+	// frequent bytes first, as long as the memory holds.
 	inline, stub [256]bool
 	// code[t] is the byte of codes stored as t; page[t] the page of t's
 	// handler, relative to the handler region; size the region's size.
@@ -171,8 +171,9 @@ func planDense(m *infer.Model, t target) densePlan {
 	p.sent = denseSentinel(layers, &n)
 	// The options, best value (T-states saved per byte of memory, times
 	// the byte's frequency) first: a copy of NEXT saves 10 T a byte for 3
-	// bytes, stubs about 3 T a weight (x about 20: 5 T less 40 T times a
-	// carry chance near x/256) for 2 bytes a weight.
+	// bytes, stubs about 2 T a weight for 2 bytes a weight (5 T less 22 T
+	// times the carry chance: a stub's carry costs 40 T, an inline one 18;
+	// dense models carry at 14 % or more, x about 35).
 	type option struct {
 		s     int
 		stub  bool
@@ -182,7 +183,7 @@ func planDense(m *infer.Model, t target) densePlan {
 	for s := range 256 {
 		opts = append(opts, option{s, false, float64(n[s]) * 10 / 3})
 		if nz := nonZeroCodes(s); nz > 0 {
-			opts = append(opts, option{s, true, float64(n[s]) * 1 / 2})
+			opts = append(opts, option{s, true, float64(n[s]) * 2 / 2})
 		}
 	}
 	slices.SortStableFunc(opts, func(a, b option) int { return cmp.Compare(b.value, a.value) })
