@@ -426,7 +426,7 @@ HTNLEN  equ $ - NEXT
 ; (INIT's), which the walk reads as that entry's x, so that only the rare
 ; path of an x outside 0..255 looks for the end.  An x of 0 (no list has
 ; one) would be walked as the 8-bit x it is.
-; Per input with x in 1..127: 125 T to fetch the entry and start the column
+; Per input with x in 1..127: 122 T to fetch the entry and start the column
 ; (up to and with its first NEXT), and leaving it at its sentinel (HT_END,
 ; 26 T); per byte the handler (per non-zero weight 25 T, 65 T with a carry,
 ; 53 T for a handler's last; 4 T per output) and its copy of NEXT (28 T).
@@ -463,9 +463,8 @@ dw_nx:  ld sp,0                 ; 10  the list (self-modifying)
         pop hl                  ; 10  HL = column of input i (0 = end)
         pop bc                  ; 10  BC = x (FFFFh after the end)
         ld (dw_nx+1),sp         ; 20
-        ld a,b                  ; 4
-        or a                    ; 4
-        jr nz,dw_w              ; 7   x not in 0..255, or the end
+        inc b                   ; 4   B back after djnz: not 0 (taken) when
+        djnz dw_w               ; 8   x is not in 0..255, or at the end
         ld a,c                  ; 4
         add a,a                 ; 4   2x; a carry: x in 128..255
         jr c,dw_h               ; 7

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 
@@ -68,6 +69,13 @@ type densePlan struct {
 	nc0 int
 }
 
+// densePackTries is the number of ways pack lays the handlers out.
+const densePackTries = 4
+
+// densePackWide is how many equally good handlers pack's further tries
+// choose among at random.
+const densePackWide = 4
+
 // denseMaxC0 is the most C0 vectors the planner gives a model (512 bytes
 // each): for the first denseMaxC0 steps of a reply, whose windows start
 // with 8, 7, ... spaces.
@@ -99,9 +107,11 @@ func (p *densePlan) handlerLen(s int) int {
 // the handlers best, so the weights in the .COM are the packed codes mapped
 // through that permutation, and HCODE[t] = s gives them back. pack sweeps
 // the region, putting a handler at the next address whose offset no
-// handler has yet, in two ways, and keeps the tighter: longest handlers
-// first, or at each address the longest handler left whose end falls on a
-// free offset too (so that the next one needs no gap).
+// handler has yet, in densePackTries ways, and keeps the tightest: longest
+// handlers first; at each address the longest handler left after which
+// the next free offset is nearest (so that the next one needs the least
+// gap); or, in further tries, one of the densePackWide longest such at
+// random (a fixed seed: the same plan every build).
 func (p *densePlan) pack() {
 	order := make([]int, 256)
 	for i := range order {
@@ -113,7 +123,8 @@ func (p *densePlan) pack() {
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return size[b] - size[a] })
 	var best densePlan
-	for look := range 2 {
+	r := rand.New(rand.NewPCG(1, 2)) // deterministic: the same plan every build
+	for look := range densePackTries {
 		q := *p
 		var used [256]bool
 		left := slices.Clone(order)
@@ -124,12 +135,31 @@ func (p *densePlan) pack() {
 			}
 			used[a%256] = true
 			k := 0
-			if look == 1 {
-				for j, s := range left {
-					if !used[(a+size[s])%256] {
-						k = j
-						break
+			if look > 0 {
+				// The handler after which the next free offset is
+				// nearest (longest first on a tie; in further tries, one
+				// of the best few at random).
+				var gap [256]int // gap[o]: bytes from offset o to a free one
+				g := 256
+				for o := 511; o >= 0; o-- {
+					if g++; !used[o%256] {
+						g = 0
 					}
+					gap[o%256] = min(g, 256)
+				}
+				nearest, cands := 257, []int{}
+				for j, s := range left {
+					g := gap[(a+size[s])%256]
+					if g < nearest {
+						nearest, cands = g, cands[:0]
+					}
+					if g == nearest && len(cands) < densePackWide {
+						cands = append(cands, j)
+					}
+				}
+				k = cands[0]
+				if look > 1 {
+					k = cands[r.IntN(len(cands))]
 				}
 			}
 			s := left[k]

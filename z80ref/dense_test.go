@@ -212,7 +212,7 @@ func TestDenseLean(t *testing.T) {
 func TestDenseFewC0(t *testing.T) {
 	for _, c := range []struct {
 		nchars, nc0 int
-	}{{56, 2}, {70, 1}} {
+	}{{65, 2}, {81, 1}} {
 		m := randomModel(t, rand.New(rand.NewPCG(7, 8)), []int{256, 192, 128}, c.nchars, 20, 0.7)
 		im, err := Build(m, BuildOptions{Kind: Dense})
 		if err != nil {

@@ -144,10 +144,12 @@ ldb_w:  ld a,(bc)               ;     word biases
 ; ---------------------------------------------------------------------------
 ; ENCCTX - context encoder.
 ; in:  WIN = the last 8 generated chars, lower-cased, left-padded with spaces
-; out: NGR[0..20] = the bucket (0..127) of each n-gram, in the order start
-;      i = 0..7, then n = 1..min(3, 8-i): h = 7*i, then h = h*31 + b over
-;      the n bytes from WIN[i]; bucket h mod 128.  Each adds 32 to context
-;      input 128 + bucket.  (Only h mod 128 matters, so A keeps it.)
+; out: NGR[0..20] = the bucket (0..127) of each n-gram in bits 6-0 (bit 7
+;      is h's: its readers set it, for input 128 + bucket), in the order
+;      start i = 0..7, then n = 1..min(3, 8-i): h = 7*i, then h = h*31 + b
+;      over the n bytes from WIN[i]; bucket h mod 128.  Each adds 32 to
+;      context input 128 + bucket.  (Only h mod 128 matters, so A keeps
+;      h mod 256.)
 ; ---------------------------------------------------------------------------
 ENCCTX: ld de,WIN               ; DE -> WIN[i]
         ld hl,NGR
@@ -172,8 +174,7 @@ ectx_n: ld c,a                  ; h = h*31 = h*32 - h
         add a,(hl)              ; + WIN[i+n-1]
         inc hl
         ex de,hl
-        and 7Fh
-        ld (hl),a               ; bucket
+        ld (hl),a               ; the bucket in bits 6-0 (CTXACT: or 80h)
         inc hl
         djnz ectx_n
         pop de
