@@ -244,6 +244,16 @@ func planDense(m *infer.Model, t target) densePlan {
 	}
 	for ; p.nc0 > 0 && !fits(0); p.nc0-- {
 	}
+	// Not even the handlers without options, packed without a gap, fit:
+	// no plan does (options only lengthen handlers).
+	var z densePlan
+	for s := range 256 {
+		z.size += z.handlerLen(s)
+	}
+	if end(&z) > t.memEnd && t.code != 0 {
+		fits(0)
+		return p
+	}
 	// Down in steps of 16 to the first plan that fits, then up one option
 	// at a time to the most that fit (the packing is not monotonic: a few
 	// more options may pack tighter).
@@ -253,15 +263,7 @@ func planDense(m *infer.Model, t target) densePlan {
 	}
 	lo, hi := k+1, min(k+15, len(opts))
 	if k == 0 && !fits(0) {
-		// No multiple of 16 fits: look at every k, unless not even the
-		// handlers without options, packed without a gap, would fit.
-		var z densePlan
-		for s := range 256 {
-			z.size += z.handlerLen(s)
-		}
-		if end(&z) > t.memEnd {
-			return p
-		}
+		// No multiple of 16 fits: look at every k.
 		hi = len(opts)
 	}
 	for j := hi; j >= lo; j-- {
