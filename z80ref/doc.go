@@ -67,9 +67,9 @@
 // The compact engine holds the original tinychat model there
 // (5E17h..FF29h, "mulm build -platform zx48 -map"), after its console
 // buffers moved inside its layer-output buffers. The fast engine holds our
-// guess example (15.6 % non-zero weights; 7F3Ch..FE6Ah, all but the
-// first 196 bytes of its code in uncontended RAM) and our tinychat
-// example (19 %; 6AF3h..FE96h); for
+// guess example (15.6 % non-zero weights; 7F3Eh..FE6Ah, all but the
+// first 194 bytes of its code in uncontended RAM) and our tinychat
+// example (19 %; 6AF5h..FE96h); for
 // the original models the fast engine's weights and buffers, and the
 // dense engine's packed weights and tables, exceed the 48K's 41 KB, so
 // Auto picks compact there ("-map" says why).
@@ -170,7 +170,7 @@
 // activation list. On the reference tinychat model a generation step
 // costs about 0.43 million T-states (median over 20 queries, 0.11 s at
 // 4 MHz; the original's index-list build needs 2.1 million and 45,056
-// bytes), the .COM is 40,939 bytes and INIT takes 1.02 million T-states
+// bytes), the .COM is 40,937 bytes and INIT takes 1.02 million T-states
 // once. "mulm bench" measures every engine on any model.
 //
 // # The dense engine
@@ -205,8 +205,8 @@
 // without them (target.lean), up to 52 characters. It refuses no model for its
 // weights; memory bounds its widths (parity's mustHold: every 256→256→192→128→n
 // model with n ≤ 64). On the reference tinychat model (27 % non-zero) a
-// step costs about 0.56 million T-states (median over 20 queries), the .COM
-// is 40,655 bytes and INIT takes 0.98 million T-states.
+// step costs about 0.53 million T-states (median over 20 queries), the .COM
+// is 40,547 bytes and INIT takes 1.04 million T-states.
 //
 // # Entry points
 //
