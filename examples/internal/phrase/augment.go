@@ -202,10 +202,16 @@ func PoolKeys(classes ...[]Class) map[string]bool {
 // with a key in exclude or already returned, for topping up a catch-all
 // class from a generator stream of its own.
 func MoreGibberish(r *rand.Rand, n int, salad []string, exclude map[string]bool) []string {
+	return moreDistinct(n, exclude, func() string { return Gibberish(r, salad) })
+}
+
+// moreDistinct returns up to n valid queries of gen (normalized), none
+// with a key in exclude or already returned; it gives up after 50n tries.
+func moreDistinct(n int, exclude map[string]bool, gen func() string) []string {
 	var out []string
 	seen := map[string]bool{}
 	for try := 0; len(out) < n && try < 50*n; try++ {
-		q := Norm(Gibberish(r, salad))
+		q := Norm(gen())
 		k := Key(q)
 		if seen[k] || exclude[k] || ValidQuery(q) != nil {
 			continue

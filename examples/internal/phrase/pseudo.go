@@ -86,16 +86,5 @@ func PseudoSalad(r *rand.Rand, mix []string, avoid map[string]bool) string {
 // used, mix words mixed in), none with a key in exclude or already
 // returned.
 func MorePseudo(r *rand.Rand, n int, mix []string, avoid, exclude map[string]bool) []string {
-	var out []string
-	seen := map[string]bool{}
-	for try := 0; len(out) < n && try < 50*n; try++ {
-		q := Norm(PseudoSalad(r, mix, avoid))
-		k := Key(q)
-		if seen[k] || exclude[k] || ValidQuery(q) != nil {
-			continue
-		}
-		seen[k] = true
-		out = append(out, q)
-	}
-	return out
+	return moreDistinct(n, exclude, func() string { return PseudoSalad(r, mix, avoid) })
 }
