@@ -122,48 +122,68 @@ func (p *densePlan) pack() {
 		size[s] = p.handlerLen(s)
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return size[b] - size[a] })
+	// The handlers left, in that order, as runs of equal size (the choice
+	// below depends on a handler's size only, so it looks at each run
+	// once): run {lo, hi} holds items[lo:hi].
+	type run struct{ lo, hi int }
+	var runs0 []run
+	for i, s := range order {
+		if n := len(runs0); n > 0 && size[order[runs0[n-1].lo]] == size[s] {
+			runs0[n-1].hi = i + 1
+		} else {
+			runs0 = append(runs0, run{i, i + 1})
+		}
+	}
 	var best densePlan
 	r := rand.New(rand.NewPCG(1, 2)) // deterministic: the same plan every build
 	for look := range densePackTries {
 		q := *p
 		var used [256]bool
-		left := slices.Clone(order)
+		// gap[o] is the distance from offset o to the next free one
+		// (cyclic; 256 when none is free), kept as offsets are used.
+		var gap [256]int
+		var items [256]int
+		copy(items[:], order)
+		runs := slices.Clone(runs0)
 		a := 0
-		for len(left) > 0 {
+		for len(runs) > 0 {
 			for used[a%256] {
 				a++
 			}
-			used[a%256] = true
-			k := 0
+			u := a % 256
+			used[u] = true
+			for o, n := u, 0; n < 256 && (o == u || used[o]); o, n = (o+255)%256, n+1 {
+				gap[o] = min(gap[(o+1)%256]+1, 256)
+			}
+			type pick struct{ run, item int } // items[runs[run].lo + item]
+			k := pick{}
 			if look > 0 {
 				// The handler after which the next free offset is
 				// nearest (longest first on a tie; in further tries, one
 				// of the best few at random).
-				var gap [256]int // gap[o]: bytes from offset o to a free one
-				g := 256
-				for o := 511; o >= 0; o-- {
-					if g++; !used[o%256] {
-						g = 0
-					}
-					gap[o%256] = min(g, 256)
-				}
-				nearest, cands := 257, []int{}
-				for j, s := range left {
-					g := gap[(a+size[s])%256]
+				var cands [densePackWide]pick
+				nearest, nc := 257, 0
+				for i, rn := range runs {
+					g := gap[(a+size[items[rn.lo]])%256]
 					if g < nearest {
-						nearest, cands = g, cands[:0]
+						nearest, nc = g, 0
 					}
-					if g == nearest && len(cands) < densePackWide {
-						cands = append(cands, j)
+					for j := 0; g == nearest && j < rn.hi-rn.lo && nc < densePackWide; j++ {
+						cands[nc] = pick{i, j}
+						nc++
 					}
 				}
 				k = cands[0]
 				if look > 1 {
-					k = cands[r.IntN(len(cands))]
+					k = cands[r.IntN(nc)]
 				}
 			}
-			s := left[k]
-			left = slices.Delete(left, k, k+1)
+			rn := &runs[k.run]
+			s := items[rn.lo+k.item]
+			copy(items[rn.lo+k.item:rn.hi-1], items[rn.lo+k.item+1:rn.hi])
+			if rn.hi--; rn.hi == rn.lo {
+				runs = slices.Delete(runs, k.run, k.run+1)
+			}
 			t := a % 256
 			q.code[t], q.page[t] = byte(s), a/256
 			a += size[s]
