@@ -3,7 +3,6 @@ package z80ref
 import (
 	"cmp"
 	_ "embed"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -54,7 +53,7 @@ type densePlan struct {
 	// (else with jp NEXT, 3 bytes shorter and 10 T slower); stub[s] that
 	// its weights' carries go to stubs after it (11 bytes a weight instead
 	// of 9 inline; 25 T a weight, 65 T with a carry, against 30 T inline,
-	// 48 T with a carry: faster while under 5 weights in 22 carry). The
+	// 48 T with a carry: faster while fewer than 5 weights in 22 carry). The
 	// builder turns them on by how many T-states a byte of memory saves,
 	// frequent bytes first, as long as the memory holds.
 	inline, stub [256]bool
@@ -233,7 +232,7 @@ func planDense(m *infer.Model, t target) densePlan {
 	for s := range 256 {
 		opts = append(opts, option{s, false, float64(n[s]) * 10 / 3})
 		if nz := nonZeroCodes(s); nz > 0 {
-			opts = append(opts, option{s, true, float64(n[s]) * 2 / 2})
+			opts = append(opts, option{s, true, float64(n[s])}) // 2 T for 2 bytes a weight
 		}
 	}
 	slices.SortStableFunc(opts, func(a, b option) int { return cmp.Compare(b.value, a.value) })
@@ -266,7 +265,7 @@ func planDense(m *infer.Model, t target) densePlan {
 	}
 	// Not even the handlers without options, packed without a gap, fit:
 	// no plan does (options only lengthen handlers).
-	var z densePlan
+	z := densePlan{sent: p.sent}
 	for s := range 256 {
 		z.size += z.handlerLen(s)
 	}
@@ -319,7 +318,9 @@ func denseSentinel(layers []quant.Layer, n *[256]int) int {
 
 // errNoSentinel is the error of a model whose every byte of codes starts a
 // column of 64 bytes: the dense engine has no byte to end its columns with.
-var errNoSentinel = errors.New("z80ref: the dense engine needs a byte of weight codes that no column of 64 bytes starts with, and every byte does")
+// A *ModelError, so that it matches ErrDoesNotFit (Auto, Fits and BenchAll
+// treat it as "this engine cannot hold the model").
+var errNoSentinel = &ModelError{Kind: Dense, Msg: "the dense engine needs a byte of weight codes that no column of 64 bytes starts with, and every byte does"}
 
 // lastCode is the position (0..3, the first output in bits 7-6) of the
 // last non-zero code of s, which must have one.

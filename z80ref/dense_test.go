@@ -1,9 +1,11 @@
 package z80ref
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"mulm/infer"
@@ -290,4 +292,37 @@ func TestDenseSentinelStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkRepliesEngine(t, "all -2 starting 30 columns", NewEngineFromImage(im), replyQueries)
+}
+
+// TestDenseNoSentinel: a model whose every byte of codes starts a column
+// of 64 bytes (input i of layer 1 starts with the codes of byte i) leaves
+// the dense engine no byte to end its columns with. That is a limit of
+// the engine (ErrDoesNotFit, as Fits and BenchAll expect), and Auto takes
+// another engine, which answers as Go.
+func TestDenseNoSentinel(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	m := randomModel(t, r, []int{256, 192, 128}, 12, 8, 0.7) // too dense for fast
+	layers := m.Layers()
+	l := &layers[0]
+	code := []int8{0, -1, 1, -2} // 00, 01, 10, 11
+	for in := range l.In {
+		for o := range 4 {
+			l.W[o*l.In+in] = code[(in>>(6-2*o))&3]
+		}
+	}
+	m, err := infer.New(m.Charset(), layers, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Dense.Fits(m, CPM); !errors.Is(err, ErrDoesNotFit) || !strings.Contains(err.Error(), "no column of 64 bytes starts with") {
+		t.Fatalf("Dense.Fits: %v, want the no-sentinel ModelError", err)
+	}
+	im, err := Build(m, BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if im.Kind == Dense || !strings.Contains(im.Reason, "not dense: the dense engine needs a byte") {
+		t.Fatalf("Auto: %s engine: %s", im.Kind, im.Reason)
+	}
+	checkRepliesEngine(t, "no sentinel ("+im.Kind.String()+")", NewEngineFromImage(im), replyQueries[:4])
 }
