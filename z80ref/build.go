@@ -428,6 +428,11 @@ func assemble(m *infer.Model, k EngineKind, ps *platformSpec, t target) (*Image,
 	if int(im.Symbols["BUFEND"]) < org+len(im.COM) {
 		return nil, fmt.Errorf("z80ref: BUFEND %04Xh lies inside the image", im.Symbols["BUFEND"])
 	}
+	if ovl, ok := im.Symbols["OVLEND"]; ok && ovl > im.Symbols["INITEND"] {
+		// (The dense engine's XV and Q1 over INIT: sizes fixed by the
+		// shape, so this is the engine's bug, not the model's.)
+		return nil, fmt.Errorf("z80ref: the %s engine's buffers over INIT end at %04Xh, past INITEND %04Xh", spec.name, ovl, im.Symbols["INITEND"])
+	}
 	im.Map = im.memoryMap()
 	return im, nil
 }

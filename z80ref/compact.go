@@ -58,7 +58,7 @@ func compactSources(m *infer.Model, _ target) ([]asm.Source, error) {
 	if len(layers) > 255 {
 		return nil, fmt.Errorf("z80ref: %d layers, the compact engine counts at most 255", len(layers))
 	}
-	writeDataHeader(&b, m, "compact")
+	writeDataHeader(&b, m, "compact", "")
 
 	b.WriteString("\n; Layer descriptors (the layout is in layout.asm).\n")
 	b.WriteString("LAYERS:\n")
@@ -179,8 +179,9 @@ func joinInts(xs []int, sep string) string {
 }
 
 // writeDataHeader starts an engine's generated data part: a comment naming
-// the model, then DATA with the sizes and the charset every engine reads.
-func writeDataHeader(b *strings.Builder, m *infer.Model, engine string) {
+// the model, then DATA with first (the data an engine wants right after
+// its code, or "") and the sizes and the charset every engine reads.
+func writeDataHeader(b *strings.Builder, m *infer.Model, engine, first string) {
 	cs := m.Charset()
 	n := m.NumLayers()
 	fmt.Fprintf(b, "; ===========================================================================\n")
@@ -189,6 +190,7 @@ func writeDataHeader(b *strings.Builder, m *infer.Model, engine string) {
 		joinInts(m.Sizes(), "->"), len(cs), m.MaxLen())
 	fmt.Fprintf(b, "; ===========================================================================\n\n")
 	b.WriteString("DATA:\n")
+	b.WriteString(first)
 	fmt.Fprintf(b, "NLAYERS: db %d%s; number of layers\n", n, pad(len(fmt.Sprint(n))))
 	fmt.Fprintf(b, "MAXLEN:  db %d%s; most characters in a reply\n", m.MaxLen(), pad(len(fmt.Sprint(m.MaxLen()))))
 	fmt.Fprintf(b, "EOSIDX:  db %d%s; index of EOS, the last charset entry\n", m.EOS(), pad(len(fmt.Sprint(m.EOS()))))

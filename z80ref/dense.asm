@@ -34,6 +34,110 @@
 ; ===========================================================================
 
 ; ---------------------------------------------------------------------------
+; NEXT - every handler's end (INIT copies it there): the column's next byte
+; t (SP walks the column, two bytes a pop: columns are stored in pairs,
+; interleaved byte by byte), then handler t.  28 T.
+; ---------------------------------------------------------------------------
+NEXT:   pop hl                  ; 10  L = t (H = the other column's byte)
+        ld h,DTBL/256           ; 7
+        ld h,(hl)               ; 7   HPT[t]
+        jp (hl)                 ; 4   handler t, at offset t
+HTNLEN  equ $ - NEXT
+
+; ---------------------------------------------------------------------------
+; WALK - add every input of an activation list into the accumulators:
+;      ACC[o] += w[o][i] * x for every entry (column of i, x) and every o.
+;      in: HL = the list; CURD = the layer (its STRIDE).
+; The list ends with a 0000h column; the word above it (ACTTOP) is FFFFh
+; (INIT's), which the walk reads as that entry's x, so that only the rare
+; path of an x outside 0..255 looks for the end.  An x of 0 (no list has
+; one) would be walked as the 8-bit x it is.
+; Per input with x in 1..127: 122 T to fetch the entry and start the column
+; (up to and with its first NEXT), and leaving it at its sentinel (HT_END,
+; 26 T); per byte the handler (per non-zero weight 25 T, 65 T with a carry,
+; 53 T for a handler's last; 4 T per output) and its copy of NEXT (28 T).
+; Other x = 256h + l (x of 128..255, or negative, included) walk the
+; column twice through the same handlers: h on the high bytes (D = ACCHI
+; page, C = h, B = 2h + 1 if l >= 128 else 2h, mod 256), the carries out
+; of a high byte going to ACCX, the page above ACCHI, which nothing reads;
+; then l on the low bytes (C = l, B = 2l mod 256; none for an l of 0).
+; Together they add w*x mod 65536: a -2 takes 2l mod 256 off the low byte
+; and 2h + (l >= 128), with the borrow, off the high byte.  (For x in
+; 128..255, h = 0: the first walk only takes 1 off the high byte of a -2,
+; and its +1 and -1, adding or taking 0, never carry.)
+; Code is set as it runs (self-modifying): per layer the column's end (E
+; there, 4*STRIDE mod 256) in the sentinel handler's cp n (whose address
+; INIT writes at dw_ce+1), per entry the list's position in dw_nx's
+; ld sp,nn; and in the full variant WALKA clears L1C0's c0_f (ACC is no
+; longer BEGIN's Q1), 17 T a walk.
+; ---------------------------------------------------------------------------
+WALK:   ld (ACTSP),hl
+WALKA:
+{{if .Ctx0}}        xor a                   ; ACC is no longer Q1 (L1C0)
+        ld (c0_f+1),a
+{{end}}        ld a,i                  ; WALKA: the list at ACTSP
+        push af
+        di
+        ld (SAVSP),sp
+        ld hl,(ACTSP)
+        ld (dw_nx+1),hl         ; the list, in dw_nx's ld sp,nn
+        ld ix,(CURD)
+        ld a,(ix+FDSTR)
+        add a,a
+        add a,a
+dw_ce:  ld (0),a                ; 4*STRIDE mod 256: E at a column's end,
+                                ; into HT_END's cp n (INIT sets the address)
+        ld d,ACCLO/256          ; D = the ACCLO page (dw_8 keeps it)
+        ld ix,dw_nx             ; where a column's end goes (HT_END)
+dw_nx:  ld sp,0                 ; 10  the list (self-modifying)
+        pop hl                  ; 10  HL = column of input i (0 = end)
+        pop bc                  ; 10  BC = x (FFFFh after the end)
+        ld (dw_nx+1),sp         ; 20
+        inc b                   ; 4   B back after djnz: not 0 (taken) when
+        djnz dw_w               ; 8   x is not in 0..255, or at the end
+        ld a,c                  ; 4
+        add a,a                 ; 4   2x; a carry: x in 128..255
+        jr c,dw_h               ; 7
+        ld b,a                  ; 4   B = 2x
+dw_8:   ld sp,hl                ; 6   SP walks the column
+        ld e,0                  ; 7   E = output 0
+        pop hl                  ; 10  NEXT, inline: the first byte
+        ld h,DTBL/256           ; 7
+        ld h,(hl)               ; 7
+        jp (hl)                 ; 4
+dw_w:   ld a,h
+        or a
+        jp z,SPBACK             ; the end
+dw_h:   ld a,c                  ; x = 256h + l (dw_h: h = 0, l >= 128)
+        ld (WX2),a              ; l for the second walk (dw_lo)
+        ld (WCOL),hl
+        rlca                    ; CY = l >= 128
+        ld a,b
+        adc a,a
+        ld c,b                  ; C = h
+        ld b,a                  ; B = 2h + (l >= 128), mod 256
+        ld ix,dw_lo
+        ld d,ACCHI/256          ; dw_8's walk, on the high bytes
+        jr dw_8
+dw_lo:  ld ix,dw_nx             ; the column's second walk: l (0..255)
+        ld d,ACCLO/256
+        ld hl,(WCOL)
+        ld a,(WX2)
+        or a
+        jr z,dw_nx              ; (none for an l of 0)
+        ld c,a
+        add a,a
+        ld b,a                  ; B = 2l mod 256
+        jr dw_8
+
+; ===========================================================================
+; What only INIT uses, last in the code: INIT, its helpers and the templates
+; it copies, followed by the data only INIT reads (HPT, HCODE, HSENT, HINL,
+; HSTB, at the start of data.asm, up to INITEND).  Once INIT has returned
+; these bytes are dead, and XV and Q1 lie over them (densebufs.asm: OVL).
+; ===========================================================================
+
+; ---------------------------------------------------------------------------
 ; INIT - one-time start-up: the reset images (MKBIM), the column address of
 ; every input of every layer (PTLk/PTHk), the dispatch page DTBL and the 256
 ; handlers.  Uses the normal stack.  About 0.3 M T-states (mulm bench).
@@ -407,95 +511,3 @@ HT_END: ld a,e                  ; 4   E = the output of the byte
 hte_x:
 HTELEN  equ $ - HT_END
 
-; ---------------------------------------------------------------------------
-; NEXT - every handler's end (INIT copies it there): the column's next byte
-; t (SP walks the column, two bytes a pop: columns are stored in pairs,
-; interleaved byte by byte), then handler t.  28 T.
-; ---------------------------------------------------------------------------
-NEXT:   pop hl                  ; 10  L = t (H = the other column's byte)
-        ld h,DTBL/256           ; 7
-        ld h,(hl)               ; 7   HPT[t]
-        jp (hl)                 ; 4   handler t, at offset t
-HTNLEN  equ $ - NEXT
-
-; ---------------------------------------------------------------------------
-; WALK - add every input of an activation list into the accumulators:
-;      ACC[o] += w[o][i] * x for every entry (column of i, x) and every o.
-;      in: HL = the list; CURD = the layer (its STRIDE).
-; The list ends with a 0000h column; the word above it (ACTTOP) is FFFFh
-; (INIT's), which the walk reads as that entry's x, so that only the rare
-; path of an x outside 0..255 looks for the end.  An x of 0 (no list has
-; one) would be walked as the 8-bit x it is.
-; Per input with x in 1..127: 122 T to fetch the entry and start the column
-; (up to and with its first NEXT), and leaving it at its sentinel (HT_END,
-; 26 T); per byte the handler (per non-zero weight 25 T, 65 T with a carry,
-; 53 T for a handler's last; 4 T per output) and its copy of NEXT (28 T).
-; Other x = 256h + l (x of 128..255, or negative, included) walk the
-; column twice through the same handlers: h on the high bytes (D = ACCHI
-; page, C = h, B = 2h + 1 if l >= 128 else 2h, mod 256), the carries out
-; of a high byte going to ACCX, the page above ACCHI, which nothing reads;
-; then l on the low bytes (C = l, B = 2l mod 256; none for an l of 0).
-; Together they add w*x mod 65536: a -2 takes 2l mod 256 off the low byte
-; and 2h + (l >= 128), with the borrow, off the high byte.  (For x in
-; 128..255, h = 0: the first walk only takes 1 off the high byte of a -2,
-; and its +1 and -1, adding or taking 0, never carry.)
-; Code is set as it runs (self-modifying): per layer the column's end (E
-; there, 4*STRIDE mod 256) in the sentinel handler's cp n (whose address
-; INIT writes at dw_ce+1), per entry the list's position in dw_nx's
-; ld sp,nn.
-; ---------------------------------------------------------------------------
-WALK:   ld (ACTSP),hl
-WALKA:  ld a,i                  ; WALKA: the list at ACTSP
-        push af
-        di
-        ld (SAVSP),sp
-        ld hl,(ACTSP)
-        ld (dw_nx+1),hl         ; the list, in dw_nx's ld sp,nn
-        ld ix,(CURD)
-        ld a,(ix+FDSTR)
-        add a,a
-        add a,a
-dw_ce:  ld (0),a                ; 4*STRIDE mod 256: E at a column's end,
-                                ; into HT_END's cp n (INIT sets the address)
-        ld d,ACCLO/256          ; D = the ACCLO page (dw_8 keeps it)
-        ld ix,dw_nx             ; where a column's end goes (HT_END)
-dw_nx:  ld sp,0                 ; 10  the list (self-modifying)
-        pop hl                  ; 10  HL = column of input i (0 = end)
-        pop bc                  ; 10  BC = x (FFFFh after the end)
-        ld (dw_nx+1),sp         ; 20
-        inc b                   ; 4   B back after djnz: not 0 (taken) when
-        djnz dw_w               ; 8   x is not in 0..255, or at the end
-        ld a,c                  ; 4
-        add a,a                 ; 4   2x; a carry: x in 128..255
-        jr c,dw_h               ; 7
-        ld b,a                  ; 4   B = 2x
-dw_8:   ld sp,hl                ; 6   SP walks the column
-        ld e,0                  ; 7   E = output 0
-        pop hl                  ; 10  NEXT, inline: the first byte
-        ld h,DTBL/256           ; 7
-        ld h,(hl)               ; 7
-        jp (hl)                 ; 4
-dw_w:   ld a,h
-        or a
-        jp z,SPBACK             ; the end
-dw_h:   ld a,c                  ; x = 256h + l (dw_h: h = 0, l >= 128)
-        ld (WX2),a              ; l for the second walk (dw_lo)
-        ld (WCOL),hl
-        rlca                    ; CY = l >= 128
-        ld a,b
-        adc a,a
-        ld c,b                  ; C = h
-        ld b,a                  ; B = 2h + (l >= 128), mod 256
-        ld ix,dw_lo
-        ld d,ACCHI/256          ; dw_8's walk, on the high bytes
-        jr dw_8
-dw_lo:  ld ix,dw_nx             ; the column's second walk: l (0..255)
-        ld d,ACCLO/256
-        ld hl,(WCOL)
-        ld a,(WX2)
-        or a
-        jr z,dw_nx              ; (none for an l of 0)
-        ld c,a
-        add a,a
-        ld b,a                  ; B = 2l mod 256
-        jr dw_8

@@ -66,6 +66,9 @@ type densePlan struct {
 	// layer 1's share of the context n-grams in k = 8-v leading spaces of
 	// the window, which STEP adds instead of walking their columns.
 	nc0 int
+	// lean says the plan is for the lean variant (target.lean): no C0
+	// vectors and no L1C0, so Q1 needs no page of its own.
+	lean bool
 }
 
 // densePackTries is the number of ways pack lays the handlers out.
@@ -216,7 +219,7 @@ func planDense(m *infer.Model, t target) densePlan {
 			n[c]++
 		}
 	}
-	var p densePlan
+	p := densePlan{lean: t.lean}
 	p.sent = denseSentinel(layers, &n)
 	// The options, best value (T-states saved per byte of memory, times
 	// the byte's frequency) first: a copy of NEXT saves 10 T a byte for 3
@@ -265,7 +268,7 @@ func planDense(m *infer.Model, t target) densePlan {
 	}
 	// Not even the handlers without options, packed without a gap, fit:
 	// no plan does (options only lengthen handlers).
-	z := densePlan{sent: p.sent}
+	z := densePlan{sent: p.sent, lean: p.lean}
 	for s := range 256 {
 		z.size += z.handlerLen(s)
 	}
@@ -366,11 +369,30 @@ func denseBufList(layers []quant.Layer, p *densePlan) []buf {
 		{name: "WX2", size: 1, comment: "WALK: the x of a column's second walk"},
 		{name: "WCOL", size: 2, comment: "WALK: the column of a second walk"},
 	}, initVars...))
-	// Q1's high bytes at Q1 + 256 (lists.asm with Ctx0: L1C0 reads both
-	// with one pointer; the lean variant keeps them at Q1 + nout).
-	q := slices.IndexFunc(bs, func(b buf) bool { return b.name == "Q1" })
-	bs[q].size = 256 + layers[0].Out
-	bs[q].comment = "layer 1 after bias + query (low bytes, then the high bytes at Q1 + 256, or Q1 + nout in the lean variant)"
+	// XV and Q1 are written first after INIT has returned (ENCQ, BEGIN):
+	// they lie over INIT's code and the tables only INIT reads (OVL, from
+	// INIT to INITEND: dense.asm, denseSources; assemble checks OVLEND), a
+	// page each for XV and, in the full variant (lists.asm with Ctx0),
+	// Q1's low bytes, its high bytes at Q1 + 256 so that L1C0 steps one
+	// index register for Q1 + o. The lean variant keeps them at Q1 + nout.
+	q1 := 2 * layers[0].Out
+	if !p.lean {
+		q1 = 256 + layers[0].Out
+	}
+	for i, b := range bs {
+		switch b.name {
+		case "XV":
+			bs[i].at = "OVL"
+			bs[i].comment += " (over INIT)"
+		case "Q1":
+			bs[i].at, bs[i].size = "OVL + 256", q1
+			bs[i].comment = "layer 1 after bias + query (low bytes, then the high bytes at Q1 + 256, or Q1 + nout in the lean variant; over INIT)"
+		}
+	}
+	bs = slices.Insert(bs, 0, buf{name: "OVL", at: "(INIT + 255) / 256 * 256",
+		comment: "the buffers over INIT's code and tables, dead once it has returned"})
+	bs = append(bs, buf{name: "OVLEND", at: fmt.Sprintf("Q1 + %d", q1),
+		comment: "their end: at most INITEND (assemble checks)"})
 	i := slices.IndexFunc(bs, func(b buf) bool { return b.name == "ACCHI" })
 	bs = slices.Insert(bs, i+1, buf{name: "ACCX", size: 256, page: true,
 		comment: "WALK: the carries out of ACCHI's bytes (discarded); LOGITS, NGR, INIT's variables"})
@@ -398,13 +420,37 @@ func denseSources(m *infer.Model, t target) ([]asm.Source, error) {
 	if len(layers) > 255 {
 		return nil, fmt.Errorf("z80ref: %d layers, the dense engine counts at most 255", len(layers))
 	}
-	var b strings.Builder
-	listData(&b, m, "dense")
 	p := planDense(m, t)
 	if p.sent < 0 {
 		return nil, errNoSentinel
 	}
 	sent, code, page, st := p.sent, p.code, p.page, p.stored()
+	// What only INIT reads comes first, right after INIT's code (the end
+	// of dense.asm), so that XV and Q1 can lie over both (OVL below).
+	var it strings.Builder
+	it.WriteString("\n; HPT[t]: the page of the handler of stored byte t (at offset t; see dense.asm).\n")
+	it.WriteString("HPT:\n")
+	for t := 0; t < 256; t += 8 {
+		ws := make([]string, 0, 8)
+		for _, p := range page[t : t+8] {
+			ws = append(ws, fmt.Sprintf("HREG/256+%d", p))
+		}
+		fmt.Fprintf(&it, "        db %s\n", strings.Join(ws, ", "))
+	}
+	it.WriteString("\n; HCODE[t]: the four weight codes of stored byte t.\n")
+	it.WriteString("HCODE:\n")
+	writeBytes(&it, code[:])
+	fmt.Fprintf(&it, "HSENT:   db %s            ; the sentinel (stored), after every column\n", hexByte(st[sent]))
+	it.WriteString("; HINL: bit t%8 of byte t/8 set when handler t ends with a copy of NEXT\n")
+	it.WriteString("; (else with jp NEXT).\n")
+	it.WriteString("HINL:\n")
+	writeBytes(&it, handlerBits(&code, &p.inline))
+	it.WriteString("; HSTB: bit t%8 of byte t/8 set when handler t puts its carries in stubs.\n")
+	it.WriteString("HSTB:\n")
+	writeBytes(&it, handlerBits(&code, &p.stub))
+	it.WriteString("INITEND:                        ; end of what only INIT reads\n\n")
+	var b strings.Builder
+	listData(&b, m, "dense", it.String())
 	pre := denseL1Pre(layers)
 	b.WriteString("\n; Layer 1's pre-shift m (see L1LIST in lists.asm), and the bit test and mask\n")
 	b.WriteString("; INIT writes into FINISH1: bit 7-m,(hl); and 2^(8-m)-1.\n")
@@ -417,26 +463,6 @@ func denseSources(m *infer.Model, t target) ([]asm.Source, error) {
 		b.WriteString("ENDT:\n")
 		writeBytes(&b, ctxEnds())
 	}
-	b.WriteString("\n; HPT[t]: the page of the handler of stored byte t (at offset t; see dense.asm).\n")
-	b.WriteString("HPT:\n")
-	for t := 0; t < 256; t += 8 {
-		ws := make([]string, 0, 8)
-		for _, p := range page[t : t+8] {
-			ws = append(ws, fmt.Sprintf("HREG/256+%d", p))
-		}
-		fmt.Fprintf(&b, "        db %s\n", strings.Join(ws, ", "))
-	}
-	b.WriteString("\n; HCODE[t]: the four weight codes of stored byte t.\n")
-	b.WriteString("HCODE:\n")
-	writeBytes(&b, code[:])
-	fmt.Fprintf(&b, "HSENT:   db %s            ; the sentinel (stored), after every column\n", hexByte(st[sent]))
-	b.WriteString("; HINL: bit t%8 of byte t/8 set when handler t ends with a copy of NEXT\n")
-	b.WriteString("; (else with jp NEXT).\n")
-	b.WriteString("HINL:\n")
-	writeBytes(&b, handlerBits(&code, &p.inline))
-	b.WriteString("; HSTB: bit t%8 of byte t/8 set when handler t puts its carries in stubs.\n")
-	b.WriteString("HSTB:\n")
-	writeBytes(&b, handlerBits(&code, &p.stub))
 	b.WriteString("\n; Weights, column-major, as the compact engine stores them: column i\n")
 	b.WriteString("; (input i) has STRIDE bytes, the first output of a byte in bits 7-6;\n")
 	b.WriteString("; 00 = 0, 01 = -1, 10 = +1, 11 = -2; each byte stored as the value t whose\n")

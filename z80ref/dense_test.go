@@ -214,7 +214,7 @@ func TestDenseLean(t *testing.T) {
 func TestDenseFewC0(t *testing.T) {
 	for _, c := range []struct {
 		nchars, nc0 int
-	}{{65, 2}, {81, 1}} {
+	}{{80, 2}, {96, 1}} {
 		m := randomModel(t, rand.New(rand.NewPCG(7, 8)), []int{256, 192, 128}, c.nchars, 20, 0.7)
 		im, err := Build(m, BuildOptions{Kind: Dense})
 		if err != nil {
@@ -325,4 +325,42 @@ func TestDenseNoSentinel(t *testing.T) {
 		t.Fatalf("Auto: %s engine: %s", im.Kind, im.Reason)
 	}
 	checkRepliesEngine(t, "no sentinel ("+im.Kind.String()+")", NewEngineFromImage(im), replyQueries[:4])
+}
+
+// TestDenseOverInit: XV and Q1 lie over INIT's code and the tables only
+// INIT reads (OVL to OVLEND, inside INIT to INITEND), which must be dead
+// once INIT has returned. With all of INIT..INITEND overwritten after
+// INIT, the full and the lean variant still answer as Go; XV is page
+// aligned (ENCQ), and so is Q1 in the full variant (L1C0).
+func TestDenseOverInit(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	small := randomModel(t, r, []int{256, 192, 128}, 40, 20, 0.7)
+	wide := randomModel(t, r, []int{256, 192, 128}, 54, 20, 0.7)
+	for _, c := range []struct {
+		name string
+		m    *infer.Model
+		lean bool
+	}{{"full", small, false}, {"lean", wide, true}} {
+		im, err := Build(c.m, BuildOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, c0 := im.Symbols["L1C0"]; im.Kind != Dense || c0 == c.lean {
+			t.Fatalf("%s: %s engine, L1C0 %v", c.name, im.Kind, c0)
+		}
+		s := im.Symbols
+		if s["OVL"] < s["INIT"] || s["OVLEND"] > s["INITEND"] || s["XV"] != s["OVL"] || s["XV"]%256 != 0 ||
+			(!c.lean && s["Q1"]%256 != 0) || s["Q1"] < s["XV"]+256 {
+			t.Fatalf("%s: INIT %04Xh, OVL %04Xh, XV %04Xh, Q1 %04Xh, OVLEND %04Xh, INITEND %04Xh",
+				c.name, s["INIT"], s["OVL"], s["XV"], s["Q1"], s["OVLEND"], s["INITEND"])
+		}
+		e := NewEngineFromImage(im)
+		if _, err := e.Startup(); err != nil {
+			t.Fatal(err)
+		}
+		for a := s["INIT"]; a < s["INITEND"]; a++ {
+			e.initMem[a] = byte(a*7) | 0x81 // neither a nop nor a return
+		}
+		checkRepliesEngine(t, c.name, e, replyQueries)
+	}
 }

@@ -195,14 +195,16 @@
 // context n-grams is walked once, and STEP's layer 1 runs pre-shifted
 // (BEGIN keeps Q1 >> the layer's shift, CTXACT scales the context's x to
 // match; exact, see L1LIST in lists.asm), so that its walk carries into
-// the high bytes less often. The first steps of a reply, whose windows
+// the high bytes less often. XV and Q1 lie over INIT's code and the
+// tables only INIT reads (dead once it has returned), which leaves those
+// 768 bytes to the handlers. The first steps of a reply, whose windows
 // start with k = 8, 7, 6 spaces, add layer 1's share of the n-grams inside
 // those spaces from vectors INIT walked once (C0V, L1C0 in lists.asm; as
 // many as the memory holds with the handlers, before their copies of the
 // dispatch) and walk only the other n-grams; where their code would take
 // the file over Build's limit (on the 256→256→192→128 shape, more than 48
 // output characters at 40,960 bytes), Build takes the lean variant
-// without them (target.lean), up to 52 characters. It refuses no model for its
+// without them (target.lean), up to 56 characters. It refuses no model for its
 // weights; memory bounds its widths (parity's mustHold: every 256→256→192→128→n
 // model with n ≤ 64). On the reference tinychat model (27 % non-zero) a
 // step costs about 0.53 million T-states (median over 20 queries), the .COM

@@ -267,10 +267,11 @@ func fastBiasBytes(l *quant.Layer) bool {
 }
 
 // listData writes the data part both list engines (fast and dense) share:
-// the header, the layer descriptors, the biases and the packed weights.
-func listData(b *strings.Builder, m *infer.Model, engine string) {
+// the header (with first, as writeDataHeader), the layer descriptors, the
+// biases and the packed weights.
+func listData(b *strings.Builder, m *infer.Model, engine, first string) {
 	layers := m.Layers()
-	writeDataHeader(b, m, engine)
+	writeDataHeader(b, m, engine, first)
 	b.WriteString("\n; Layer descriptors (the layout is in layout.asm).\n")
 	b.WriteString("LAYERS:\n")
 	for li := range layers {
@@ -309,7 +310,7 @@ func fastSources(m *infer.Model, t target) ([]asm.Source, error) {
 		return nil, err
 	}
 	var b strings.Builder
-	listData(&b, m, "fast")
+	listData(&b, m, "fast", "")
 	writeFastWeights(&b, layers, plan)
 	src := fastAsm
 	if !t.pack {

@@ -567,7 +567,9 @@ beg_c:
         ld hl,ACCHI
 {{if .Ctx0}}        ld de,Q1+256
 {{end}}        call CPYN
-        ld hl,WIN
+{{if .Ctx0}}        ld a,1                  ; ACC is Q1 until a walk (L1C0)
+        ld (c0_f+1),a
+{{end}}        ld hl,WIN
         ld b,8
 beg_w:  ld (hl),' '
         inc hl
@@ -611,9 +613,13 @@ L1LIST: ld hl,LAYERS
 ; the n-grams in those spaces (i + n <= k), which are the same whatever
 ; follows them, as L1LIST walks them (wrapping 16-bit additions commute);
 ; INIT stores it as 256 words, ACC[o] for o = 0..255.  ACC = Q1 + the
-; vector (SP reads the vector; 84 T an output, all 256: beyond nout the
+; vector (SP reads the vector, all 256 outputs: beyond nout the
 ; accumulators' bytes are not read), then the walk of CTXACT's list of the
-; other n-grams and FINISH (or FINISH1), as L1LIST.
+; other n-grams and FINISH (or FINISH1), as L1LIST.  Q1 is page aligned
+; (its high bytes at Q1 + 256), so C steps with L: 73 T an output, four to
+; a loop.  When no walk ran since BEGIN (a reply's first step: BEGIN sets
+; c0_f's n, WALKA clears it), ACC still is Q1 and the vector is added in
+; place: 61 T an output.
 L1C0:   ld hl,LAYERS
         ld (CURD),hl
         ld a,i                  ; P/V = IFF2: interrupts enabled?
@@ -621,9 +627,13 @@ L1C0:   ld hl,LAYERS
         di
         ld (SAVSP),sp
 l1_v:   ld sp,0                 ; (STEP: the vector)
-        ld bc,Q1                ; BC = Q1 + o (high bytes at Q1 + 256 + o)
         ld hl,ACCLO             ; HL = ACC + o
-c0_l:   pop de                  ; 10  DE = C0[o]
+c0_f:   ld a,0                  ; (BEGIN: 1, WALKA: 0) is ACC still Q1?
+        or a
+        jr nz,c0_i
+        ld bc,Q1                ; BC = Q1 + o
+c0_l:
+{{range times 4}}        pop de                  ; 10  DE = C0[o]
         ld a,(bc)               ; 7
         add a,e                 ; 4
         ld (hl),a               ; 7   ACCLO[o] = Q1 low + C0 low
@@ -634,9 +644,23 @@ c0_l:   pop de                  ; 10  DE = C0[o]
         ld (hl),a               ; 7   ACCHI[o] = Q1 high + C0 high + carry
         dec b                   ; 4
         dec h                   ; 4
-        inc bc                  ; 6
+        inc c                   ; 4
         inc l                   ; 4
-        jr nz,c0_l              ; 12
+{{end}}        jr nz,c0_l              ; 12  (a quarter of it an output)
+        jr c0_e
+c0_i:
+{{range times 4}}        pop de                  ; 10  DE = C0[o]
+        ld a,(hl)               ; 7
+        add a,e                 ; 4
+        ld (hl),a               ; 7   ACCLO[o] += C0 low
+        inc h                   ; 4
+        ld a,(hl)               ; 7
+        adc a,d                 ; 4
+        ld (hl),a               ; 7   ACCHI[o] += C0 high + carry
+        dec h                   ; 4
+        inc l                   ; 4
+{{end}}        jr nz,c0_i              ; 12  (a quarter of it an output)
+c0_e:
         ld sp,(SAVSP)           ; SPBACK's, inline (a call would push
         pop af                  ; onto the vector)
         jp po,l1_w              ; they were disabled
