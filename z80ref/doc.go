@@ -208,7 +208,7 @@
 // weights; memory bounds its widths (parity's mustHold: every 256→256→192→128→n
 // model with n ≤ 64). On the reference tinychat model (27 % non-zero) a
 // step costs about 0.53 million T-states (median over 20 queries), the .COM
-// is 40,547 bytes and INIT takes 1.04 million T-states.
+// is 40,644 bytes and INIT takes 1.14 million T-states.
 //
 // # Entry points
 //
