@@ -171,6 +171,12 @@ func TestDensePreShift(t *testing.T) {
 // a smaller charset keeps the full variant, and so does an explicit
 // -engine dense without a file limit, whose .COM shows that the full
 // variant would not have fitted.
+//
+// In each, XV and Q1 lie over INIT's code and the tables only INIT reads
+// (OVL to OVLEND, inside INIT to INITEND), which must be dead once INIT
+// has returned: with all of INIT..INITEND overwritten after INIT, the
+// program still answers as Go. XV is page aligned (ENCQ), and so is Q1 in
+// the full variant (L1C0).
 func TestDenseLean(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	small := randomModel(t, r, []int{256, 192, 128}, 40, 20, 0.7)
@@ -196,13 +202,20 @@ func TestDenseLean(t *testing.T) {
 		if over := len(im.File) > DefaultMaxCOMSize; over != (c.opt.Kind == Dense) {
 			t.Errorf("%s: %d bytes (limit %d)", c.name, len(im.File), DefaultMaxCOMSize)
 		}
-		e := NewEngineFromImage(im)
-		for _, q := range []string{"hello", "what is it", "zzz"} {
-			got, _, err := e.Reply(q)
-			if want := c.m.Reply(q); err != nil || got != want {
-				t.Errorf("%s, %q: %q, %v; Go says %q", c.name, q, got, err, want)
-			}
+		s := im.Symbols
+		if s["OVL"] < s["INIT"] || s["OVLEND"] > s["INITEND"] || s["XV"] != s["OVL"] || s["XV"]%256 != 0 ||
+			(c.c0 && s["Q1"]%256 != 0) || s["Q1"] < s["XV"]+256 {
+			t.Fatalf("%s: INIT %04Xh, OVL %04Xh, XV %04Xh, Q1 %04Xh, OVLEND %04Xh, INITEND %04Xh",
+				c.name, s["INIT"], s["OVL"], s["XV"], s["Q1"], s["OVLEND"], s["INITEND"])
 		}
+		e := NewEngineFromImage(im)
+		if _, err := e.Startup(); err != nil {
+			t.Fatal(err)
+		}
+		for a := s["INIT"]; a < s["INITEND"]; a++ {
+			e.initMem[a] = byte(a*7) | 0x81 // neither a nop nor a return
+		}
+		checkRepliesEngine(t, c.name, e, replyQueries)
 	}
 }
 
@@ -325,42 +338,4 @@ func TestDenseNoSentinel(t *testing.T) {
 		t.Fatalf("Auto: %s engine: %s", im.Kind, im.Reason)
 	}
 	checkRepliesEngine(t, "no sentinel ("+im.Kind.String()+")", NewEngineFromImage(im), replyQueries[:4])
-}
-
-// TestDenseOverInit: XV and Q1 lie over INIT's code and the tables only
-// INIT reads (OVL to OVLEND, inside INIT to INITEND), which must be dead
-// once INIT has returned. With all of INIT..INITEND overwritten after
-// INIT, the full and the lean variant still answer as Go; XV is page
-// aligned (ENCQ), and so is Q1 in the full variant (L1C0).
-func TestDenseOverInit(t *testing.T) {
-	r := rand.New(rand.NewPCG(7, 8))
-	small := randomModel(t, r, []int{256, 192, 128}, 40, 20, 0.7)
-	wide := randomModel(t, r, []int{256, 192, 128}, 54, 20, 0.7)
-	for _, c := range []struct {
-		name string
-		m    *infer.Model
-		lean bool
-	}{{"full", small, false}, {"lean", wide, true}} {
-		im, err := Build(c.m, BuildOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, c0 := im.Symbols["L1C0"]; im.Kind != Dense || c0 == c.lean {
-			t.Fatalf("%s: %s engine, L1C0 %v", c.name, im.Kind, c0)
-		}
-		s := im.Symbols
-		if s["OVL"] < s["INIT"] || s["OVLEND"] > s["INITEND"] || s["XV"] != s["OVL"] || s["XV"]%256 != 0 ||
-			(!c.lean && s["Q1"]%256 != 0) || s["Q1"] < s["XV"]+256 {
-			t.Fatalf("%s: INIT %04Xh, OVL %04Xh, XV %04Xh, Q1 %04Xh, OVLEND %04Xh, INITEND %04Xh",
-				c.name, s["INIT"], s["OVL"], s["XV"], s["Q1"], s["OVLEND"], s["INITEND"])
-		}
-		e := NewEngineFromImage(im)
-		if _, err := e.Startup(); err != nil {
-			t.Fatal(err)
-		}
-		for a := s["INIT"]; a < s["INITEND"]; a++ {
-			e.initMem[a] = byte(a*7) | 0x81 // neither a nop nor a return
-		}
-		checkRepliesEngine(t, c.name, e, replyQueries)
-	}
 }
