@@ -131,8 +131,9 @@ dw_lo:  ld ix,dw_nx             ; the column's second walk: l (0..255)
         jr dw_8
 
 ; ===========================================================================
-; What only INIT uses, last in the code: INIT, its helpers and the templates
-; it copies, followed by the data only INIT reads (HPT, HCODE, HSENT, HINL,
+; What only INIT uses, last in the code: INIT, its helpers here and the
+; templates it copies (lists.asm's MKBIM, EXPB and F1PAT stay with their
+; code), followed by the data only INIT reads (HPT, HCODE, HSENT, HINL,
 ; HSTB, at the start of data.asm, up to INITEND).  Once INIT has returned
 ; these bytes are dead, and XV and Q1 lie over them (densebufs.asm: OVL).
 ; ===========================================================================
@@ -140,7 +141,9 @@ dw_lo:  ld ix,dw_nx             ; the column's second walk: l (0..255)
 ; ---------------------------------------------------------------------------
 ; INIT - one-time start-up: the reset images (MKBIM), the column address of
 ; every input of every layer (PTLk/PTHk), the dispatch page DTBL and the 256
-; handlers.  Uses the normal stack.  About 0.3 M T-states (mulm bench).
+; handlers, then the C0 vectors.  Uses the normal stack.  About 1.1 to
+; 1.4 M T-states (mulm bench, start-up), most of it the handlers' options
+; and the vectors' walks.
 ; ---------------------------------------------------------------------------
 INIT:   call MKBIM
         ld hl,0FFFFh            ; the x WALK reads after a list's end mark

@@ -10,6 +10,7 @@ import (
 
 	"mulm/infer"
 	"mulm/quant"
+	"mulm/trigram"
 )
 
 // TestDenseSizes checks the handler sizes the planner assumes against the
@@ -213,7 +214,11 @@ func TestDenseLean(t *testing.T) {
 			t.Fatal(err)
 		}
 		for a := s["INIT"]; a < s["INITEND"]; a++ {
-			e.initMem[a] = byte(a*7) | 0x81 // neither a nop nor a return
+			b := byte(a*7) | 0x81 // never a nop
+			if b == 0xC9 {
+				b = 0xC7 // nor a ret: rst 0, a warm boot
+			}
+			e.initMem[a] = b
 		}
 		checkRepliesEngine(t, c.name, e, replyQueries)
 	}
@@ -338,4 +343,65 @@ func TestDenseNoSentinel(t *testing.T) {
 		t.Fatalf("Auto: %s engine: %s", im.Kind, im.Reason)
 	}
 	checkRepliesEngine(t, "no sentinel ("+im.Kind.String()+")", NewEngineFromImage(im), replyQueries[:4])
+}
+
+// TestDenseC0InPlace: L1C0 adds a reply's first vector in place (c0_i:
+// BEGIN left ACC equal to Q1) on the first step only, and Q1 + the vector
+// (c0_l) on every later step whose window starts with at least 8 − NC0
+// spaces, the flag being cleared by the walks in between.
+func TestDenseC0InPlace(t *testing.T) {
+	m := randomModel(t, rand.New(rand.NewPCG(7, 8)), []int{256, 192, 128}, 40, 20, 0.7)
+	im, err := Build(m, BuildOptions{Kind: Dense})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nc0 := int(im.File[int(im.Symbols["NC0"])-TPAStart])
+	if nc0 != denseMaxC0 {
+		t.Fatalf("NC0 = %d, want %d (the planner changed: pick a model that gets them all)", nc0, denseMaxC0)
+	}
+	e := NewEngineFromImage(im)
+	later := 0
+	for _, q := range replyQueries {
+		mach, err := e.newMachine(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		putQuery(mach, im, q)
+		var inPlace, copied []int
+		step := 0
+		mach.SetHook(im.sym("STEP"), func() { step++ })
+		at := func(steps *[]int) func() { // once a step (each loop of four)
+			return func() {
+				if n := len(*steps); n == 0 || (*steps)[n-1] != step {
+					*steps = append(*steps, step)
+				}
+			}
+		}
+		mach.SetHook(im.sym("c0_i"), at(&inPlace))
+		mach.SetHook(im.sym("c0_l"), at(&copied))
+		if _, err := mach.Call(im.sym("GENERATE"), stepBudget(m)); err != nil {
+			t.Fatal(err)
+		}
+		// The steps after the first whose window has a vector.
+		var want []int
+		tr := m.DenseTrace(q)
+		for s := 2; s <= len(tr.Steps); s++ {
+			var w [trigram.ContextLen]byte
+			trigram.FillWindow(&w, []byte(tr.Reply[:min(s-1, len(tr.Reply))]))
+			k := 0
+			for k < len(w) && w[k] == ' ' {
+				k++
+			}
+			if 8-k < nc0 {
+				want = append(want, s)
+			}
+		}
+		later += len(want)
+		if !slices.Equal(inPlace, []int{1}) || !slices.Equal(copied, want) {
+			t.Fatalf("%q (reply %q): in place at steps %v, want [1]; Q1 + vector at %v, want %v", q, tr.Reply, inPlace, copied, want)
+		}
+	}
+	if later == 0 {
+		t.Fatal("no reply has a second step with a vector")
+	}
 }
