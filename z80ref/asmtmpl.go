@@ -58,4 +58,9 @@ type listsOptions struct {
 	// first step) from C0LO/C0HI, which INIT computes, instead of walking
 	// the context (L1C0).
 	Ctx0 bool
+	// BiasImages: the data may hold a later layer's reset image BIMk as
+	// it is (flag 02h; the dense engine, for word biases, which take as
+	// many bytes either way: its memory is short, not its file), and
+	// MKBIM builds only the others.
+	BiasImages bool
 }

@@ -78,7 +78,7 @@ func compactSources(m *infer.Model, _ target) ([]asm.Source, error) {
 		}, fmt.Sprintf("%d->%d", l.In, l.Out))
 	}
 	b.WriteString("\n; Biases, one word per output.\n")
-	writeBiases(&b, layers, func(*quant.Layer) bool { return false })
+	writeBiases(&b, layers, 0, func(*quant.Layer) bool { return false })
 	b.WriteString("\n; Weights, column-major: column i (input i) has STRIDE bytes, the\n")
 	b.WriteString("; first output of a byte in bits 7-6; 00 = 0, 01 = -1, 10 = +1, 11 = -2.\n")
 	writeWeights(&b, layers)
@@ -121,16 +121,17 @@ func compactLayerOut(mem memReader, im *Image) (int, []int16, error) {
 	return li, y, nil
 }
 
-// writeBiases writes the label Bk and the biases of every layer k, eight
-// a line: one byte each for a layer where asByte is true, else one word.
-func writeBiases(b *strings.Builder, layers []quant.Layer, asByte func(*quant.Layer) bool) {
+// writeBiases writes the label Bk and the biases of every layer k (layers[0]
+// being layer first+1), eight a line: one byte each for a layer where
+// asByte is true, else one word.
+func writeBiases(b *strings.Builder, layers []quant.Layer, first int, asByte func(*quant.Layer) bool) {
 	for li := range layers {
 		l := &layers[li]
 		op, hex := "dw", func(v int16) string { return hexWord(uint16(v)) }
 		if asByte(l) {
 			op, hex = "db", func(v int16) string { return hexByte(byte(v)) }
 		}
-		fmt.Fprintf(b, "B%d:\n", li+1)
+		fmt.Fprintf(b, "B%d:\n", first+li+1)
 		for k := 0; k < len(l.Bias); k += 8 {
 			ws := make([]string, 0, 8)
 			for _, v := range l.Bias[k:min(k+8, len(l.Bias))] {

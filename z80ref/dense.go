@@ -25,9 +25,9 @@ var (
 	// templates expanded for the dense engine; the Lean ones are those of
 	// its lean variant (target.lean), without the C0 vectors' code.
 	denseAsm          = expandAsm("dense.asm", denseAsmTmpl, map[string]bool{"Ctx0": true})
-	denseListsAsm     = expandAsm("lists.asm", listsAsmTmpl, listsOptions{Dedupe: true, L1Pre: true, ChainFinal: true, Ctx0: true})
+	denseListsAsm     = expandAsm("lists.asm", listsAsmTmpl, listsOptions{Dedupe: true, L1Pre: true, ChainFinal: true, Ctx0: true, BiasImages: true})
 	denseAsmLean      = expandAsm("dense.asm", denseAsmTmpl, map[string]bool{"Ctx0": false})
-	denseListsAsmLean = expandAsm("lists.asm", listsAsmTmpl, listsOptions{Dedupe: true, L1Pre: true, ChainFinal: true})
+	denseListsAsmLean = expandAsm("lists.asm", listsAsmTmpl, listsOptions{Dedupe: true, L1Pre: true, ChainFinal: true, BiasImages: true})
 )
 
 // Handler sizes of dense.asm: HTLEN bytes per non-zero weight and HSTLEN
@@ -393,6 +393,12 @@ func denseBufList(layers []quant.Layer, p *densePlan) []buf {
 		comment: "the buffers over INIT's code and tables, dead once it has returned"})
 	bs = append(bs, buf{name: "OVLEND", at: fmt.Sprintf("Q1 + %d", q1),
 		comment: "their end: at most INITEND (assemble checks)"})
+	// The reset images the data holds (BiasImages, biasImage).
+	for li := range layers {
+		if name := fmt.Sprintf("BIM%d", li+1); biasImage(layers, li) {
+			bs = slices.DeleteFunc(bs, func(b buf) bool { return b.name == name })
+		}
+	}
 	i := slices.IndexFunc(bs, func(b buf) bool { return b.name == "ACCHI" })
 	bs = slices.Insert(bs, i+1, buf{name: "ACCX", size: 256, page: true,
 		comment: "WALK: the carries out of ACCHI's bytes (discarded); LOGITS, NGR, INIT's variables"})
@@ -450,7 +456,7 @@ func denseSources(m *infer.Model, t target) ([]asm.Source, error) {
 	writeBytes(&it, handlerBits(&code, &p.stub))
 	it.WriteString("INITEND:                        ; end of what only INIT reads\n\n")
 	var b strings.Builder
-	listData(&b, m, "dense", it.String())
+	listData(&b, m, "dense", it.String(), true)
 	pre := denseL1Pre(layers)
 	b.WriteString("\n; Layer 1's pre-shift m (see L1LIST in lists.asm), and the bit test and mask\n")
 	b.WriteString("; INIT writes into FINISH1: bit 7-m,(hl); and 2^(8-m)-1.\n")

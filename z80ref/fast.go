@@ -267,9 +267,10 @@ func fastBiasBytes(l *quant.Layer) bool {
 }
 
 // listData writes the data part both list engines (fast and dense) share:
-// the header (with first, as writeDataHeader), the layer descriptors, the
-// biases and the packed weights.
-func listData(b *strings.Builder, m *infer.Model, engine, first string) {
+// the header (with first, as writeDataHeader), the layer descriptors and
+// the biases; with images (listsOptions.BiasImages), those of every layer
+// after the first with word biases as its reset image BIMk (biasImage).
+func listData(b *strings.Builder, m *infer.Model, engine, first string, images bool) {
 	layers := m.Layers()
 	writeDataHeader(b, m, engine, first)
 	b.WriteString("\n; Layer descriptors (the layout is in layout.asm).\n")
@@ -283,6 +284,9 @@ func listData(b *strings.Builder, m *infer.Model, engine, first string) {
 		if fastBiasBytes(l) {
 			flags |= 1
 		}
+		if images && biasImage(layers, li) {
+			flags |= 2
+		}
 		bim := fmt.Sprintf("BIM%d", li+1)
 		if li == 0 {
 			bim = "0" // BEGIN expands layer 1's biases into the accumulators
@@ -294,8 +298,30 @@ func listData(b *strings.Builder, m *infer.Model, engine, first string) {
 		}, fmt.Sprintf("%d->%d", l.In, l.Out))
 	}
 	fmt.Fprintf(b, "LASTD   equ L%dD                 ; the last layer's descriptor\n", len(layers))
-	b.WriteString("\n; Biases: one byte each when they all fit (flag 01h), else one word.\n")
-	writeBiases(b, layers, fastBiasBytes)
+	b.WriteString("\n; Biases: one byte each when they all fit (flag 01h), else one word;\n")
+	b.WriteString("; flag 02h: the reset image itself (nout low bytes, then nout high bytes),\n")
+	b.WriteString("; which LAYER loads as it is and MKBIM leaves.\n")
+	for li := range layers {
+		if !images || !biasImage(layers, li) {
+			writeBiases(b, layers[li:li+1], li, fastBiasBytes)
+			continue
+		}
+		l := &layers[li]
+		lo, hi := make([]byte, l.Out), make([]byte, l.Out)
+		for o, v := range l.Bias {
+			lo[o], hi[o] = byte(v), byte(uint16(v)>>8)
+		}
+		fmt.Fprintf(b, "B%d:\nBIM%d:\n", li+1, li+1)
+		writeBytes(b, lo)
+		writeBytes(b, hi)
+	}
+}
+
+// biasImage reports whether the dense engine's data holds layer li's
+// reset image itself (flag 02h): a layer after the first whose biases are
+// words, so the image takes the bytes they would.
+func biasImage(layers []quant.Layer, li int) bool {
+	return li > 0 && !fastBiasBytes(&layers[li])
 }
 
 // fastSources generates the data part and the buffer layout for m and
@@ -310,7 +336,7 @@ func fastSources(m *infer.Model, t target) ([]asm.Source, error) {
 		return nil, err
 	}
 	var b strings.Builder
-	listData(&b, m, "fast", "")
+	listData(&b, m, "fast", "", false)
 	writeFastWeights(&b, layers, plan)
 	src := fastAsm
 	if !t.pack {

@@ -98,7 +98,7 @@ var listDesc = descLayout{size: "FLDSZ", fields: []descField{
 	{"FDNOUT", false, "nout (0 = 256)"},
 	{"FDSTR", false, "STRIDE = ceil(nout/4)"},
 	{"FDSH", false, "shift"},
-	{"FDFL", false, "flags: 80h hidden (ReLU), 01h byte biases"},
+	{"FDFL", false, "flags: 80h hidden (ReLU), 01h byte biases, 02h reset image in the data (dense)"},
 	{"FDPT", false, "PTLk/256: the block or column pointer pages (PTHk = PTLk + 256)"},
 }}
 

@@ -53,7 +53,8 @@
 ; ---------------------------------------------------------------------------
 ; MKBIM - one-time start-up (INIT calls it): clear CTXACT's counts CNT and
 ; build the reset image BIMk of every layer after the first from its
-; biases (16-bit values: nout low bytes, then nout high bytes).  BEGIN
+; biases (16-bit values: nout low bytes, then nout high bytes){{if .BiasImages}},
+; except where the data holds the image as it is (flag 02h){{end}}.  BEGIN
 ; expands layer 1's biases itself.
 ; EXPB - expand the biases of the layer whose descriptor is at IX into a
 ; split image: low bytes from HL, high bytes from HL + DE.  Uses A, BC.
@@ -68,7 +69,9 @@ mkb_c:  ld (hl),0
         dec a
         ret z
 mkb_l:  push af
-        ld l,(ix+FDR)
+{{if .BiasImages}}        bit 1,(ix+FDFL)         ; the image is in the data
+        jr nz,mkb_s
+{{end}}        ld l,(ix+FDR)
         ld h,(ix+FDR+1)         ; HL = BIMk low bytes
         ld e,(ix+FDNOUT)
         ld d,0
@@ -77,7 +80,7 @@ mkb_l:  push af
         jr nz,mkb_n
         inc d                   ; DE = nout (256 when the byte is 0)
 mkb_n:  call EXPB
-        ld de,FLDSZ
+mkb_s:  ld de,FLDSZ
         add ix,de
         pop af
         dec a
