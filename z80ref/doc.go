@@ -196,8 +196,9 @@
 // (BEGIN keeps Q1 >> the layer's shift, CTXACT scales the context's x to
 // match; exact, see L1LIST in lists.asm), so that its walk carries into
 // the high bytes less often. XV and Q1 lie over INIT's code and the
-// tables only INIT reads (dead once it has returned), which leaves those
-// 768 bytes to the handlers. The first steps of a reply, whose windows
+// tables only INIT reads (dead once it has returned), and a later layer
+// whose biases are words keeps its reset image in the data (the same
+// bytes), which leaves that memory to the handlers. The first steps of a reply, whose windows
 // start with k = 8, 7, 6 spaces, add layer 1's share of the n-grams inside
 // those spaces from vectors INIT walked once (C0V, L1C0 in lists.asm; as
 // many as the memory holds with the handlers, before their copies of the
@@ -208,7 +209,7 @@
 // weights; memory bounds its widths (parity's mustHold: every 256→256→192→128→n
 // model with n ≤ 64). On the reference tinychat model (27 % non-zero) a
 // step costs about 0.53 million T-states (median over 20 queries), the .COM
-// is 40,644 bytes and INIT takes 1.14 million T-states.
+// is 40,650 bytes and INIT takes 1.14 million T-states.
 //
 // # Entry points
 //
