@@ -67,7 +67,7 @@ type densePlan struct {
 	// the window, which STEP adds instead of walking their columns.
 	nc0 int
 	// lean says the plan is for the lean variant (target.lean): no C0
-	// vectors and no L1C0, so Q1 needs no page of its own.
+	// vectors and no L1C0, so Q1 keeps its high bytes at Q1 + nout.
 	lean bool
 }
 

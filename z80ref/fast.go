@@ -298,9 +298,12 @@ func listData(b *strings.Builder, m *infer.Model, engine, first string, images b
 		}, fmt.Sprintf("%d->%d", l.In, l.Out))
 	}
 	fmt.Fprintf(b, "LASTD   equ L%dD                 ; the last layer's descriptor\n", len(layers))
-	b.WriteString("\n; Biases: one byte each when they all fit (flag 01h), else one word;\n")
-	b.WriteString("; flag 02h: the reset image itself (nout low bytes, then nout high bytes),\n")
-	b.WriteString("; which LAYER loads as it is and MKBIM leaves.\n")
+	b.WriteString("\n; Biases: one byte each when they all fit (flag 01h), else one word")
+	if images {
+		b.WriteString(";\n; flag 02h: the reset image itself (nout low bytes, then nout high bytes),\n")
+		b.WriteString("; which LAYER loads as it is and MKBIM leaves")
+	}
+	b.WriteString(".\n")
 	for li := range layers {
 		if !images || !biasImage(layers, li) {
 			writeBiases(b, layers[li:li+1], li, fastBiasBytes)
