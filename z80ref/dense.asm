@@ -143,7 +143,8 @@ dw_lo:  ld ix,dw_nx             ; the column's second walk: l (0..255)
 ; every input of every layer (PTLk/PTHk), the dispatch page DTBL and the 256
 ; handlers, then the C0 vectors.  Uses the normal stack.  About 1.1 to
 ; 1.4 M T-states (mulm bench, start-up), most of it the handlers' options
-; and the vectors' walks.
+; and the vectors' walks.  Must run exactly once, before anything else:
+; XV and Q1 lie over it and its tables afterwards.
 ; ---------------------------------------------------------------------------
 INIT:   call MKBIM
         ld hl,0FFFFh            ; the x WALK reads after a list's end mark
