@@ -223,7 +223,26 @@ type BuildOptions struct {
 	// platform's DefaultMaxFileSize for Auto and no limit for an explicit
 	// Kind; negative means no limit.
 	MaxFileSize int
+	// MaxStartup is Auto's budget for the program's one-time start-up
+	// (INIT, before the first prompt), in T-states: 0 means
+	// DefaultMaxStartup, negative no budget; an explicit Kind ignores it.
+	// Auto runs INIT of the fast engine's image on the platform's machine
+	// when the image carries packed columns (whose expansion is the only
+	// start-up that grows past the budget: on a model near the engine's
+	// capacity; the Spectrum packs none by default) and sets the engine
+	// aside when it passes the budget, for the next engine that fits (the
+	// dense engine's start-up, writing its handlers, stayed under the
+	// default budget on every model "mulm bench" measured; compact's takes
+	// a few thousand T-states); but it never
+	// prefers the compact engine, several times slower a character, to an
+	// engine it set aside: when no other engine fits within the budget it
+	// takes the fastest it set aside, and Image.Reason says so.
+	MaxStartup int
 }
+
+// DefaultMaxStartup is Auto's start-up budget (BuildOptions.MaxStartup)
+// in T-states: half a second at 4 MHz, 0.57 s at the Spectrum's 3.5 MHz.
+const DefaultMaxStartup = 2_000_000
 
 // Region is one part of the memory map: [Start, Start+Size).
 type Region struct {
@@ -285,8 +304,9 @@ type Image struct {
 // fit returns a *MemoryError (or a *ModelError when the engine cannot run
 // m at all; both match ErrDoesNotFit), a file over the limit a
 // *FileSizeError (and no image). With Kind Auto, Build tries Engines in
-// order and returns the first that fits, or the last one's error when
-// none does; Image.Reason says why.
+// order and returns the first that fits and starts within
+// BuildOptions.MaxStartup (see there), or the last one's error when none
+// fits; Image.Reason says why.
 func Build(m *infer.Model, opt BuildOptions) (*Image, error) {
 	if m.NumLayers() == 0 {
 		return nil, infer.ErrEmpty
@@ -310,25 +330,84 @@ func Build(m *infer.Model, opt BuildOptions) (*Image, error) {
 	if limit == 0 {
 		limit = ps.defaultMaxFile
 	}
+	budget := opt.MaxStartup
+	if budget == 0 {
+		budget = DefaultMaxStartup
+	}
+	lim := "no size limit"
+	if limit > 0 {
+		lim = "the limit is " + byteCount(limit)
+	}
+	chosen := func(im *Image, why []string, head, extra string) *Image {
+		im.Reason = fmt.Sprintf("%s engine: %s (%s %s; %s)%s", im.Kind, head, byteCount(len(im.File)), ps.fileExt, lim, extra)
+		if len(why) > 0 {
+			im.Reason += "; " + strings.Join(why, "; ")
+		}
+		return im
+	}
+	// aside is the first (fastest) engine set aside for its start-up, and
+	// why its reasons so far (before its own).
+	var aside *Image
+	var asideT uint64
+	var asideWhy []string
+	fallback := Auto // the last-resort engine, when it fits
 	var why []string
 	var err error
 	for _, k := range Engines() {
 		var im *Image
 		im, err = buildKind(m, k, ps, limit)
-		if err == nil {
-			lim := "no size limit"
-			if limit > 0 {
-				lim = "the limit is " + byteCount(limit)
-			}
-			im.Reason = fmt.Sprintf("%s engine: the fastest that fits (%s %s; %s)", k, byteCount(len(im.File)), ps.fileExt, lim)
-			if len(why) > 0 {
-				im.Reason += "; " + strings.Join(why, "; ")
-			}
-			return im, nil
+		if err != nil {
+			why = append(why, fmt.Sprintf("not %s: %s", k, shortReason(err)))
+			continue
 		}
-		why = append(why, fmt.Sprintf("not %s: %s", k, shortReason(err)))
+		if k.spec().lastResort {
+			if aside != nil {
+				fallback = k
+				break
+			}
+			return chosen(im, why, "the fastest that fits", ""), nil
+		}
+		if budget > 0 && k.spec().slowStart != nil && k.spec().slowStart(im) {
+			t, err := NewEngineFromImage(im).Startup()
+			if err != nil {
+				return nil, err
+			}
+			if t > uint64(budget) {
+				if aside == nil {
+					aside, asideT, asideWhy = im, t, slices.Clone(why)
+				}
+				why = append(why, fmt.Sprintf("not %s: its start-up takes %s T-states, over the budget of %s",
+					k, tCount(t), tCount(uint64(budget))))
+				continue
+			}
+		}
+		head := "the fastest that fits"
+		if aside != nil {
+			head = "the fastest that fits and starts within the budget"
+		}
+		return chosen(im, why, head, ""), nil
+	}
+	if aside != nil {
+		// The reasons after the aside's own: why no later engine was taken.
+		rest := why[len(asideWhy)+1:]
+		meet := "no other engine that fits meets it"
+		if fallback != Auto {
+			meet = fmt.Sprintf("only the %s engine, several times slower a character, would meet it", fallback)
+		}
+		return chosen(aside, append(asideWhy, rest...), "the fastest that fits", fmt.Sprintf(
+			", though its start-up takes %s T-states, over the budget of %s: %s",
+			tCount(asideT), tCount(uint64(budget)), meet)), nil
 	}
 	return nil, err
+}
+
+// tCount formats n with thousands separators: "2,000,000".
+func tCount(n uint64) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // shortReason is the first line of err without the package prefix.
@@ -342,11 +421,7 @@ func shortReason(err error) string {
 
 // byteCount formats n as "40,960 bytes".
 func byteCount(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s + " bytes"
+	return tCount(uint64(n)) + " bytes"
 }
 
 // buildKind builds m's image for engine kind k on platform ps; limit < 0

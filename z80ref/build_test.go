@@ -169,6 +169,70 @@ func TestMemoryError(t *testing.T) {
 	}
 }
 
+// TestAutoStartup checks Auto's start-up budget (BuildOptions.MaxStartup)
+// on a model near the fast engine's capacity, whose packed columns take
+// INIT over DefaultMaxStartup T-states to expand: Auto takes the dense
+// engine and says why; without a budget, or with one above the fast
+// start-up, the fast one; with a file limit that only the fast and the
+// compact .COM meet, the fast one again (never compact), saying that its
+// start-up is over the budget.
+func TestAutoStartup(t *testing.T) {
+	m := randomModel(t, rand.New(rand.NewPCG(30, 31)), []int{256, 192, 128}, 40, 50, 0.30)
+	build := func(k EngineKind) *Image {
+		t.Helper()
+		im, err := Build(m, BuildOptions{Kind: k, MaxFileSize: DefaultMaxCOMSize})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return im
+	}
+	fast, compact := build(Fast), build(Compact)
+	fastT, err := NewEngineFromImage(fast).Startup()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fastT <= DefaultMaxStartup {
+		t.Fatalf("the test needs a fast start-up over %d: %d", DefaultMaxStartup, fastT)
+	}
+	cases := []struct {
+		name          string
+		budget, limit int
+		want          EngineKind
+		reason        []string
+	}{
+		{"default budget", 0, 0, Dense, []string{"dense engine: the fastest that fits and starts within the budget",
+			fmt.Sprintf("not fast: its start-up takes %s T-states, over the budget of 2,000,000", tCount(fastT))}},
+		{"no budget", -1, 0, Fast, []string{"fast engine: the fastest that fits ("}},
+		{"a budget of the fast start-up", int(fastT), 0, Fast, []string{"fast engine: the fastest that fits ("}},
+		{"the compact .COM's size as the file limit, which the dense .COM passes", 0, len(compact.COM), Fast, []string{
+			"fast engine: the fastest that fits (",
+			"though its start-up takes ",
+			"over the budget of 2,000,000: only the compact engine, several times slower a character, would meet it",
+			"not dense: the dense engine's .COM is"}},
+	}
+	for _, c := range cases {
+		im, err := Build(m, BuildOptions{MaxStartup: c.budget, MaxFileSize: c.limit})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if im.Kind != c.want {
+			t.Errorf("%s: the %s engine (want %s): %s", c.name, im.Kind, c.want, im.Reason)
+		}
+		for _, r := range c.reason {
+			if !strings.Contains(im.Reason, r) {
+				t.Errorf("%s: the reason %q does not say %q", c.name, im.Reason, r)
+			}
+		}
+		if c.want == Fast && strings.Contains(im.Reason, "not fast") {
+			t.Errorf("%s: the reason of the fast engine's image says %q", c.name, im.Reason)
+		}
+	}
+	// An explicit engine ignores the budget.
+	if im, err := Build(m, BuildOptions{Kind: Fast, MaxStartup: 1}); err != nil || im.Kind != Fast {
+		t.Errorf("explicit fast with a budget of 1: %v, %v", im, err)
+	}
+}
+
 // TestAutoChoice checks which engine Build picks and that it says why.
 func TestAutoChoice(t *testing.T) {
 	r := rand.New(rand.NewPCG(25, 26))

@@ -16,8 +16,8 @@
 //
 // # Engines and platforms
 //
-// Engines lists the engines (EngineKind), fastest first: today Fast, then
-// Compact. Platforms lists the platforms (Platform), the default first:
+// Engines lists the engines (EngineKind), fastest first: today Fast, Dense,
+// then Compact. Platforms lists the platforms (Platform), the default first:
 // today CPM (the zero value), then ZX48. Every engine runs on every platform; each
 // engine's capacity rule, EngineKind.Fits, says whether it can hold a
 // model on a platform and, when not, why: a *ModelError (a limit of the
@@ -25,8 +25,14 @@
 // matching ErrDoesNotFit. With Kind Auto (the zero value) Build tries
 // Engines in order and takes the first that fits and whose file is at
 // most BuildOptions.MaxFileSize bytes (the platform's DefaultMaxFileSize,
-// 40,960 for CP/M, unless set; a *FileSizeError otherwise); Image.Reason
-// says which and why. An explicit Kind builds that engine (or fails).
+// 40,960 for CP/M, unless set; a *FileSizeError otherwise), and whose
+// start-up (INIT, run on the platform's machine) is within
+// BuildOptions.MaxStartup T-states (DefaultMaxStartup, half a second at
+// 4 MHz, unless set): the fast engine on a model near its capacity, whose
+// many packed columns take longer to expand, gives way to the dense one;
+// the compact engine, several times slower a character, never takes the
+// place of an engine set aside for its start-up alone. Image.Reason says
+// which and why. An explicit Kind builds that engine (or fails).
 // The tests, mulm/parity, "mulm build -engine E -platform P", "mulm
 // bench" and the examples iterate these lists.
 //

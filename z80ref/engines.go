@@ -38,12 +38,14 @@ const (
 var engines = []*engineSpec{
 	{kind: Fast, name: "fast", sources: fastSources, input: fastInput, layerOut: fastLayerOut,
 		layer: fastLayer, layout: fastLayout, weightsName: "weights (index-list blocks, then packed columns expanded at start-up)",
-		gapName: "room for the expanded index lists (they grow down from BUFS over the packed columns)"},
+		gapName:   "room for the expanded index lists (they grow down from BUFS over the packed columns)",
+		slowStart: fastExpands},
 	{kind: Dense, name: "dense", sources: denseSources, input: fastInput, layerOut: fastLayerOut,
 		layer: fastLayer, layout: denseLayout, weightsName: "weights (packed 2-bit, walked as they are)",
 		gapName: "(alignment)"},
 	{kind: Compact, name: "compact", sources: compactSources, input: xvInput, layerOut: compactLayerOut,
-		layer: compactLayer, layout: compactLayout, weightsName: "weights (packed 2-bit)", gapName: "(alignment)"},
+		layer: compactLayer, layout: compactLayout, weightsName: "weights (packed 2-bit)", gapName: "(alignment)",
+		lastResort: true},
 }
 
 // Engines returns every Z80 engine, fastest first: the order in which
@@ -246,4 +248,18 @@ type engineSpec struct {
 	// weightsName and gapName name the weights region and the run-time
 	// region between ENDIMG and BUFS.
 	weightsName, gapName string
+	// slowStart, when not nil, reports whether im's start-up may pass
+	// Auto's budget (BuildOptions.MaxStartup), so that Build runs INIT to
+	// see; nil: it never does (the dense engine writing its handlers,
+	// the compact one copying its walks).
+	slowStart func(im *Image) bool
+	// lastResort marks an engine several times slower a character than
+	// those before it (compact: about 1.3 M T-states a character against
+	// 0.3–0.6 M), which Auto never takes in place of a faster engine it set
+	// aside for its start-up alone.
+	lastResort bool
 }
+
+// fastExpands reports whether the fast image im carries packed columns,
+// which INIT expands into LISTBOT..LISTTOP: its start-up grows with them.
+func fastExpands(im *Image) bool { return im.Symbols["LISTBOT"] != im.Symbols["LISTTOP"] }

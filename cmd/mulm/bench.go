@@ -22,6 +22,7 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	model := fs.String("model", "", "the model (.mulm, or the original's .npz)")
 	qfile := fs.String("queries", "", "a file of queries, one a line (default: the 20 benchmark queries of package mulm/bench)")
 	maxSize := fs.Int("max-size", 0, "the program file's size limit for the automatic engine choice (0: the platform's default)")
+	maxStartup := fs.Int("max-startup", 0, "the start-up budget in T-states for the automatic engine choice (0: "+group(z80ref.DefaultMaxStartup)+"; negative: none)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -98,7 +99,7 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fmt.Fprintln(stdout, "zx48: on the 48K Spectrum (z80ref/zx) at 3.5 MHz with its memory contention")
 	fmt.Fprintln(stdout, "counted and the reply printed through the ROM's RST 10h.")
 	for _, p := range z80ref.Platforms() {
-		im, err := z80ref.Build(m, z80ref.BuildOptions{Platform: p, MaxFileSize: *maxSize})
+		im, err := z80ref.Build(m, z80ref.BuildOptions{Platform: p, MaxFileSize: *maxSize, MaxStartup: *maxStartup})
 		if err != nil {
 			fmt.Fprintf(stdout, "mulm build -platform %s would fail: %v\n", p, firstLine(err))
 			continue

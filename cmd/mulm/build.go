@@ -22,9 +22,10 @@ func runBuild(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	asmOut := fs.String("asm", "", "also write the full generated assembler source here (pasmo --bin assembles it to the same bytes)")
 	lst := fs.String("lst", "", "also write the assembler listing here")
 	showMap := fs.Bool("map", false, "print the memory map")
-	engine := fs.String("engine", "auto", "the Z80 engine: auto (the fastest that fits the platform and -max-size) or one of "+chatapp.EngineNames())
+	engine := fs.String("engine", "auto", "the Z80 engine: auto (the fastest that fits the platform and -max-size, within -max-startup) or one of "+chatapp.EngineNames())
 	platform := fs.String("platform", z80ref.CPM.String(), "the machine to build for: "+platformNames())
 	maxSize := fs.Int("max-size", 0, "the program file's size limit in bytes for -engine auto (0: the platform's default, 40,960 for cpm; negative: none)")
+	maxStartup := fs.Int("max-startup", 0, "the start-up budget in T-states for -engine auto: an engine whose start-up passes it gives way to the next that fits, compact excepted (0: "+group(z80ref.DefaultMaxStartup)+"; negative: none)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -47,7 +48,7 @@ func runBuild(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if *out == "" {
 		*out = "CHAT" + plat.FileExt()
 	}
-	im, err := z80ref.Build(m, z80ref.BuildOptions{Kind: kind, Platform: plat, MaxFileSize: *maxSize})
+	im, err := z80ref.Build(m, z80ref.BuildOptions{Kind: kind, Platform: plat, MaxFileSize: *maxSize, MaxStartup: *maxStartup})
 	if err != nil {
 		return err
 	}

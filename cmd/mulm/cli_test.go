@@ -158,6 +158,28 @@ func TestBuildEnginesAndPlatforms(t *testing.T) {
 	}
 }
 
+// TestBuildMaxStartup checks that -max-startup reaches Auto, on a model
+// near the fast engine's capacity (30 % non-zero weights on the original
+// tinychat's shape), whose packed columns take INIT over the default
+// budget to expand: by default the dense engine, saying why; with
+// -max-startup -1 (none) the fast one, saying nothing of start-up.
+func TestBuildMaxStartup(t *testing.T) {
+	m := randmodel.Model(rand.New(rand.NewPCG(30, 31)), randmodel.Options{Hidden: []int{256, 192, 128}, Density: 0.30, MaxLen: 50})
+	path := filepath.Join(t.TempDir(), "m.mulm")
+	if err := infer.WriteFile(path, m); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ value, want string }{
+		{"0", "dense engine: the fastest that fits and starts within the budget"},
+		{"-1", "fast engine: the fastest that fits ("},
+	} {
+		out, errs, code := runIn(t, "", "build", "-model", path, "-o", filepath.Join(t.TempDir(), "CHAT.COM"), "-max-startup", c.value)
+		if code != 0 || !strings.Contains(out, c.want) || (c.value == "-1" && strings.Contains(out, "start-up")) {
+			t.Errorf("build -max-startup %s: exit %d, want %q in:\n%s%s", c.value, code, c.want, out, errs)
+		}
+	}
+}
+
 // TestBench checks that "mulm bench" measures every engine on every
 // platform and says which model the original's published rows are on.
 func TestBench(t *testing.T) {

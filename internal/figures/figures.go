@@ -406,6 +406,16 @@ func figures() []Figure {
 			Compute: func(*env) (map[string]string, error) { return map[string]string{}, nil },
 			Manual:  map[string]string{"ms": "measured on the original project's Python code, which is not part of this repository"},
 		},
+		// README.md: Auto's start-up budget.
+		{
+			Doc:     "README.md",
+			Pattern: "when its start-up would pass {t} T-states",
+			Kind:    Exact,
+			Command: "z80ref.DefaultMaxStartup (go doc mulm/z80ref DefaultMaxStartup)",
+			Compute: func(*env) (map[string]string, error) {
+				return map[string]string{"t": group(z80ref.DefaultMaxStartup)}, nil
+			},
+		},
 		// README.md: the playground.
 		{
 			Doc:     "README.md",
