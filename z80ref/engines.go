@@ -14,8 +14,10 @@ type EngineKind int
 
 const (
 	// Auto lets Build choose: the fastest engine (the first of Engines)
-	// that holds the model on the platform and whose file fits the size
-	// limit (BuildOptions.MaxFileSize).
+	// that holds the model on the platform, whose file fits the size
+	// limit (BuildOptions.MaxFileSize) and whose start-up is within the
+	// budget (BuildOptions.MaxStartup, which says when a faster engine
+	// past it is taken all the same).
 	Auto EngineKind = iota
 	// Compact is the packed-weight engine: column-major 2-bit weights,
 	// input-stationary loops that skip zero inputs (engine.asm).
