@@ -231,6 +231,17 @@ func TestAutoStartup(t *testing.T) {
 	if im, err := Build(m, BuildOptions{Kind: Fast, MaxStartup: 1}); err != nil || im.Kind != Fast {
 		t.Errorf("explicit fast with a budget of 1: %v, %v", im, err)
 	}
+	// Auto never measures the dense engine's start-up (its slowStart is
+	// nil): on a model with every weight non-zero, the most work its INIT
+	// does, it is within the default budget.
+	full := randomModel(t, rand.New(rand.NewPCG(32, 33)), []int{256, 192, 128}, 12, 50, 1)
+	im, err := Build(full, BuildOptions{Kind: Dense})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := NewEngineFromImage(im).Startup(); err != nil || n > DefaultMaxStartup {
+		t.Errorf("the dense start-up of a model without zero weights: %d T-states (budget %d), %v", n, DefaultMaxStartup, err)
+	}
 }
 
 // TestAutoChoice checks which engine Build picks and that it says why.
