@@ -73,9 +73,9 @@
 // The compact engine holds the original tinychat model there
 // (5E17h..FF29h, "mulm build -platform zx48 -map"), after its console
 // buffers moved inside its layer-output buffers. The fast engine holds our
-// guess example (15.6 % non-zero weights; 7F3Eh..FE6Ah, all but the
-// first 194 bytes of its code in uncontended RAM) and our tinychat
-// example (19 %; 6AF5h..FE96h); for
+// guess example (15.6 % non-zero weights; 7EADh..FE6Ah, all but the
+// first 339 bytes of its code in uncontended RAM) and our tinychat
+// example (19 %; 6A64h..FE96h); for
 // the original models the fast engine's weights and buffers, and the
 // dense engine's packed weights and tables, exceed the 48K's 41 KB, so
 // Auto picks compact there ("-map" says why).
@@ -174,9 +174,9 @@
 // pages so that an 8-bit activation costs an 8-bit add per weight and an
 // "inc (hl)" on a carry. Each hidden layer's finish builds the next layer's
 // activation list. On the reference tinychat model a generation step
-// costs about 0.43 million T-states (median over 20 queries, 0.11 s at
+// costs about 0.42 million T-states (median over 20 queries, 0.10 s at
 // 4 MHz; the original's index-list build needs 2.1 million and 45,056
-// bytes), the .COM is 40,937 bytes and INIT takes 1.02 million T-states
+// bytes), the .COM is 40,956 bytes and INIT takes 1.05 million T-states
 // once. "mulm bench" measures every engine on any model.
 //
 // # The dense engine

@@ -420,11 +420,18 @@ func TestFastPackedFormat(t *testing.T) {
 }
 
 // fastSetList writes the activation list of x (entries for x[i] != 0, in
-// random order, a zero block address at the end) at ACT and points
-// ACTLIST at it.
+// random order, a zero block address at the end) where the engine's lists
+// lie, its end mark just below ACTTOP (whose word, FFFFh since INIT, WALK
+// reads as the end mark's x), and points ACTLIST at it.
 func fastSetList(g *rig, r *rand.Rand, li int, x []int16) {
 	blocks := fastBlocks(g.m, g.im, li)
-	at := g.im.sym("ACT")
+	n := 0
+	for _, v := range x {
+		if v != 0 {
+			n++
+		}
+	}
+	at := g.im.sym("ACTTOP") - 2 - uint16(4*n)
 	g.m.WriteWord(g.im.sym("ACTLIST"), at)
 	for _, i := range r.Perm(len(x)) {
 		if x[i] == 0 {
