@@ -19,6 +19,10 @@
 ; ended by a 0000h block address.  Layer 1's list is built from the query
 ; buckets once per reply (QACT) and from the 21 context n-grams (x = 32)
 ; every step (CTXACT); a hidden layer's FINISH builds its successor's list.
+; Every list is pushed down from ACTTOP, so its end mark lies just below
+; ACTTOP, whose word INIT sets to FFFFh: WALK reads it as the end mark's x,
+; which sends the end down WALK's rare path (an x outside 0..255), so that
+; no entry pays for testing the address.
 ;
 ; Accumulators: ACCLO/ACCHI, two pages (low bytes, high bytes), so that
 ; H = page and L = neuron; "inc h" reaches the high byte.  Adding x in
