@@ -194,6 +194,7 @@ func TestAutoStartup(t *testing.T) {
 	if fastT <= DefaultMaxStartup {
 		t.Fatalf("the test needs a fast start-up over %d: %d", DefaultMaxStartup, fastT)
 	}
+	t.Logf("fast: start-up %d T-states, expanding %d bytes of index lists", fastT, fast.Symbols["LISTTOP"]-fast.Symbols["LISTBOT"])
 	cases := []struct {
 		name          string
 		budget, limit int
@@ -214,6 +215,13 @@ func TestAutoStartup(t *testing.T) {
 		im, err := Build(m, BuildOptions{MaxStartup: c.budget, MaxFileSize: c.limit})
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
+		}
+		if c.budget == 0 && c.limit == 0 {
+			n, err := NewEngineFromImage(im).Startup()
+			if err != nil || n > DefaultMaxStartup {
+				t.Errorf("%s: the %s engine starts in %d T-states, %v", c.name, im.Kind, n, err)
+			}
+			t.Logf("%s: %s, start-up %d T-states", c.name, im.Kind, n)
 		}
 		if im.Kind != c.want {
 			t.Errorf("%s: the %s engine (want %s): %s", c.name, im.Kind, c.want, im.Reason)
