@@ -19,6 +19,12 @@ var asmFuncs = template.FuncMap{
 	"run": func(p, op, cy, end string) map[string]string {
 		return map[string]string{"P": p, "Op": op, "Cy": cy, "End": end}
 	},
+	// trip names the parameters of fast.asm's trip template: the run's
+	// (from run), the index the trip starts at and whether it is the
+	// run's labelled loop or a carry stub's copy of the loop's rest.
+	"trip": func(run map[string]string, from int, labels bool) map[string]any {
+		return map[string]any{"R": run, "From": from, "Labels": labels}
+	},
 	// op names the parameters of dense.asm's handler template: label,
 	// 8-bit operation, carry or borrow.
 	"op": func(label, op, cy string) map[string]string {

@@ -317,82 +317,45 @@ xc_end: push iy                 ; the lists are complete
 {{.P}}_r1:  dec sp                  ;     1 left: one index alone
         pop de
         jp {{.P}}_m3
-{{.P}}_t:   pop de                  ; 10  E, D = the next two indices
-        ld l,e                  ; 4
-        ld a,(hl)               ; 7
-        {{printf "%-24s" .Op}}; 4
-        ld (hl),a               ; 7
-        jr c,{{.P}}_c1              ; 7/12
-{{.P}}_m1:  ld l,d                  ; 4
-        ld a,(hl)               ; 7
-        {{printf "%-24s" .Op}}; 4
-        ld (hl),a               ; 7
-        jr c,{{.P}}_c2              ; 7/12
-{{.P}}_t2:  pop de                  ; 10
-        ld l,e                  ; 4
-        ld a,(hl)               ; 7
-        {{printf "%-24s" .Op}}; 4
-        ld (hl),a               ; 7
-        jr c,{{.P}}_c3              ; 7/12
-{{.P}}_m3:  ld l,d                  ; 4
-        ld a,(hl)               ; 7
-        {{printf "%-24s" .Op}}; 4
-        ld (hl),a               ; 7
-        jr c,{{.P}}_c4              ; 7/12
-        djnz {{.P}}_t               ; 13/8
-        jp {{.End}}
-{{.P}}_c1:  inc h                   ; 4   carry (borrow) into the high byte
+{{template "trip" (trip . 1 true)}}{{.P}}_c1:  inc h                   ; 4   carry (borrow) into the high byte
         {{.Cy}} (hl)                ; 11
-        dec h                   ; 4   then the rest of the trip, copied
-        ld l,d                  ;     (no jump back): _m1's index
-        ld a,(hl)
-        {{printf "%-24s" .Op}}
-        ld (hl),a
-        jr c,{{.P}}_c2
-        pop de                  ;     _t2's two
-        ld l,e
-        ld a,(hl)
-        {{printf "%-24s" .Op}}
-        ld (hl),a
-        jr c,{{.P}}_c3
-        ld l,d
-        ld a,(hl)
-        {{printf "%-24s" .Op}}
-        ld (hl),a
-        jr c,{{.P}}_c4
-        djnz {{.P}}_t
-        jp {{.End}}
-{{.P}}_c2:  inc h
+        dec h                   ; 4   then a copy of the trip's rest
+{{template "trip" (trip . 2 false)}}{{.P}}_c2:  inc h
         {{.Cy}} (hl)
         dec h
-        pop de                  ;     _t2's two, as above
-        ld l,e
-        ld a,(hl)
-        {{printf "%-24s" .Op}}
-        ld (hl),a
-        jr c,{{.P}}_c3
-        ld l,d
-        ld a,(hl)
-        {{printf "%-24s" .Op}}
-        ld (hl),a
-        jr c,{{.P}}_c4
-        djnz {{.P}}_t
-        jp {{.End}}
-{{.P}}_c3:  inc h
+{{template "trip" (trip . 3 false)}}{{.P}}_c3:  inc h
         {{.Cy}} (hl)
         dec h
-        ld l,d                  ;     _m3's, as above
-        ld a,(hl)
-        {{printf "%-24s" .Op}}
-        ld (hl),a
-        jr c,{{.P}}_c4
-        djnz {{.P}}_t
-        jp {{.End}}
-{{.P}}_c4:  inc h
+{{template "trip" (trip . 4 false)}}{{.P}}_c4:  inc h
         {{.Cy}} (hl)
         dec h
-        djnz {{.P}}_t
-        jp {{.End}}
+{{template "trip" (trip . 5 false)}}{{end}}
+{{/* trip: a run's unrolled trip from its index .From (1..4; 5: none left)
+to the loop's end, .R the run's parameters; .Labels: the loop itself
+(labelled), else a stub's copy of its rest. */}}{{define "trip"}}{{if le .From 1}}{{if .Labels}}{{.R.P}}_t:   {{else}}        {{end}}pop de                  ; 10  E, D = the next two indices
+        ld l,e                  ; 4
+        ld a,(hl)               ; 7
+        {{printf "%-24s" .R.Op}}; 4
+        ld (hl),a               ; 7
+        jr c,{{.R.P}}_c1              ; 7/12
+{{end}}{{if le .From 2}}{{if .Labels}}{{.R.P}}_m1:  {{else}}        {{end}}ld l,d                  ; 4
+        ld a,(hl)               ; 7
+        {{printf "%-24s" .R.Op}}; 4
+        ld (hl),a               ; 7
+        jr c,{{.R.P}}_c2              ; 7/12
+{{end}}{{if le .From 3}}{{if .Labels}}{{.R.P}}_t2:  {{else}}        {{end}}pop de                  ; 10
+        ld l,e                  ; 4
+        ld a,(hl)               ; 7
+        {{printf "%-24s" .R.Op}}; 4
+        ld (hl),a               ; 7
+        jr c,{{.R.P}}_c3              ; 7/12
+{{end}}{{if le .From 4}}{{if .Labels}}{{.R.P}}_m3:  {{else}}        {{end}}ld l,d                  ; 4
+        ld a,(hl)               ; 7
+        {{printf "%-24s" .R.Op}}; 4
+        ld (hl),a               ; 7
+        jr c,{{.R.P}}_c4              ; 7/12
+{{end}}        djnz {{.R.P}}_t               ; 13/8
+        jp {{.R.End}}
 {{end}}
 ; ---------------------------------------------------------------------------
 ; WALK's rare paths, placed before it so that WALK's loops lie as high as
