@@ -228,15 +228,15 @@ type BuildOptions struct {
 	// DefaultMaxStartup, negative no budget; an explicit Kind ignores it.
 	// Auto runs INIT of the fast engine's image on the platform's machine
 	// when the image carries packed columns (whose expansion is the only
-	// start-up that grows past the budget: on a model near the engine's
+	// start-up that grows past the budget, on a model near the engine's
 	// capacity; the Spectrum packs none by default) and sets the engine
-	// aside when it passes the budget, for the next engine that fits (the
-	// dense engine's start-up, writing its handlers, stayed under the
-	// default budget on every model "mulm bench" measured; compact's takes
-	// a few thousand T-states); but it never
-	// prefers the compact engine, several times slower a character, to an
-	// engine it set aside: when no other engine fits within the budget it
-	// takes the fastest it set aside, and Image.Reason says so.
+	// aside when it passes the budget, for the next engine that fits. The
+	// dense engine's start-up, writing its handlers, stays under the
+	// default budget even with no zero weights (TestAutoStartup);
+	// compact's takes a few thousand T-states. But Auto never prefers the
+	// compact engine, several times slower a character, to an engine it
+	// set aside: when no other engine fits within the budget it takes the
+	// fastest it set aside, and Image.Reason says so.
 	MaxStartup int
 }
 
@@ -345,12 +345,13 @@ func Build(m *infer.Model, opt BuildOptions) (*Image, error) {
 		}
 		return im
 	}
-	// aside is the first (fastest) engine set aside for its start-up, and
-	// why its reasons so far (before its own).
+	// aside is the first (fastest) engine set aside for its start-up,
+	// asideT that start-up and why[asideAt] the reason it was set aside;
+	// last is the last-resort engine when it fits after one was.
 	var aside *Image
 	var asideT uint64
-	var asideWhy []string
-	fallback := Auto // the last-resort engine, when it fits
+	var asideAt int
+	last := Auto
 	var why []string
 	var err error
 	for _, k := range Engines() {
@@ -362,7 +363,7 @@ func Build(m *infer.Model, opt BuildOptions) (*Image, error) {
 		}
 		if k.spec().lastResort {
 			if aside != nil {
-				fallback = k
+				last = k
 				break
 			}
 			return chosen(im, why, "the fastest that fits", ""), nil
@@ -374,7 +375,7 @@ func Build(m *infer.Model, opt BuildOptions) (*Image, error) {
 			}
 			if t > uint64(budget) {
 				if aside == nil {
-					aside, asideT, asideWhy = im, t, slices.Clone(why)
+					aside, asideT, asideAt = im, t, len(why)
 				}
 				why = append(why, fmt.Sprintf("not %s: its start-up takes %s T-states, over the budget of %s",
 					k, tCount(t), tCount(uint64(budget))))
@@ -388,13 +389,13 @@ func Build(m *infer.Model, opt BuildOptions) (*Image, error) {
 		return chosen(im, why, head, ""), nil
 	}
 	if aside != nil {
-		// The reasons after the aside's own: why no later engine was taken.
-		rest := why[len(asideWhy)+1:]
+		// Every reason but the aside's own.
+		why = slices.Delete(why, asideAt, asideAt+1)
 		meet := "no other engine that fits meets it"
-		if fallback != Auto {
-			meet = fmt.Sprintf("only the %s engine, several times slower a character, would meet it", fallback)
+		if last != Auto {
+			meet = fmt.Sprintf("only the %s engine, several times slower a character, would meet it", last)
 		}
-		return chosen(aside, append(asideWhy, rest...), "the fastest that fits", fmt.Sprintf(
+		return chosen(aside, why, "the fastest that fits", fmt.Sprintf(
 			", though its start-up takes %s T-states, over the budget of %s: %s",
 			tCount(asideT), tCount(uint64(budget)), meet)), nil
 	}
