@@ -305,8 +305,10 @@ type Image struct {
 // m at all; both match ErrDoesNotFit), a file over the limit a
 // *FileSizeError (and no image). With Kind Auto, Build tries Engines in
 // order and returns the first that fits and starts within
-// BuildOptions.MaxStartup (see there), or the last one's error when none
-// fits; Image.Reason says why.
+// BuildOptions.MaxStartup (see there); Image.Reason says why. When none
+// fits, its error gives every engine's reason and wraps the last one's
+// error (errors.As finds the compact engine's *MemoryError or
+// *FileSizeError).
 func Build(m *infer.Model, opt BuildOptions) (*Image, error) {
 	if m.NumLayers() == 0 {
 		return nil, infer.ErrEmpty
@@ -399,8 +401,23 @@ func Build(m *infer.Model, opt BuildOptions) (*Image, error) {
 			", though its start-up takes %s T-states, over the budget of %s: %s",
 			tCount(asideT), tCount(uint64(budget)), meet)), nil
 	}
-	return nil, err
+	// None fits: every engine's reason, the last one's error wrapped (it
+	// decides what errors.Is and errors.As see).
+	return nil, &noEngineError{
+		msg: fmt.Sprintf("z80ref: no engine fits on %s (%s): %s", ps.platform, lim, strings.Join(why, "; ")),
+		err: err,
+	}
 }
+
+// noEngineError is Auto's error when no engine fits: msg gives every
+// engine's reason, err is the last engine's error.
+type noEngineError struct {
+	msg string
+	err error
+}
+
+func (e *noEngineError) Error() string { return e.msg }
+func (e *noEngineError) Unwrap() error { return e.err }
 
 // tCount formats n with thousands separators: "2,000,000".
 func tCount(n uint64) string {

@@ -151,6 +151,16 @@ func TestMemoryError(t *testing.T) {
 	if errors.Is(err, ErrDoesNotFit) {
 		t.Fatalf("a *FileSizeError matches ErrDoesNotFit: %v", err)
 	}
+	// The error names every engine's reason, with the sizes grouped.
+	for _, k := range Engines() {
+		if want := fmt.Sprintf("not %s: the %s engine's .COM is ", k, k); !strings.Contains(err.Error(), want) {
+			t.Errorf("Build with a 100-byte limit: %q does not say %q", err, want)
+		}
+	}
+	if !strings.HasPrefix(err.Error(), "z80ref: no engine fits on cpm (the limit is 100 bytes): ") ||
+		!strings.HasSuffix(err.Error(), fmt.Sprintf("is %s, over the limit of 100 bytes", byteCount(ce.Size))) {
+		t.Errorf("Build with a 100-byte limit: %q", err)
+	}
 
 	// Models that just fit.
 	for _, tc := range []struct {

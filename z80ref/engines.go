@@ -216,8 +216,8 @@ type FileSizeError struct {
 }
 
 func (e *FileSizeError) Error() string {
-	return fmt.Sprintf("z80ref: the %s engine's %s is %d bytes, over the limit of %d",
-		e.Kind, e.Platform.FileExt(), e.Size, e.Limit)
+	return fmt.Sprintf("z80ref: the %s engine's %s is %s, over the limit of %s",
+		e.Kind, e.Platform.FileExt(), byteCount(e.Size), byteCount(e.Limit))
 }
 
 // engineSpec is everything that differs between engine kinds. A new kind
