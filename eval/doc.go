@@ -4,6 +4,11 @@
 // pair's response (sequence exact-match), per response class and as a
 // confusion table.
 //
+// Nearest is the yardstick a model's figure on held-out phrasings can be
+// read against: no weights, each query answered with the response of the
+// most similar training query in the model's own trigram buckets
+// (`mulm eval -nearest`).
+//
 // `mulm eval` prints its Report; the trainer (package quant/qat) chooses
 // its best model with it. Neither owns it: the measure is the same
 // whether a model was trained here, imported, or hand-made.

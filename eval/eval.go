@@ -59,6 +59,12 @@ func EvaluateContext(ctx context.Context, m *infer.Model, pairs []dataset.Pair, 
 	if err != nil {
 		return nil, err
 	}
+	return score(pairs, replies), nil
+}
+
+// score compares replies (every distinct query of pairs to its reply)
+// with each pair's response.
+func score(pairs []dataset.Pair, replies map[string]string) *Report {
 	r := &Report{Pairs: len(pairs), Ceiling: dataset.Ceiling(pairs),
 		PerClass: map[string]ClassReport{}, Confusion: map[string]map[string]int{}}
 	for _, p := range pairs {
@@ -75,7 +81,7 @@ func EvaluateContext(ctx context.Context, m *infer.Model, pairs []dataset.Pair, 
 		}
 		r.Confusion[p.Response][got]++
 	}
-	return r, nil
+	return r
 }
 
 // Replies maps every distinct query of pairs to m's reply.

@@ -17,3 +17,17 @@ func ExampleEvaluate() {
 	fmt.Printf("exact-match %.0f%% of %d pairs\n", 100*r.ExactMatch(), r.Pairs)
 	// Output: exact-match 50% of 2 pairs
 }
+
+func ExampleNearest() {
+	train := []dataset.Pair{
+		{Query: "hello there", Response: "HI"},
+		{Query: "see you later", Response: "BYE"},
+	}
+	n := eval.NewNearest(train)
+	fmt.Println(n.Reply("well hello"), n.Reply("later then"))
+	r := eval.NearestReport(n, []dataset.Pair{{Query: "hello you", Response: "HI"}, {Query: "hello friend", Response: "BYE"}})
+	fmt.Printf("exact-match %.0f%% of %d pairs\n", 100*r.ExactMatch(), r.Pairs)
+	// Output:
+	// HI BYE
+	// exact-match 50% of 2 pairs
+}

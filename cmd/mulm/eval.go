@@ -16,16 +16,38 @@ func runEval(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	model := fs.String("model", "", "model `file` (.mulm, or the original's .npz)")
 	var data dataFilesFlag
 	fs.Var(&data, "data", "data `file`s (query|response lines, gzip ok)")
+	var nearest dataFilesFlag
+	fs.Var(&nearest, "nearest", "instead of a model, answer each query with the response of the most similar query of these training `file`s (cosine over the 128 query trigram buckets): a yardstick for held-out data")
 	top := fs.Int("top", 8, "show the confusion of the `n` most frequent classes")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *model == "" || len(data) == 0 {
+	if (*model == "") == (len(nearest) == 0) || len(data) == 0 {
 		fs.Usage()
-		return errors.New("-model and -data are required")
+		return errors.New("-data and one of -model and -nearest are required")
 	}
 	if err := noArgs(fs); err != nil {
 		return err
+	}
+	if len(nearest) > 0 {
+		train, err := loadDataPairs(nearest, dataset.Options{}, stderr)
+		if err != nil {
+			return err
+		}
+		if err := needPairs(nearest, train); err != nil {
+			return err
+		}
+		pairs, err := loadDataPairs(data, dataset.Options{}, stderr)
+		if err != nil {
+			return err
+		}
+		if err := needPairs(data, pairs); err != nil {
+			return err
+		}
+		n := eval.NewNearest(train)
+		fmt.Fprintf(stdout, "answers: the response of the nearest of %d training queries (no model)\n", len(eval.Queries(train)))
+		writeReport(stdout, eval.NearestReport(n, pairs), *top)
+		return nil
 	}
 	m, err := loadModelWarn(*model, stderr)
 	if err != nil {

@@ -72,6 +72,16 @@ func TestTrainEvalResume(t *testing.T) {
 		!strings.Contains(out, `"BYE"`) || !strings.Contains(out, "confusion") {
 		t.Fatalf("eval (%d): %s\n%s", code, out, errs)
 	}
+	// The nearest-query yardstick: every training query is its own nearest.
+	out, errs, code = runMulm(t, "eval", "-nearest", data, "-data", data, "-top", "0")
+	if code != 0 || !strings.HasPrefix(out, "answers: the response of the nearest of 7 training queries (no model)\nexact-match 100.00% (7 of 7 pairs)") {
+		t.Fatalf("eval -nearest (%d): %s\n%s", code, out, errs)
+	}
+	for _, args := range [][]string{{"-nearest", data, "-model", model, "-data", data}, {"-data", data}} {
+		if _, errs, code := runMulm(t, append([]string{"eval"}, args...)...); code == 0 || !strings.Contains(errs, "one of -model and -nearest") {
+			t.Errorf("eval %v: exit %d, stderr %q", args, code, errs)
+		}
+	}
 	// Resume from the float checkpoint (continues at epoch 41 of 42) and
 	// fine-tune from the .mulm (a new run of 42 epochs).
 	for _, tc := range []struct{ from, first, notFirst string }{{ckpt, "\nepoch 41: ", "\nepoch 1: "}, {model, "\nepoch 1: ", "\nepoch 43: "}} {

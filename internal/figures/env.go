@@ -138,6 +138,23 @@ func (e *env) eval(name, path string) (*eval.Report, error) {
 	return r, nil
 }
 
+// nearest is "mulm eval -nearest TRAIN -data D".
+func (e *env) nearest(train, data string) (*eval.Report, error) {
+	var sets [2][]dataset.Pair
+	for i, path := range []string{train, data} {
+		p, err := e.file(path)
+		if err != nil {
+			return nil, err
+		}
+		set, err := dataset.ReadFiles([]string{p}, dataset.Options{})
+		if err != nil {
+			return nil, err
+		}
+		sets[i] = set.Pairs
+	}
+	return eval.NearestReport(eval.NewNearest(sets[0]), sets[1]), nil
+}
+
 // z80Chat is what "go run ./examples/NAME -z80 -q QUERY" prints for
 // model name: the reply and its seconds and T-states at 4 MHz.
 func (e *env) z80Chat(name, query string) (string, error) {

@@ -512,6 +512,9 @@ func figures() []Figure {
 	}
 	fs = append(fs, trainMD("tinychat", "0.015")...)
 	fs = append(fs, trainMD("guess", "two phases, 0.015, pseudo-words")...)
+	fs = append(fs, nearestMD("tinychat", "tinychat", "it gets {exact} % of the held-out pairs"),
+		nearestMD("tinychat", "guess", "On the guess data the same yardstick gets {exact} %"),
+		nearestMD("guess", "guess", "package `mulm/eval`, `Nearest`): {exact} % of the held-out pairs"))
 	fs = append(fs, inspectFigures()...)
 	return fs
 }
@@ -577,6 +580,25 @@ func trainMD(name, wd string) []Figure {
 		},
 	})
 	return fs
+}
+
+// nearestMD is the held-out exact-match of the nearest-training-query
+// yardstick on example data's files, quoted by pattern (its slot: exact)
+// in example doc's TRAIN.md.
+func nearestMD(doc, data, pattern string) Figure {
+	train := "examples/" + data + "/data/train.txt"
+	held := "examples/" + data + "/data/heldout.txt"
+	return Figure{
+		Doc: "examples/" + doc + "/TRAIN.md", Pattern: pattern,
+		Command: "go run ./cmd/mulm eval -nearest " + train + " -data " + held,
+		Compute: func(e *env) (map[string]string, error) {
+			r, err := e.nearest(train, held)
+			if err != nil {
+				return nil, err
+			}
+			return map[string]string{"exact": strconv.FormatFloat(100*r.ExactMatch(), 'f', 2, 64)}, nil
+		},
+	}
 }
 
 // zeroCost is the compact engine's zero-input cost in T-states.

@@ -1,0 +1,55 @@
+package eval
+
+import (
+	"testing"
+
+	"mulm/quant/qat/dataset"
+)
+
+func TestNearest(t *testing.T) {
+	train := []dataset.Pair{
+		{Query: "hello there", Response: "HI"},
+		{Query: "see you later", Response: "BYE"},
+		{Query: "good morning friend", Response: "HI"},
+		{Query: "hi", Response: "YO"}, // "hi" answers HI twice, YO once
+		{Query: "hi", Response: "HI"},
+		{Query: "hi", Response: "HI"},
+		{Query: "Thanks a lot", Response: "ANYTIME"}, // the same buckets as
+		{Query: "thanks a lot", Response: "NP"},      // this one: the first wins
+	}
+	n := NewNearest(train)
+	for _, tc := range []struct{ q, want string }{
+		{"hello there", "HI"},         // itself
+		{"well hello there!", "HI"},   // most of its trigrams
+		{"see you much later", "BYE"}, // most of its trigrams
+		{"good morning", "HI"},        // the start of a longer one
+		{"hi", "HI"},                  // the majority response
+		{"thanks a lot", "ANYTIME"},   // a tie: the training query seen first
+		{"", "HI"},                    // no bucket at all: the most frequent response
+	} {
+		if got := n.Reply(tc.q); got != tc.want {
+			t.Errorf("Reply(%q) = %q, want %q", tc.q, got, tc.want)
+		}
+	}
+	if got := NewNearest(nil).Reply("hello"); got != "" {
+		t.Errorf("an empty training set answers %q, want \"\"", got)
+	}
+
+	// The report scores each pair against the reply to its query.
+	test := []dataset.Pair{
+		{Query: "well hello there", Response: "HI"},
+		{Query: "see you much later", Response: "BYE"},
+		{Query: "see you much later", Response: "HI"},
+		{Query: "thanks a lot", Response: "NP"},
+	}
+	r := NearestReport(n, test)
+	if r.Pairs != 4 || r.Matched != 2 {
+		t.Fatalf("NearestReport: %d of %d pairs matched, want 2 of 4", r.Matched, r.Pairs)
+	}
+	if c := r.PerClass["BYE"]; c != (ClassReport{Pairs: 1, Matched: 1}) {
+		t.Errorf("class BYE: %+v", c)
+	}
+	if g := r.Confusion["NP"]["ANYTIME"]; g != 1 {
+		t.Errorf("confusion NP→ANYTIME = %d, want 1", g)
+	}
+}
