@@ -38,13 +38,15 @@ func runData(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	return fmt.Errorf("unknown data command %q (want stats or balance)", args[0])
 }
 
-// needPairs is the error for data files without one usable pair: eval,
-// stats and balance have nothing to report on them.
-func needPairs(files []string, pairs []dataset.Pair) error {
-	if len(pairs) > 0 {
-		return nil
+// loadSomePairs is loadDataPairs for the commands that have nothing to
+// report on data without one usable pair (eval, stats and balance): that
+// is an error naming the files.
+func loadSomePairs(files []string, opt dataset.Options, stderr io.Writer) ([]dataset.Pair, error) {
+	pairs, err := loadDataPairs(files, opt, stderr)
+	if err == nil && len(pairs) == 0 {
+		err = fmt.Errorf("%s: no usable query|response pairs", strings.Join(files, ", "))
 	}
-	return fmt.Errorf("%s: no usable query|response pairs", strings.Join(files, ", "))
+	return pairs, err
 }
 
 func dataStats(args []string, stdout, stderr io.Writer) error {
@@ -62,11 +64,8 @@ func dataStats(args []string, stdout, stderr io.Writer) error {
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	pairs, err := loadDataPairs(data, dataset.Options{MaxResponseLen: *maxLen}, stderr)
+	pairs, err := loadSomePairs(data, dataset.Options{MaxResponseLen: *maxLen}, stderr)
 	if err != nil {
-		return err
-	}
-	if err := needPairs(data, pairs); err != nil {
 		return err
 	}
 	queries := map[string]bool{}
@@ -117,11 +116,8 @@ func dataBalance(args []string, stdout, stderr io.Writer) error {
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	pairs, err := loadDataPairs(data, dataset.Options{}, stderr)
+	pairs, err := loadSomePairs(data, dataset.Options{}, stderr)
 	if err != nil {
-		return err
-	}
-	if err := needPairs(data, pairs); err != nil {
 		return err
 	}
 	classes := dataset.Classes(pairs)

@@ -30,18 +30,12 @@ func runEval(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	if len(nearest) > 0 {
-		train, err := loadDataPairs(nearest, dataset.Options{}, stderr)
+		train, err := loadSomePairs(nearest, dataset.Options{}, stderr)
 		if err != nil {
 			return err
 		}
-		if err := needPairs(nearest, train); err != nil {
-			return err
-		}
-		pairs, err := loadDataPairs(data, dataset.Options{}, stderr)
+		pairs, err := loadSomePairs(data, dataset.Options{}, stderr)
 		if err != nil {
-			return err
-		}
-		if err := needPairs(data, pairs); err != nil {
 			return err
 		}
 		n := eval.NewNearest(train)
@@ -53,11 +47,8 @@ func runEval(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	pairs, err := loadDataPairs(data, dataset.Options{MaxResponseLen: m.MaxLen()}, stderr)
+	pairs, err := loadSomePairs(data, dataset.Options{MaxResponseLen: m.MaxLen()}, stderr)
 	if err != nil {
-		return err
-	}
-	if err := needPairs(data, pairs); err != nil {
 		return err
 	}
 	if err := dataset.CheckCharset(pairs, m.Charset()); err != nil {
