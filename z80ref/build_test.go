@@ -220,6 +220,11 @@ func TestAutoStartup(t *testing.T) {
 			"though its start-up takes ",
 			"over the budget of 2,000,000: only the compact engine, several times slower a character, would meet it",
 			"not dense: the dense engine's .COM is"}},
+		{"a file limit only the fast .COM meets", 0, len(compact.COM) - 1, Fast, []string{
+			"fast engine: the fastest that fits (",
+			"over the budget of 2,000,000: no other engine that fits meets it",
+			"not dense: the dense engine's .COM is",
+			"not compact: the compact engine's .COM is"}},
 	}
 	for _, c := range cases {
 		im, err := Build(m, BuildOptions{MaxStartup: c.budget, MaxFileSize: c.limit})
