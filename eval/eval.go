@@ -44,27 +44,28 @@ type Options struct {
 	Interval time.Duration
 }
 
+// A Responder answers queries: an *infer.Model (bit for bit what the Z80
+// prints) or a Nearest. AppendReply appends the reply to query to dst; it
+// must be safe for concurrent use.
+type Responder interface {
+	AppendReply(dst []byte, query string) []byte
+}
+
 // Evaluate generates the reply to every distinct query with m and compares
 // it with every pair's response, using up to workers goroutines (≤ 0: one
 // per CPU).
-func Evaluate(m *infer.Model, pairs []dataset.Pair, workers int) *Report {
+func Evaluate(m Responder, pairs []dataset.Pair, workers int) *Report {
 	r, _ := EvaluateContext(context.Background(), m, pairs, Options{Workers: workers})
 	return r
 }
 
 // EvaluateContext is Evaluate with progress reports; it stops early with
 // ctx's error when ctx is done.
-func EvaluateContext(ctx context.Context, m *infer.Model, pairs []dataset.Pair, opt Options) (*Report, error) {
+func EvaluateContext(ctx context.Context, m Responder, pairs []dataset.Pair, opt Options) (*Report, error) {
 	replies, err := RepliesContext(ctx, m, pairs, opt)
 	if err != nil {
 		return nil, err
 	}
-	return score(pairs, replies), nil
-}
-
-// score compares replies (every distinct query of pairs to its reply)
-// with each pair's response.
-func score(pairs []dataset.Pair, replies map[string]string) *Report {
 	r := &Report{Pairs: len(pairs), Ceiling: dataset.Ceiling(pairs),
 		PerClass: map[string]ClassReport{}, Confusion: map[string]map[string]int{}}
 	for _, p := range pairs {
@@ -81,11 +82,11 @@ func score(pairs []dataset.Pair, replies map[string]string) *Report {
 		}
 		r.Confusion[p.Response][got]++
 	}
-	return r
+	return r, nil
 }
 
 // Replies maps every distinct query of pairs to m's reply.
-func Replies(m *infer.Model, pairs []dataset.Pair, workers int) map[string]string {
+func Replies(m Responder, pairs []dataset.Pair, workers int) map[string]string {
 	r, _ := RepliesContext(context.Background(), m, pairs, Options{Workers: workers})
 	return r
 }
@@ -105,7 +106,7 @@ func Queries(pairs []dataset.Pair) []string {
 
 // RepliesContext is Replies with progress reports; it stops early with
 // ctx's error when ctx is done.
-func RepliesContext(ctx context.Context, m *infer.Model, pairs []dataset.Pair, opt Options) (map[string]string, error) {
+func RepliesContext(ctx context.Context, m Responder, pairs []dataset.Pair, opt Options) (map[string]string, error) {
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.NumCPU()

@@ -25,7 +25,7 @@ func ExampleNearest() {
 	}
 	n := eval.NewNearest(train)
 	fmt.Println(n.Reply("well hello"), n.Reply("later then"))
-	r := eval.NearestReport(n, []dataset.Pair{{Query: "hello you", Response: "HI"}, {Query: "hello friend", Response: "BYE"}})
+	r := eval.Evaluate(n, []dataset.Pair{{Query: "hello you", Response: "HI"}, {Query: "hello friend", Response: "BYE"}}, 0)
 	fmt.Printf("exact-match %.0f%% of %d pairs\n", 100*r.ExactMatch(), r.Pairs)
 	// Output:
 	// HI BYE

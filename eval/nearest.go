@@ -18,7 +18,8 @@ import (
 // (dataset.Majority); ties in similarity go to the training query seen
 // first. A query that shares no bucket with any training query gets the
 // most frequent response of the training set. A Nearest is not modified
-// after NewNearest and is safe for concurrent use.
+// after NewNearest and is safe for concurrent use; Evaluate measures it as
+// it measures a model.
 type Nearest struct {
 	queries []sparseQuery
 	resp    []string // resp[i]: the majority response of queries[i]
@@ -64,6 +65,9 @@ func encodeSparse(q string) sparseQuery {
 	return s
 }
 
+// AppendReply appends Reply(q) to dst (a Nearest is a Responder).
+func (n *Nearest) AppendReply(dst []byte, q string) []byte { return append(dst, n.Reply(q)...) }
+
 // Reply returns the response of q's nearest training query.
 func (n *Nearest) Reply(q string) string {
 	var dense [trigram.Buckets]float64
@@ -85,14 +89,4 @@ func (n *Nearest) Reply(q string) string {
 		return n.common
 	}
 	return n.resp[at]
-}
-
-// NearestReport is the exact-match on pairs of answering each query with
-// n.Reply, reported as Evaluate reports a model's.
-func NearestReport(n *Nearest, pairs []dataset.Pair) *Report {
-	replies := map[string]string{}
-	for _, q := range Queries(pairs) {
-		replies[q] = n.Reply(q)
-	}
-	return score(pairs, replies)
 }

@@ -35,16 +35,16 @@ func TestNearest(t *testing.T) {
 		t.Errorf("an empty training set answers %q, want \"\"", got)
 	}
 
-	// The report scores each pair against the reply to its query.
+	// Evaluate measures it as a model: each pair against the reply to its query.
 	test := []dataset.Pair{
 		{Query: "well hello there", Response: "HI"},
 		{Query: "see you much later", Response: "BYE"},
 		{Query: "see you much later", Response: "HI"},
 		{Query: "thanks a lot", Response: "NP"},
 	}
-	r := NearestReport(n, test)
+	r := Evaluate(n, test, 2)
 	if r.Pairs != 4 || r.Matched != 2 {
-		t.Fatalf("NearestReport: %d of %d pairs matched, want 2 of 4", r.Matched, r.Pairs)
+		t.Fatalf("Evaluate: %d of %d pairs matched, want 2 of 4", r.Matched, r.Pairs)
 	}
 	if c := r.PerClass["BYE"]; c != (ClassReport{Pairs: 1, Matched: 1}) {
 		t.Errorf("class BYE: %+v", c)

@@ -40,7 +40,7 @@ func runEval(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		}
 		n := eval.NewNearest(train)
 		fmt.Fprintf(stdout, "answers: the response of the nearest of %d training queries (no model)\n", len(eval.Queries(train)))
-		writeReport(stdout, eval.NearestReport(n, pairs), *top)
+		writeReport(stdout, eval.Evaluate(n, pairs, 0), *top)
 		return nil
 	}
 	m, err := loadModelWarn(*model, stderr)

@@ -152,7 +152,7 @@ func (e *env) nearest(train, data string) (*eval.Report, error) {
 		}
 		sets[i] = set.Pairs
 	}
-	return eval.NearestReport(eval.NewNearest(sets[0]), sets[1]), nil
+	return eval.Evaluate(eval.NewNearest(sets[0]), sets[1], 0), nil
 }
 
 // z80Chat is what "go run ./examples/NAME -z80 -q QUERY" prints for
