@@ -31,6 +31,13 @@ func TestNearest(t *testing.T) {
 			t.Errorf("Reply(%q) = %q, want %q", tc.q, got, tc.want)
 		}
 	}
+	// Similarity is a cosine: the short query whose trigrams are all in
+	// "hello" wins over the long one that shares as many of them (a plain
+	// dot product ties them, and the first would win).
+	long := NewNearest([]dataset.Pair{{Query: "hello there friend of mine", Response: "LONG"}, {Query: "hello", Response: "SHORT"}})
+	if got := long.Reply("hello"); got != "SHORT" {
+		t.Errorf("Reply(\"hello\") = %q, want SHORT (the cosine, not the dot product)", got)
+	}
 	if got := NewNearest(nil).Reply("hello"); got != "" {
 		t.Errorf("an empty training set answers %q, want \"\"", got)
 	}

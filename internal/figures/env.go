@@ -140,6 +140,10 @@ func (e *env) eval(name, path string) (*eval.Report, error) {
 
 // nearest is "mulm eval -nearest TRAIN -data D".
 func (e *env) nearest(train, data string) (*eval.Report, error) {
+	key := "nearest\x00" + train + "\x00" + data
+	if r := e.evals[key]; r != nil {
+		return r, nil
+	}
 	var sets [2][]dataset.Pair
 	for i, path := range []string{train, data} {
 		p, err := e.file(path)
@@ -152,7 +156,9 @@ func (e *env) nearest(train, data string) (*eval.Report, error) {
 		}
 		sets[i] = set.Pairs
 	}
-	return eval.Evaluate(eval.NewNearest(sets[0]), sets[1], 0), nil
+	r := eval.Evaluate(eval.NewNearest(sets[0]), sets[1], 0)
+	e.evals[key] = r
+	return r, nil
 }
 
 // z80Chat is what "go run ./examples/NAME -z80 -q QUERY" prints for
