@@ -7,7 +7,8 @@
 // Nearest is the yardstick a model's figure on held-out phrasings can be
 // read against: no weights, each query answered with the response of the
 // most similar training query in the model's own trigram buckets
-// (`mulm eval -nearest`).
+// (`mulm eval -nearest`); NewNearestBuckets puts the same trigrams in more
+// buckets, to measure what the model's 128 cost (`-buckets`).
 //
 // `mulm eval` prints its Report; the trainer (package quant/qat) chooses
 // its best model with it. Neither owns it: the measure is the same

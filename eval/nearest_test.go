@@ -1,6 +1,9 @@
 package eval
 
 import (
+	"errors"
+	"strconv"
+	"strings"
 	"testing"
 
 	"mulm/quant/qat/dataset"
@@ -58,5 +61,38 @@ func TestNearest(t *testing.T) {
 	}
 	if g := r.Confusion["NP"]["ANYTIME"]; g != 1 {
 		t.Errorf("confusion NP→ANYTIME = %d, want 1", g)
+	}
+}
+
+// "aa" and "cc" fall into the same two of the 128 buckets: their trigrams
+// hash to 33856 and 30720, and to 33920 and 32704 (by hand: " aa" =
+// (32·31 + 97)·31 + 97, "aa " = ((97·31 + 97)·31 + 32) mod 65536), all four
+// 64 or 0 modulo 128 but not modulo 256. In the model's buckets the tie
+// goes to the first; with 256 or more each is its own nearest.
+func TestNearestBuckets(t *testing.T) {
+	train := []dataset.Pair{{Query: "aa", Response: "AA"}, {Query: "cc", Response: "CC"}}
+	for _, tc := range []struct {
+		buckets int
+		want    string
+	}{{128, "AA"}, {256, "CC"}, {65536, "CC"}} {
+		n, err := NewNearestBuckets(train, tc.buckets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := n.Reply("cc"); got != tc.want {
+			t.Errorf("%d buckets: Reply(\"cc\") = %q, want %q", tc.buckets, got, tc.want)
+		}
+	}
+	if got := NewNearest(train).Reply("cc"); got != "AA" {
+		t.Errorf("NewNearest: Reply(\"cc\") = %q, want AA (the model's 128 buckets)", got)
+	}
+	for _, b := range []int{0, -128, 100, 1 << 17} {
+		if _, err := NewNearestBuckets(train, b); !errors.Is(err, ErrBuckets) || !strings.Contains(err.Error(), strconv.Itoa(b)) {
+			t.Errorf("NewNearestBuckets(%d): %v, want ErrBuckets naming %d", b, err, b)
+		}
+	}
+	var zero Nearest
+	if got := zero.Reply("hello"); got != "" {
+		t.Errorf("the zero Nearest answers %q, want \"\"", got)
 	}
 }

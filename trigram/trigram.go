@@ -47,25 +47,41 @@ func TrimQuery(q string) string {
 	return q[i:j]
 }
 
-// EncodeQuery writes the query buckets of q into dst, overwriting it.
+// EncodeQuery writes the query buckets of q into dst, overwriting it: each
+// trigram of the trimmed query adds Weight to the bucket its hash
+// (AppendQueryHashes) gives modulo Buckets.
 func EncodeQuery(dst *[Buckets]int16, q string) {
 	*dst = [Buckets]int16{}
 	s := TrimQuery(q)
-	n := len(s)
-	if n == 0 {
-		return
+	for k := range len(s) {
+		dst[queryHash(s, k)%Buckets] += Weight
 	}
-	// Window k covers t[k], t[k+1], t[k+2] of t = " " + s + " ".
-	at := func(k int) byte {
-		if k == 0 || k == n+1 {
+}
+
+// AppendQueryHashes appends to dst the full 16-bit hash of each trigram of
+// q (after TrimQuery), in order, and returns the extended slice: the
+// numbers whose low 7 bits are the query buckets of EncodeQuery. Keeping
+// more of their bits gives the same bag of trigrams in more buckets, which
+// is what package mulm/eval's yardstick uses to measure what the 128
+// buckets cost.
+func AppendQueryHashes(dst []uint16, q string) []uint16 {
+	s := TrimQuery(q)
+	for k := range len(s) {
+		dst = append(dst, queryHash(s, k))
+	}
+	return dst
+}
+
+// queryHash is the hash of window k (0 ≤ k < len(s)) of the trimmed query
+// s: the bytes t[k], t[k+1], t[k+2] of t = " " + s + " ", lower-cased.
+func queryHash(s string, k int) uint16 {
+	at := func(i int) byte {
+		if i == 0 || i == len(s)+1 {
 			return ' '
 		}
-		return Lower(s[k-1])
+		return Lower(s[i-1])
 	}
-	for k := 0; k < n; k++ {
-		h := step(step(step(0, at(k)), at(k+1)), at(k+2))
-		dst[h%Buckets] += Weight
-	}
+	return step(step(step(0, at(k)), at(k+1)), at(k+2))
 }
 
 // EncodeContext writes the context buckets for the generated text recent

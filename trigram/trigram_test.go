@@ -1,6 +1,7 @@
 package trigram
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -97,6 +98,26 @@ func TestEncodeQueryHandComputed(t *testing.T) {
 			if got[k] != x {
 				t.Errorf("EncodeQuery(%q) = %v, want %v", c.q, got, c.want)
 			}
+		}
+	}
+}
+
+// The hashes of the comment above, whole: the low 7 bits of each are its
+// query bucket.
+func TestAppendQueryHashesHandComputed(t *testing.T) {
+	for _, c := range []struct {
+		q    string
+		want []uint16
+	}{
+		{"hi", []uint16{34081, 37695}},
+		{"   hI  ", []uint16{34081, 37695}},
+		{"a", []uint16{33791}},
+		{"", nil},
+		{"     ", nil},
+	} {
+		got := AppendQueryHashes([]uint16{7}, c.q) // appends after what is there
+		if want := append([]uint16{7}, c.want...); !slices.Equal(got, want) {
+			t.Errorf("AppendQueryHashes([7], %q) = %v, want %v", c.q, got, want)
 		}
 	}
 }
@@ -221,6 +242,13 @@ func FuzzEncodeQuery(f *testing.F) {
 		}
 		if got, want := sum(&v), len(TrimQuery(q))*Weight; got != want {
 			t.Fatalf("sum %d, want %d", got, want)
+		}
+		var fromHashes [Buckets]int16
+		for _, h := range AppendQueryHashes(nil, q) {
+			fromHashes[h%Buckets] += Weight
+		}
+		if fromHashes != v {
+			t.Fatalf("the hashes of %q, modulo %d, are not its buckets", q, Buckets)
 		}
 		if w := strings.Fields(q); len(w) == 2 && !strings.ContainsAny(q, "\t\n\v\f\r\x85\xa0") && len(w[0])+len(w[1]) < 200 {
 			checkWordOrder(t, w[0], w[1])

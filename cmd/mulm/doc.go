@@ -9,7 +9,7 @@
 //	mulm import -npz X.npz -o X.mulm           convert the original's models
 //	mulm train  -data D [-heldout H] -o M      quantization-aware training
 //	mulm eval   -model M -data D               sequence exact-match, per class
-//	mulm eval   -nearest T -data D             the same for the nearest training query's response (a yardstick)
+//	mulm eval   -nearest T -data D [-buckets N] the same for the nearest training query's response (a yardstick)
 //	mulm data   stats|balance -data D          class counts, ceiling, resampling
 //	mulm build  -model M -o CHAT.COM [-asm F] [-engine E] [-platform P]  the Z80 program (fastest engine that fits)
 //	mulm cpm    [-stats] FILE.COM [tail]       run any CP/M 2.2 console program

@@ -9,6 +9,7 @@ import (
 
 	"mulm/eval"
 	"mulm/quant/qat/dataset"
+	"mulm/trigram"
 )
 
 func runEval(args []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -17,7 +18,8 @@ func runEval(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	var data dataFilesFlag
 	fs.Var(&data, "data", "data `file`s (query|response lines, gzip ok)")
 	var nearest dataFilesFlag
-	fs.Var(&nearest, "nearest", "instead of a model, answer each query with the response of the most similar query of these training `file`s (cosine over the 128 query trigram buckets): a yardstick for held-out data")
+	fs.Var(&nearest, "nearest", "instead of a model, answer each query with the response of the most similar query of these training `file`s (cosine over the query trigram buckets, 128 unless -buckets): a yardstick for held-out data")
+	buckets := fs.Int("buckets", trigram.Buckets, "with -nearest, put the query trigrams in `n` buckets (a power of two up to 65536) instead of the model's 128: what the 128 cost")
 	top := fs.Int("top", 8, "show the confusion of the `n` most frequent classes")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -29,7 +31,14 @@ func runEval(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err := noArgs(fs); err != nil {
 		return err
 	}
+	if *model != "" && *buckets != trigram.Buckets {
+		return errors.New("-buckets needs -nearest (a model's buckets are its own)")
+	}
 	if len(nearest) > 0 {
+		// The bucket count is checked before any file is read.
+		if _, err := eval.NewNearestBuckets(nil, *buckets); err != nil {
+			return fmt.Errorf("-buckets: %w", err)
+		}
 		train, err := loadSomePairs(nearest, dataset.Options{}, stderr)
 		if err != nil {
 			return err
@@ -38,8 +47,11 @@ func runEval(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		n := eval.NewNearest(train)
-		fmt.Fprintf(stdout, "answers: the response of the nearest of %d training queries (no model)\n", len(eval.Queries(train)))
+		n, err := eval.NewNearestBuckets(train, *buckets)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "answers: the response of the nearest of %d training queries in %d query buckets (no model)\n", len(eval.Queries(train)), *buckets)
 		writeReport(stdout, eval.Evaluate(n, pairs, 0), *top)
 		return nil
 	}

@@ -86,7 +86,7 @@ var synopses = map[string]string{
 	"import":       "-npz X.npz -o X.mulm",
 	"build":        "-model M [-o CHAT.COM] [-asm CHAT.ASM] [-lst CHAT.LST] [-map] [-engine E] [-platform P]",
 	"bench":        "-model M",
-	"eval":         "-model M | -nearest TRAIN[,T2...] -data D[,D2...] [-top N]",
+	"eval":         "-model M | -nearest TRAIN[,T2...] [-buckets N] -data D[,D2...] [-top N]",
 	"inspect":      "-model M -o DIR [-data D[,D2...]] [-query Q] [-n N] [-sensitivity]",
 	"probe":        "-model M -want REPLY [-dict FILE] [-beam N] [-len N]",
 	"data stats":   "-data D[,D2...] [-max-len N]",

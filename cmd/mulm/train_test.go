@@ -74,12 +74,25 @@ func TestTrainEvalResume(t *testing.T) {
 	}
 	// The nearest-query yardstick: every training query is its own nearest.
 	out, errs, code = runMulm(t, "eval", "-nearest", data, "-data", data, "-top", "0")
-	if code != 0 || !strings.HasPrefix(out, "answers: the response of the nearest of 7 training queries (no model)\nexact-match 100.00% (7 of 7 pairs)") {
+	if code != 0 || !strings.HasPrefix(out, "answers: the response of the nearest of 7 training queries in 128 query buckets (no model)\nexact-match 100.00% (7 of 7 pairs)") {
 		t.Fatalf("eval -nearest (%d): %s\n%s", code, out, errs)
 	}
-	for _, args := range [][]string{{"-nearest", data, "-model", model, "-data", data}, {"-data", data}} {
-		if _, errs, code := runMulm(t, append([]string{"eval"}, args...)...); code == 0 || !strings.Contains(errs, "one of -model and -nearest") {
-			t.Errorf("eval %v: exit %d, stderr %q", args, code, errs)
+	out, errs, code = runMulm(t, "eval", "-nearest", data, "-data", data, "-top", "0", "-buckets", "65536")
+	if code != 0 || !strings.HasPrefix(out, "answers: the response of the nearest of 7 training queries in 65536 query buckets (no model)\nexact-match 100.00% (7 of 7 pairs)") {
+		t.Fatalf("eval -nearest -buckets 65536 (%d): %s\n%s", code, out, errs)
+	}
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"-nearest", data, "-model", model, "-data", data}, "one of -model and -nearest"},
+		{[]string{"-data", data}, "one of -model and -nearest"},
+		{[]string{"-model", model, "-data", data, "-buckets", "256"}, "-buckets needs -nearest"},
+		// Checked before the files are read: the missing file is not the error.
+		{[]string{"-nearest", filepath.Join(dir, "missing.txt"), "-data", data, "-buckets", "100"}, "-buckets: eval: 100 buckets: the bucket count must be a power of two"},
+	} {
+		if _, errs, code := runMulm(t, append([]string{"eval"}, tc.args...)...); code == 0 || !strings.Contains(errs, tc.msg) {
+			t.Errorf("eval %v: exit %d, stderr %q, want %q", tc.args, code, errs, tc.msg)
 		}
 	}
 	// Resume from the float checkpoint (continues at epoch 41 of 42) and

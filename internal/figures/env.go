@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"mulm/bench"
@@ -138,9 +139,9 @@ func (e *env) eval(name, path string) (*eval.Report, error) {
 	return r, nil
 }
 
-// nearest is "mulm eval -nearest TRAIN -data D".
-func (e *env) nearest(train, data string) (*eval.Report, error) {
-	key := "nearest\x00" + train + "\x00" + data
+// nearest is "mulm eval -nearest TRAIN -data D -buckets N".
+func (e *env) nearest(train, data string, buckets int) (*eval.Report, error) {
+	key := "nearest\x00" + train + "\x00" + data + "\x00" + strconv.Itoa(buckets)
 	if r := e.evals[key]; r != nil {
 		return r, nil
 	}
@@ -156,7 +157,11 @@ func (e *env) nearest(train, data string) (*eval.Report, error) {
 		}
 		sets[i] = set.Pairs
 	}
-	r := eval.Evaluate(eval.NewNearest(sets[0]), sets[1], 0)
+	n, err := eval.NewNearestBuckets(sets[0], buckets)
+	if err != nil {
+		return nil, err
+	}
+	r := eval.Evaluate(n, sets[1], 0)
 	e.evals[key] = r
 	return r, nil
 }

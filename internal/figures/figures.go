@@ -10,6 +10,7 @@ import (
 
 	"mulm/bench"
 	"mulm/infer"
+	"mulm/trigram"
 	"mulm/web"
 	"mulm/z80ref"
 )
@@ -514,7 +515,9 @@ func figures() []Figure {
 	fs = append(fs, trainMD("guess", "two phases, 0.015, pseudo-words")...)
 	fs = append(fs, nearestMD("tinychat", "tinychat", "it gets {exact} % of the held-out pairs"),
 		nearestMD("tinychat", "guess", "On the guess data the same yardstick gets {exact} %"),
-		nearestMD("guess", "guess", "package `mulm/eval`, `Nearest`): {exact} % of the held-out pairs"))
+		nearestMD("guess", "guess", "package `mulm/eval`, `Nearest`): {exact} % of the held-out pairs"),
+		nearestBuckets("128 (the model's)", 128), nearestBuckets("256", 256), nearestBuckets("512", 512),
+		nearestBuckets("1,024", 1024), nearestBuckets("65,536 (the whole hash)", 1<<16))
 	fs = append(fs, inspectFigures()...)
 	return fs
 }
@@ -586,19 +589,51 @@ func trainMD(name, wd string) []Figure {
 // yardstick on example data's files, quoted by pattern (its slot: exact)
 // in example doc's TRAIN.md.
 func nearestMD(doc, data, pattern string) Figure {
-	train := "examples/" + data + "/data/train.txt"
-	held := "examples/" + data + "/data/heldout.txt"
 	return Figure{
 		Doc: "examples/" + doc + "/TRAIN.md", Pattern: pattern,
-		Command: "go run ./cmd/mulm eval -nearest " + train + " -data " + held,
+		Command: nearestCmd(data, trigram.Buckets),
 		Compute: func(e *env) (map[string]string, error) {
-			r, err := e.nearest(train, held)
+			x, err := nearestExact(e, data, trigram.Buckets)
+			return map[string]string{"exact": x}, err
+		},
+	}
+}
+
+// nearestBuckets is a row of tinychat's TRAIN.md table of the yardstick
+// with more query buckets: label, then the tinychat and guess figures
+// (slots tc and gu).
+func nearestBuckets(label string, buckets int) Figure {
+	return Figure{
+		Doc: "examples/tinychat/TRAIN.md", Pattern: "| " + label + " | {tc} % | {gu} % |",
+		Command: nearestCmd("tinychat", buckets) + "; " + nearestCmd("guess", buckets),
+		Compute: func(e *env) (map[string]string, error) {
+			tc, err := nearestExact(e, "tinychat", buckets)
 			if err != nil {
 				return nil, err
 			}
-			return map[string]string{"exact": strconv.FormatFloat(100*r.ExactMatch(), 'f', 2, 64)}, nil
+			gu, err := nearestExact(e, "guess", buckets)
+			return map[string]string{"tc": tc, "gu": gu}, err
 		},
 	}
+}
+
+// nearestCmd is the mulm eval -nearest command on example data's files.
+func nearestCmd(data string, buckets int) string {
+	c := "go run ./cmd/mulm eval -nearest examples/" + data + "/data/train.txt -data examples/" + data + "/data/heldout.txt"
+	if buckets != trigram.Buckets {
+		c += " -buckets " + strconv.Itoa(buckets)
+	}
+	return c
+}
+
+// nearestExact is nearestCmd's exact-match, formatted as the documents
+// quote it.
+func nearestExact(e *env, data string, buckets int) (string, error) {
+	r, err := e.nearest("examples/"+data+"/data/train.txt", "examples/"+data+"/data/heldout.txt", buckets)
+	if err != nil {
+		return "", err
+	}
+	return strconv.FormatFloat(100*r.ExactMatch(), 'f', 2, 64), nil
 }
 
 // zeroCost is the compact engine's zero-input cost in T-states.
