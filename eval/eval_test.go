@@ -54,11 +54,19 @@ func TestEvaluateContext(t *testing.T) {
 	for i := range 5000 {
 		pairs = append(pairs, dataset.Pair{Query: fmt.Sprintf("Q%d", i), Response: "AAA"})
 	}
+	// The replies wait for the first progress report, so that the work
+	// cannot end before a tick (which would leave nothing to check).
 	calls := 0
-	r, err := eval.EvaluateContext(context.Background(), aModel(t), pairs, eval.Options{Workers: 2,
+	reported := make(chan struct{})
+	timeout, stop := context.WithTimeout(context.Background(), 10*time.Second)
+	defer stop()
+	r, err := eval.EvaluateContext(context.Background(), waitFor{aModel(t), reported, timeout}, pairs, eval.Options{Workers: 2,
 		Interval: time.Nanosecond, Progress: func(done, total int) {
 			if total != 5000 || done > total {
 				t.Errorf("progress %d of %d", done, total)
+			}
+			if calls == 0 {
+				close(reported)
 			}
 			calls++
 		}})
@@ -73,4 +81,20 @@ func TestEvaluateContext(t *testing.T) {
 	if _, err := eval.EvaluateContext(ctx, aModel(t), pairs, eval.Options{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled evaluation: %v", err)
 	}
+}
+
+// waitFor is a Responder that answers once ready is closed (or after 10 s,
+// so that a progress report that never comes fails the test, not hangs it).
+type waitFor struct {
+	eval.Responder
+	ready   chan struct{}
+	timeout context.Context
+}
+
+func (w waitFor) AppendReply(dst []byte, q string) []byte {
+	select {
+	case <-w.ready:
+	case <-w.timeout.Done():
+	}
+	return w.Responder.AppendReply(dst, q)
 }
