@@ -26,7 +26,7 @@ var ErrBuckets = errors.New("the bucket count must be a power of two from 1 to 6
 // (dataset.Majority); ties in similarity go to the training query seen
 // first. A query that shares no bucket with any training query gets the
 // most frequent response of the training set. A Nearest is not modified
-// after NewNearest and is safe for concurrent use; Evaluate measures it as
+// once made and is safe for concurrent use; Evaluate measures it as
 // it measures a model. The zero Nearest answers every query with "".
 type Nearest struct {
 	mask    uint16 // a trigram's bucket is its 16-bit hash & mask

@@ -517,7 +517,24 @@ func figures() []Figure {
 		nearestMD("tinychat", "guess", "On the guess data the same yardstick gets {exact} %"),
 		nearestMD("guess", "guess", "package `mulm/eval`, `Nearest`): {exact} % of the held-out pairs"),
 		nearestBuckets("128 (the model's)", 128), nearestBuckets("256", 256), nearestBuckets("512", 512),
-		nearestBuckets("1,024", 1024), nearestBuckets("65,536 (the whole hash)", 1<<16))
+		nearestBuckets("1,024", 1024), nearestBuckets("65,536 (the whole hash)", 1<<16),
+		Figure{
+			Doc: "examples/tinychat/TRAIN.md",
+			Pattern: "the first layer holds inputs × {out} weights at 2 bits, {now} bytes for today's {in} " +
+				"inputs and {wide} bytes with 512 query buckets, against the {avail} bytes of RAM a Spectrum",
+			Command: "go run ./cmd/mulm info -model examples/tinychat/model.mulm (layer 1: in × out / 4 bytes, " +
+				"in + 384 for 512 query buckets); z80ref.ZXEnd − z80ref.ZXOrgMin",
+			Compute: func(e *env) (map[string]string, error) {
+				m, err := e.model("tinychat")
+				if err != nil {
+					return nil, err
+				}
+				l := m.Layers()[0]
+				return map[string]string{"out": strconv.Itoa(l.Out), "in": strconv.Itoa(l.In),
+					"now": group(l.In * l.Out / 4), "wide": group((l.In + 512 - trigram.Buckets) * l.Out / 4),
+					"avail": group(z80ref.ZXEnd - z80ref.ZXOrgMin)}, nil
+			},
+		})
 	fs = append(fs, inspectFigures()...)
 	return fs
 }
