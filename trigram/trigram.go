@@ -1,5 +1,7 @@
 package trigram
 
+import "iter"
+
 const (
 	// Buckets is the number of query buckets and of context buckets.
 	Buckets = 128
@@ -52,9 +54,8 @@ func TrimQuery(q string) string {
 // (AppendQueryHashes) gives modulo Buckets.
 func EncodeQuery(dst *[Buckets]int16, q string) {
 	*dst = [Buckets]int16{}
-	s := TrimQuery(q)
-	for k := range len(s) {
-		dst[queryHash(s, k)%Buckets] += Weight
+	for h := range queryHashes(TrimQuery(q)) {
+		dst[h%Buckets] += Weight
 	}
 }
 
@@ -65,23 +66,32 @@ func EncodeQuery(dst *[Buckets]int16, q string) {
 // is what package mulm/eval's yardstick uses to measure what the 128
 // buckets cost.
 func AppendQueryHashes(dst []uint16, q string) []uint16 {
-	s := TrimQuery(q)
-	for k := range len(s) {
-		dst = append(dst, queryHash(s, k))
+	for h := range queryHashes(TrimQuery(q)) {
+		dst = append(dst, h)
 	}
 	return dst
 }
 
-// queryHash is the hash of window k (0 ≤ k < len(s)) of the trimmed query
-// s: the bytes t[k], t[k+1], t[k+2] of t = " " + s + " ", lower-cased.
-func queryHash(s string, k int) uint16 {
-	at := func(i int) byte {
-		if i == 0 || i == len(s)+1 {
-			return ' '
+// queryHashes yields the hash of each of the len(s) windows of three bytes
+// of t = " " + s + " ", lower-cased, for the trimmed query s, rolling the
+// window along t (EncodeQuery runs on every reply).
+func queryHashes(s string) iter.Seq[uint16] {
+	return func(yield func(uint16) bool) {
+		if len(s) == 0 {
+			return
 		}
-		return Lower(s[i-1])
+		a, b := byte(' '), Lower(s[0])
+		for k := 1; k <= len(s); k++ {
+			c := byte(' ')
+			if k < len(s) {
+				c = Lower(s[k])
+			}
+			if !yield(step(step(step(0, a), b), c)) {
+				return
+			}
+			a, b = b, c
+		}
 	}
-	return step(step(step(0, at(k)), at(k+1)), at(k+2))
 }
 
 // EncodeContext writes the context buckets for the generated text recent

@@ -260,3 +260,11 @@ func FuzzEncodeQuery(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkEncodeQuery: the query encoder runs once on every reply.
+func BenchmarkEncodeQuery(b *testing.B) {
+	var v [Buckets]int16
+	for b.Loop() {
+		EncodeQuery(&v, "hello there, how are you doing today my friend?")
+	}
+}
